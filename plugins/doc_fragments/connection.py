@@ -1,0 +1,76 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Connection options shared by every module of the collection.
+    DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - The AWS region of the target, for example V(eu-west-1).
+      - Falls back to the E(AWS_REGION) or E(AWS_DEFAULT_REGION) environment variable.
+    type: str
+    aliases: [aws_region]
+  access_key:
+    description:
+      - AWS access key id. Falls back to E(AWS_ACCESS_KEY_ID).
+      - When neither this nor O(profile) is set, boto3's default credential chain is used
+        (environment, shared files, instance or container role).
+    type: str
+    aliases: [aws_access_key_id]
+  secret_key:
+    description:
+      - AWS secret access key. Falls back to E(AWS_SECRET_ACCESS_KEY). Never logged.
+    type: str
+    aliases: [aws_secret_access_key]
+  session_token:
+    description:
+      - AWS session token for temporary credentials. Falls back to E(AWS_SESSION_TOKEN). Never logged.
+    type: str
+    aliases: [aws_session_token]
+  profile:
+    description:
+      - A named profile from the shared AWS configuration files. Falls back to E(AWS_PROFILE).
+    type: str
+    aliases: [aws_profile]
+  endpoint_url:
+    description:
+      - Send every AWS request (EC2 and STS) to this URL instead of the public endpoints,
+        for example a VPC interface endpoint for EC2 or a local emulator.
+      - Falls back to E(AWS_ENDPOINT_URL).
+    type: str
+    aliases: [aws_endpoint_url]
+  validate_certs:
+    description:
+      - When V(false), TLS certificates of the endpoint are not verified. Use only with emulators.
+    type: bool
+    default: true
+  role_arn:
+    description:
+      - ARN of an IAM role to assume with STS before any other call, typically a role in the
+        target account that trusts the automation account.
+    type: str
+  role_session_name:
+    description:
+      - Session name for the assumed role; shows in the target account's CloudTrail.
+    type: str
+    default: privatelink-ecr
+  external_id:
+    description:
+      - External id required by the role's trust policy, if any. Never logged.
+    type: str
+notes:
+  - Throttling, 5xx answers and dropped connections are retried by botocore's own retry mode
+    (V(adaptive) by default, which also slows the client down when AWS throttles). Set
+    E(AWS_RETRY_MODE) and E(AWS_MAX_ATTEMPTS) (default 10) to change it.
+requirements:
+  - python >= 3.9
+  - boto3 >= 1.34.0
+  - botocore >= 1.34.0
+"""

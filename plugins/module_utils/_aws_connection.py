@@ -1,0 +1,218 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AWS connection for privatelink.ecr modules (private to this collection).
+
+One place builds boto3 clients from the shared connection options, assumes a role
+when asked, configures botocore's own retry mode for throttling, and turns every
+botocore/boto3 exception into a ``PrivatelinkError`` whose message a person can act on.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import functools
+import os
+
+from ansible.module_utils.basic import env_fallback
+
+try:
+    import boto3
+    import botocore
+    from botocore.config import Config
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        PartialCredentialsError,
+        ParamValidationError,
+        ProfileNotFound,
+        WaiterError,
+    )
+
+    HAS_BOTO3 = True
+    BOTO3_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - exercised only without boto3
+    HAS_BOTO3 = False
+    BOTO3_IMPORT_ERROR = exc
+
+COLLECTION_VERSION = "0.1.0"
+USER_AGENT = "privatelink.ecr/%s" % COLLECTION_VERSION
+DEFAULT_SESSION_NAME = "privatelink-ecr"
+
+CONNECTION_ARGUMENT_SPEC = dict(
+    region=dict(type="str", aliases=["aws_region"], fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])),
+    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False,
+                    fallback=(env_fallback, ["AWS_ACCESS_KEY_ID"])),
+    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True,
+                    fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY"])),
+    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True,
+                       fallback=(env_fallback, ["AWS_SESSION_TOKEN"])),
+    profile=dict(type="str", aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE"])),
+    endpoint_url=dict(type="str", aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_ENDPOINT_URL"])),
+    validate_certs=dict(type="bool", default=True),
+    role_arn=dict(type="str"),
+    role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+    external_id=dict(type="str", no_log=True),
+)
+
+# Error codes a person usually fixes the same way; the hint is appended to the message.
+_HINTS = {
+    "UnauthorizedOperation": "the credentials lack this permission; docs/iam-policy.json lists what the collection needs",
+    "AccessDenied": "the credentials lack this permission; docs/iam-policy.json lists what the collection needs",
+    "AccessDeniedException": "the credentials lack this permission; docs/iam-policy.json lists what the collection needs",
+    "AuthFailure": "the credentials were rejected; check access_key/secret_key/session_token or the profile",
+    "InvalidClientTokenId": "the access key is not known to AWS; check access_key or the profile",
+    "SignatureDoesNotMatch": "the secret key does not match the access key",
+    "ExpiredToken": "the session token has expired; refresh the credentials",
+    "RequestExpired": "the request expired; check the controller's clock",
+    "RequestLimitExceeded": "AWS kept throttling after botocore's retries; lower forks or raise AWS_MAX_ATTEMPTS",
+    "Throttling": "AWS kept throttling after botocore's retries; lower forks or raise AWS_MAX_ATTEMPTS",
+    "OptInRequired": "the account is not subscribed to this service or region",
+}
+
+
+class PrivatelinkError(Exception):
+    """An error meant for the user: ``str(error)`` is the whole message."""
+
+    def __init__(self, message, **details):
+        super(PrivatelinkError, self).__init__(message)
+        self.details = details
+
+
+def describe_exception(exc, action):
+    """Return an actionable one-line message for a botocore/boto3 exception."""
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "Unknown")
+        message = "Failed to %s: %s: %s" % (action, code, error.get("Message", "").strip() or "(no message)")
+        hint = _HINTS.get(code)
+        return message + ("; " + hint if hint else "")
+    if isinstance(exc, NoRegionError):
+        return "Failed to %s: no AWS region; set the region option or AWS_REGION" % action
+    if isinstance(exc, (NoCredentialsError, PartialCredentialsError)):
+        return ("Failed to %s: no usable AWS credentials; set access_key and secret_key, a profile, "
+                "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" % action)
+    if isinstance(exc, ProfileNotFound):
+        return "Failed to %s: %s; check the profile option or AWS_PROFILE" % (action, exc)
+    if isinstance(exc, EndpointConnectionError):
+        return "Failed to %s: cannot reach %s; check endpoint_url, the region and the network" % (
+            action, exc.kwargs.get("endpoint_url", "the AWS endpoint"))
+    if isinstance(exc, ParamValidationError):
+        return "Failed to %s: invalid request parameters: %s" % (action, exc)
+    if isinstance(exc, WaiterError):
+        return "Failed to %s: %s" % (action, exc)
+    return "Failed to %s: %s: %s" % (action, type(exc).__name__, exc)
+
+
+def error_code(exc):
+    if isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code")
+    return None
+
+
+def translated(action):
+    """Decorator: any botocore/boto3 exception raised by the call becomes a PrivatelinkError."""
+
+    def decorate(func):
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            try:
+                return func(*args, **kwargs)
+            except (BotoCoreError, ClientError) as exc:
+                raise PrivatelinkError(describe_exception(exc, action), code=error_code(exc))
+
+        return wrapper
+
+    return decorate
+
+
+def botocore_config():
+    """botocore's own retries (adaptive mode also rate-limits the client when AWS throttles)."""
+    mode = os.environ.get("AWS_RETRY_MODE") or "adaptive"
+    if mode not in ("legacy", "standard", "adaptive"):
+        mode = "adaptive"
+    try:
+        attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or 10)
+    except ValueError:
+        attempts = 10
+    return Config(
+        retries={"mode": mode, "max_attempts": max(1, attempts)},
+        user_agent_extra=USER_AGENT,
+        connect_timeout=10,
+        read_timeout=60,
+    )
+
+
+class AwsConnection:
+    """Clients for one target (region + credentials, after an optional role assumption)."""
+
+    def __init__(self, params):
+        self.region = params.get("region")
+        self.endpoint_url = params.get("endpoint_url") or None
+        self.verify = params.get("validate_certs", True)
+        self._config = botocore_config()
+        self._clients = {}
+        self.session = self._base_session(params)
+        if params.get("role_arn"):
+            self.session = self._assumed_session(params)
+
+    @translated("create an AWS session")
+    def _base_session(self, params):
+        if not self.region:
+            raise PrivatelinkError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
+        kwargs = dict(region_name=self.region)
+        if params.get("profile"):
+            kwargs["profile_name"] = params["profile"]
+        if params.get("access_key") or params.get("secret_key"):
+            if not (params.get("access_key") and params.get("secret_key")):
+                raise PrivatelinkError("access_key and secret_key must be given together")
+            kwargs.update(aws_access_key_id=params["access_key"],
+                          aws_secret_access_key=params["secret_key"],
+                          aws_session_token=params.get("session_token"))
+        session = boto3.session.Session(**kwargs)
+        if session.get_credentials() is None:
+            raise PrivatelinkError("No AWS credentials found: set access_key and secret_key, a profile, "
+                                   "or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
+        return session
+
+    @translated("assume the role")
+    def _assumed_session(self, params):
+        sts = self._make_client(self.session, "sts")
+        kwargs = dict(RoleArn=params["role_arn"],
+                      RoleSessionName=params.get("role_session_name") or DEFAULT_SESSION_NAME)
+        if params.get("external_id"):
+            kwargs["ExternalId"] = params["external_id"]
+        creds = sts.assume_role(**kwargs)["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=self.region,
+        )
+
+    def _make_client(self, session, service):
+        return session.client(service, region_name=self.region, endpoint_url=self.endpoint_url,
+                              verify=self.verify, config=self._config)
+
+    def client(self, service):
+        if service not in self._clients:
+            self._clients[service] = self._make_client(self.session, service)
+        return self._clients[service]
+
+
+def boto3_missing_message():
+    return "boto3 and botocore are required: pip install -r requirements.txt (%s)" % BOTO3_IMPORT_ERROR
+
+
+def connection_from_module(module):
+    """Build the connection or fail the module with an actionable message."""
+    if not HAS_BOTO3:
+        module.fail_json(msg=boto3_missing_message())
+    try:
+        return AwsConnection(module.params)
+    except PrivatelinkError as exc:
+        module.fail_json(msg=str(exc))

@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Read-only EC2 calls, batched: one request per resource kind, never one per resource (private)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    PrivatelinkError,
+    error_code,
+    describe_exception,
+    translated,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    normalise_endpoint,
+    normalise_group,
+    tags_to_dict,
+)
+
+try:
+    from botocore.exceptions import ClientError
+except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
+    ClientError = Exception
+
+
+def _paginate(client, operation, key, **kwargs):
+    items = []
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        items.extend(page.get(key, []))
+    return items
+
+
+def normalise_vpc(raw, dns_support=None, dns_hostnames=None):
+    return {
+        "vpc_id": raw["VpcId"],
+        "owner_id": raw.get("OwnerId"),
+        "cidrs": [a["CidrBlock"] for a in raw.get("CidrBlockAssociationSet") or []
+                  if a.get("CidrBlockState", {}).get("State", "associated") == "associated"]
+        or ([raw["CidrBlock"]] if raw.get("CidrBlock") else []),
+        "ipv6_cidrs": [a["Ipv6CidrBlock"] for a in raw.get("Ipv6CidrBlockAssociationSet") or []
+                       if a.get("Ipv6CidrBlockState", {}).get("State", "associated") == "associated"],
+        "is_default": bool(raw.get("IsDefault")),
+        "tags": tags_to_dict(raw.get("Tags")),
+        "enable_dns_support": dns_support,
+        "enable_dns_hostnames": dns_hostnames,
+    }
+
+
+class Ec2Reader:
+    def __init__(self, client):
+        self.client = client
+
+    def vpc(self, vpc_id):
+        """The VPC, or a PrivatelinkError naming vpc_id when it does not exist."""
+        try:
+            vpcs = self.client.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
+        except ClientError as exc:
+            if error_code(exc) in ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed"):
+                raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
+            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), code=error_code(exc))
+        except Exception as exc:  # botocore's other errors (credentials, region, network)
+            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id))
+        if not vpcs:
+            raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
+        return normalise_vpc(vpcs[0])
+
+    @translated("describe the VPCs")
+    def vpcs(self, vpc_ids=None):
+        kwargs = {"VpcIds": vpc_ids} if vpc_ids else {}
+        return [normalise_vpc(v) for v in _paginate(self.client, "describe_vpcs", "Vpcs", **kwargs)]
+
+    @translated("read the VPC's DNS attributes")
+    def dns_attributes(self, vpc_id):
+        support = self.client.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsSupport")
+        hostnames = self.client.describe_vpc_attribute(VpcId=vpc_id, Attribute="enableDnsHostnames")
+        return (support["EnableDnsSupport"]["Value"], hostnames["EnableDnsHostnames"]["Value"])
+
+    @translated("describe the VPC's endpoints")
+    def endpoints(self, vpc_ids):
+        raw = _paginate(self.client, "describe_vpc_endpoints", "VpcEndpoints",
+                        Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}])
+        return [dict(normalise_endpoint(r), vpc_id=r.get("VpcId")) for r in raw]
+
+    @translated("describe the VPC's endpoints")
+    def endpoints_by_id(self, endpoint_ids):
+        raw = self.client.describe_vpc_endpoints(VpcEndpointIds=list(endpoint_ids))["VpcEndpoints"]
+        return [normalise_endpoint(r) for r in raw]
+
+    @translated("describe the managed security group")
+    def group_by_name(self, vpc_id, name):
+        groups = self.client.describe_security_groups(
+            Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": [name]}])
+        found = [normalise_group(g) for g in groups["SecurityGroups"]]
+        return found[0] if found else None
+
+    def _by_ids(self, operation, key, id_param, ids, what, not_found_codes):
+        if not ids:
+            return []
+        try:
+            return _paginate(self.client, operation, key, **{id_param: list(ids)}) \
+                if self.client.can_paginate(operation) else \
+                getattr(self.client, operation)(**{id_param: list(ids)})[key]
+        except ClientError as exc:
+            if error_code(exc) in not_found_codes:
+                message = exc.response.get("Error", {}).get("Message", "")
+                raise PrivatelinkError("%s: %s (%s)" % (what, message or "not found", ", ".join(ids)))
+            raise PrivatelinkError(describe_exception(exc, "describe %s" % what), code=error_code(exc))
+        except Exception as exc:
+            raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
+
+    def subnets(self, subnet_ids):
+        return self._by_ids("describe_subnets", "Subnets", "SubnetIds", subnet_ids, "subnet_ids",
+                            ("InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"))
+
+    def route_tables(self, route_table_ids):
+        return self._by_ids("describe_route_tables", "RouteTables", "RouteTableIds", route_table_ids,
+                            "route_table_ids", ("InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed"))
+
+    def security_groups(self, group_ids):
+        return self._by_ids("describe_security_groups", "SecurityGroups", "GroupIds", group_ids,
+                            "security_group_ids", ("InvalidGroup.NotFound", "InvalidGroupId.Malformed"))
+
+    def endpoint_services(self, full_names):
+        """Details of the named services; on an unknown name, every service of the region instead.
+
+        AWS rejects the whole request when one name is unknown; the full listing then lets the
+        caller say which names are not offered (and find ``cn.com.amazonaws.`` spellings).
+        """
+        try:
+            return _paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails",
+                             ServiceNames=list(full_names))
+        except ClientError as exc:
+            if error_code(exc) != "InvalidServiceName":
+                raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), code=error_code(exc))
+        except Exception as exc:
+            raise PrivatelinkError(describe_exception(exc, "describe endpoint services"))
+        return self.all_endpoint_services()
+
+    @translated("describe endpoint services")
+    def all_endpoint_services(self):
+        return _paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails")

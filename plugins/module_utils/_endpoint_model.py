@@ -1,0 +1,114 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The endpoint model: AWS answers normalised to plain dicts, and desired specs (private).
+
+Everything downstream (plan, audit, return values) works on these dicts only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_current
+
+OWNER_TAG_KEY = "ManagedBy"
+OWNER_TAG_VALUE = "privatelink.ecr"
+
+INTERFACE = "Interface"
+GATEWAY = "Gateway"
+
+# Endpoints in these states no longer serve traffic and are not reconciled.
+GONE_STATES = frozenset(["deleted", "deleting"])
+# Endpoints in these states never will; an owned one is deleted so it can be created again.
+BROKEN_STATES = frozenset(["failed", "rejected", "expired"])
+
+# Stands for the managed security group's id until the group exists (check mode, first run).
+MANAGED_GROUP_PLACEHOLDER = "(managed security group, to be created)"
+
+
+def tags_to_dict(tag_list):
+    return {t["Key"]: t.get("Value", "") for t in tag_list or []}
+
+
+def is_owned(endpoint):
+    return endpoint.get("tags", {}).get(OWNER_TAG_KEY) == OWNER_TAG_VALUE
+
+
+def normalise_endpoint(raw):
+    """One DescribeVpcEndpoints item as the collection's endpoint dict."""
+    return {
+        "vpc_endpoint_id": raw["VpcEndpointId"],
+        "service_name": raw["ServiceName"],
+        "vpc_endpoint_type": raw.get("VpcEndpointType") or INTERFACE,
+        "state": raw.get("State"),
+        "subnet_ids": sorted(raw.get("SubnetIds") or []),
+        "route_table_ids": sorted(raw.get("RouteTableIds") or []),
+        "security_group_ids": sorted(g["GroupId"] for g in raw.get("Groups") or []),
+        "private_dns_enabled": bool(raw.get("PrivateDnsEnabled", False)),
+        "ip_address_type": raw.get("IpAddressType"),
+        "dns_entries": [{"dns_name": d.get("DnsName"), "hosted_zone_id": d.get("HostedZoneId")}
+                        for d in raw.get("DnsEntries") or []],
+        "network_interface_ids": sorted(raw.get("NetworkInterfaceIds") or []),
+        "policy": parse_current(raw.get("PolicyDocument")),
+        "tags": tags_to_dict(raw.get("Tags")),
+        "creation_timestamp": str(raw.get("CreationTimestamp") or ""),
+    }
+
+
+def public_view(endpoint):
+    """The return value shape documented in DESIGN (``endpoints.<service>``)."""
+    keys = ("vpc_endpoint_id", "service_name", "vpc_endpoint_type", "state", "subnet_ids",
+            "route_table_ids", "security_group_ids", "private_dns_enabled", "dns_entries",
+            "policy", "tags", "ip_address_type")
+    return {k: endpoint.get(k) for k in keys}
+
+
+def normalise_group(raw):
+    """A security group as plain data: id, name, tags and its TCP 443 ingress sources."""
+    cidrs = set()
+    other_rules = []
+    for perm in raw.get("IpPermissions") or []:
+        https = perm.get("IpProtocol") == "tcp" and perm.get("FromPort") == 443 and perm.get("ToPort") == 443
+        sources = [r["CidrIp"] for r in perm.get("IpRanges") or []] + \
+                  [r["CidrIpv6"] for r in perm.get("Ipv6Ranges") or []]
+        if https:
+            cidrs.update(sources)
+        if not https or perm.get("UserIdGroupPairs") or perm.get("PrefixListIds"):
+            other_rules.append(perm)
+    return {
+        "group_id": raw["GroupId"],
+        "group_name": raw.get("GroupName"),
+        "vpc_id": raw.get("VpcId"),
+        "description": raw.get("Description"),
+        "https_cidrs": sorted(cidrs),
+        "other_ingress": other_rules,
+        "tags": tags_to_dict(raw.get("Tags")),
+    }
+
+
+def desired_endpoint(service, service_name, endpoint_type, params, security_group_ids):
+    """What one endpoint should look like, from the module's options."""
+    is_s3 = service == "s3"
+    spec = {
+        "service": service,
+        "service_name": service_name,
+        "vpc_endpoint_type": endpoint_type,
+        "policy": params["s3_policy"] if is_s3 else params["policy"],
+        "tags": dict(params.get("tags") or {}),
+        "subnet_ids": None,
+        "route_table_ids": None,
+        "security_group_ids": None,
+        "private_dns_enabled": None,
+        "ip_address_type": None,
+    }
+    if endpoint_type == GATEWAY:
+        rts = params.get("route_table_ids")
+        spec["route_table_ids"] = sorted(set(rts)) if rts is not None else None
+    else:
+        subnets = params.get("subnet_ids")
+        spec["subnet_ids"] = sorted(set(subnets)) if subnets is not None else None
+        spec["security_group_ids"] = sorted(set(security_group_ids))
+        spec["private_dns_enabled"] = bool(params.get("private_dns_enabled"))
+        spec["ip_address_type"] = params.get("ip_address_type") or "ipv4"
+    return spec

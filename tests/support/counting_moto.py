@@ -1,0 +1,79 @@
+"""moto_server with a request counter, for tests, the demo and the benchmark.
+
+Runs moto's own WSGI application on 127.0.0.1 and counts every AWS request by
+``Service.Action`` so tests can assert how many (and which) requests a run sent:
+``GET /_counter`` returns the counts, ``DELETE /_counter`` clears them.
+"""
+
+import argparse
+import io
+import json
+import os
+import signal
+import sys
+import threading
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.server import MotoRequestHandler
+from werkzeug.serving import run_simple
+
+READ_PREFIXES = ("Describe", "Get", "List")
+
+
+class CountingMiddleware:
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.counts = {}
+
+    def _action(self, environ):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        params = parse_qs(body.decode("utf-8", "replace")) if body else {}
+        params.update(parse_qs(environ.get("QUERY_STRING", "")))
+        action = (params.get("Action") or [None])[0]
+        if action is None:
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            action = target.split(".")[-1] if target else None
+        if action is None:
+            return None
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        service = "?"
+        if "Credential=" in auth:
+            parts = auth.split("Credential=")[1].split(",")[0].split("/")
+            if len(parts) >= 4:
+                service = parts[3]
+        return "%s.%s" % (service, action)
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/_counter":
+            if environ["REQUEST_METHOD"] == "DELETE":
+                with self.lock:
+                    self.counts = {}
+            with self.lock:
+                payload = json.dumps(self.counts).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(payload)))])
+            return [payload]
+        action = self._action(environ)
+        if action:
+            with self.lock:
+                self.counts[action] = self.counts.get(action, 0) + 1
+        return self.app(environ, start_response)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    os.environ.setdefault("MOTO_PORT", str(args.port))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    app = DomainDispatcherApplication(create_backend_app)
+    run_simple("127.0.0.1", args.port, CountingMiddleware(app), threaded=True,
+               request_handler=MotoRequestHandler)
+
+
+if __name__ == "__main__":
+    main()

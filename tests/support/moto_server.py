@@ -1,0 +1,95 @@
+"""Start and stop a counting moto_server on 127.0.0.1 (tests, demo, benchmark)."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MUTATING_PREFIXES = ("Create", "Delete", "Modify", "Authorize", "Revoke", "Associate", "Disassociate",
+                     "Replace", "Attach", "Detach", "Put", "Update", "Reset", "Accept", "Reject")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """A moto_server process; use as a context manager so it is always stopped."""
+
+    def __init__(self, port=None, log_path=None):
+        self.port = port or free_port()
+        self.url = "http://127.0.0.1:%d" % self.port
+        self.log_path = log_path
+        self.process = None
+
+    def start(self, timeout=30):
+        log = open(self.log_path or os.devnull, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(HERE, "counting_moto.py"), "--port", str(self.port)],
+            stdout=log, stderr=subprocess.STDOUT)
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("moto_server exited with %s" % self.process.returncode)
+            try:
+                urllib.request.urlopen(self.url + "/_counter", timeout=1).read()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("moto_server did not answer on %s within %ss" % (self.url, timeout))
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def _call(self, path, method="GET", data=None, headers=None):
+        request = urllib.request.Request(self.url + path, method=method, data=data, headers=headers or {})
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.read()
+
+    def reset(self):
+        """Forget every resource (about 1 ms) and the request counts."""
+        self._call("/moto-api/reset", method="POST")
+        self.clear_requests()
+
+    def requests(self):
+        """Counts of requests since the last clear, keyed ``service.Action``."""
+        return json.loads(self._call("/_counter"))
+
+    def clear_requests(self):
+        self._call("/_counter", method="DELETE")
+
+    def mutating_requests(self):
+        return {k: v for k, v in self.requests().items()
+                if k.split(".", 1)[-1].startswith(MUTATING_PREFIXES)}
+
+
+if __name__ == "__main__":
+    # Used by the Makefile's demo/bench: `python tests/support/moto_server.py PORT` runs until killed.
+    server = MotoServer(port=int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    with server:
+        print(server.url, flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            pass
