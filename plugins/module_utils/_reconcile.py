@@ -1,0 +1,264 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The reconcile runner behind ecr_private_endpoints: read -> plan -> validate -> apply (private).
+
+A no-op run sends three read requests (the VPC, its endpoints, the managed group);
+everything else (service names, subnets, DNS attributes) is read only when the plan
+is about to change something that depends on it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    GATEWAY,
+    INTERFACE,
+    MANAGED_GROUP_PLACEHOLDER,
+    desired_endpoint,
+    is_owned,
+    public_view,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
+    SECURITY_GROUP_SERVICE,
+    endpoints_by_service,
+    live,
+    plan_absent,
+    plan_present,
+    plan_security_group,
+    predict,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy
+from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
+    candidate_names,
+    match_existing_name,
+    resolve_from_details,
+    short_name,
+    wanted_services,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils import _validate as validate
+
+GROUP_DESCRIPTION = "HTTPS from workloads to VPC endpoints (managed by privatelink.ecr)"
+
+
+def check_local_input(params):
+    """Everything that can be checked without AWS; returns (services, policies, warnings)."""
+    validate.check_ids(params)
+    validate.check_lists_not_empty(params)
+    validate.check_tags(params.get("tags"))
+    if not params.get("security_group_ids"):
+        validate.check_group_name(params.get("security_group_name"))
+    warnings = []
+    if params.get("allowed_cidrs") is not None:
+        if not params["allowed_cidrs"]:
+            raise ValueError("allowed_cidrs is an empty list: the managed group would admit nothing; "
+                             "omit it to admit the VPC's CIDR blocks")
+        _, warnings = validate.check_cidrs(params["allowed_cidrs"])
+    services = wanted_services(params["workload"], params.get("services"), params.get("extra_services"),
+                               params["region"])
+    policy = parse_policy(params.get("policy"), "policy")
+    s3_policy = parse_policy(params.get("s3_policy"), "s3_policy")
+    return services, policy, s3_policy, warnings
+
+
+def _endpoint_type(service, params):
+    if service == "s3" and params.get("s3_endpoint_type", "gateway") == "gateway":
+        return GATEWAY
+    return INTERFACE
+
+
+class Reconciler:
+    def __init__(self, connection, params, check_mode):
+        self.params = params
+        self.check_mode = check_mode
+        self.region = params["region"]
+        self.vpc_id = params["vpc_id"]
+        self.client = connection.client("ec2")
+        self.reader = Ec2Reader(self.client)
+        self.warnings = []
+        self._service_details = None
+        self._retired = {}  # short service name -> ids of its deleted endpoints (for ClientTokens)
+        self._applied_group_id = None
+
+    # -- reading --------------------------------------------------------------------------
+    def _service_info(self, services):
+        """Resolve short names through DescribeVpcEndpointServices (raises when not offered)."""
+        if self._service_details is None:
+            names = [candidate_names(s, self.region)[0] for s in services]
+            self._service_details = self.reader.endpoint_services(names)
+        resolved, missing = resolve_from_details(services, self.region, self._service_details)
+        validate.check_services_offered(missing, self.region)
+        return resolved
+
+    def _resolve_names(self, services, current):
+        """Full service names: from existing endpoints when possible, else from AWS."""
+        existing = set(e["service_name"] for e in current)
+        names = {s: match_existing_name(s, self.region, existing) for s in services}
+        if all(names.values()):
+            return names
+        resolved = self._service_info(services)
+        return {s: resolved[s]["service_name"] for s in services}
+
+    # -- the run --------------------------------------------------------------------------
+    def run(self):
+        params = self.params
+        services, policy, s3_policy, warnings = check_local_input(params)
+        self.warnings.extend(warnings)
+        params = dict(params, policy=policy, s3_policy=s3_policy)
+
+        vpc = self.reader.vpc(self.vpc_id)
+        everything = self.reader.endpoints([self.vpc_id])
+        current = live(everything)
+        for endpoint in everything:
+            if endpoint not in current:
+                self._retired.setdefault(short_name(endpoint["service_name"], self.region), []).append(
+                    endpoint["vpc_endpoint_id"])
+        if params["state"] == "absent":
+            return self._run_absent(services, current, vpc)
+
+        names = self._resolve_names(services, current)
+        types = {s: _endpoint_type(s, params) for s in services}
+        needs_group = any(t == INTERFACE for t in types.values()) and not params.get("security_group_ids")
+        group = self.reader.group_by_name(self.vpc_id, params["security_group_name"]) if needs_group else None
+        group_action = None
+        if needs_group:
+            cidrs = params.get("allowed_cidrs") or (vpc["cidrs"] + vpc["ipv6_cidrs"])
+            group_action = plan_security_group(params["security_group_name"], cidrs, params.get("tags"),
+                                               group, GROUP_DESCRIPTION)
+            group_ids = [group["group_id"] if group else MANAGED_GROUP_PLACEHOLDER]
+        else:
+            group_ids = params.get("security_group_ids") or []
+        desired = [desired_endpoint(s, names[s], types[s], params, group_ids) for s in services]
+        actions = plan_present(desired, current, self.region, params.get("purge_services"))
+        self._check_creatable(actions)
+        if actions:
+            self._validate_against_aws(services, types, actions, vpc)
+        if group_action:
+            actions.insert(0, group_action)
+        return self._finish(actions, current, desired, group, vpc)
+
+    def _check_creatable(self, actions):
+        for action in actions:
+            if action["action"] != "create":
+                continue
+            details = action["details"]
+            if details["vpc_endpoint_type"] == INTERFACE and self.params.get("subnet_ids") is None:
+                raise ValueError("subnet_ids is required to create the %s endpoint: list one private subnet per "
+                                 "Availability Zone, or use the privatelink.ecr.vpc_endpoints role, which "
+                                 "discovers them" % action["service"])
+            if details["vpc_endpoint_type"] == GATEWAY and self.params.get("route_table_ids") is None:
+                raise ValueError("route_table_ids is required to create the %s gateway endpoint: list the route "
+                                 "tables of the private subnets, or use the privatelink.ecr.vpc_endpoints role, "
+                                 "which discovers them" % action["service"])
+
+    def _validate_against_aws(self, services, types, actions, vpc):
+        """Checks that need AWS's answers; run only when something is about to change."""
+        params = self.params
+        resolved = self._service_info(services)
+        validate.check_types_offered(resolved, types)
+        if params.get("subnet_ids"):
+            zones = {s: resolved[s]["zones"] for s in services if types[s] == INTERFACE}
+            validate.check_subnets(self.reader.subnets(params["subnet_ids"]), self.vpc_id, zones)
+        if params.get("route_table_ids") and GATEWAY in types.values():
+            validate.check_in_vpc(self.reader.route_tables(params["route_table_ids"]), "RouteTableId",
+                                  self.vpc_id, "route_table_ids")
+        if params.get("security_group_ids"):
+            validate.check_in_vpc(self.reader.security_groups(params["security_group_ids"]), "GroupId",
+                                  self.vpc_id, "security_group_ids")
+        dns_changes = any(
+            (a["action"] == "create" and a["details"].get("private_dns_enabled"))
+            or (a["action"] in ("modify", "adopt") and a["details"].get("private_dns_enabled"))
+            for a in actions)
+        if dns_changes:
+            support, hostnames = self.reader.dns_attributes(self.vpc_id)
+            validate.check_private_dns(support, hostnames, self.vpc_id)
+
+    def _run_absent(self, services, current, vpc):
+        existing = set(e["service_name"] for e in current)
+        names = set()
+        for service in services:
+            names.update(n for n in candidate_names(service, self.region) if n in existing)
+        actions = plan_absent(names, current, self.region, self.params.get("purge_services"))
+        group = self.reader.group_by_name(self.vpc_id, self.params["security_group_name"]) \
+            if not self.params.get("security_group_ids") else None
+        if group and is_owned(group):
+            remaining = predict(current, actions, self.region)
+            if not any(group["group_id"] in e["security_group_ids"] for e in remaining):
+                actions.append({"service": SECURITY_GROUP_SERVICE, "action": "delete",
+                                "details": {"group_id": group["group_id"], "group_name": group["group_name"]}})
+        return self._finish(actions, current, [], group, vpc)
+
+    # -- apply and report -----------------------------------------------------------------
+    def _finish(self, actions, current, desired, group, vpc):
+        before = self._view(current, desired, group)
+        predicted = predict(current, actions, self.region)
+        group_after = self._group_after(actions, group)
+        if self.check_mode or not actions:
+            after_endpoints = predicted
+        else:
+            after_endpoints = self._apply(actions, current)
+            group_after = self._group_after(actions, group, self._applied_group_id)
+        after = self._view(after_endpoints, desired, group_after)
+        return {
+            "changed": bool(actions),
+            "endpoints": after["endpoints"],
+            "security_group_id": group_after["group_id"] if group_after else None,
+            "changes": actions,
+            "diff": {"before": before, "after": after},
+            "warnings": self.warnings,
+        }
+
+    def _apply(self, actions, current):
+        applier = PlanApplier(self.client, self.vpc_id, self.params.get("wait_timeout", 600))
+        touched = applier.apply(actions, self._retired)
+        self._applied_group_id = applier.group_id
+        deleted = [a["details"]["vpc_endpoint_id"] for a in actions
+                   if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE]
+        group_delete = [a for a in actions if a["service"] == SECURITY_GROUP_SERVICE and a["action"] == "delete"]
+        if group_delete:
+            if self.params.get("wait"):
+                applier.wait_deleted(deleted)
+                applier.wait_interfaces_released(group_delete[0]["details"]["group_id"])
+            applier.apply_group(group_delete[0])
+        final = live(self.reader.endpoints([self.vpc_id]))
+        by_id = dict((e["vpc_endpoint_id"], e) for e in final)
+        if self.params.get("wait") and any(by_id.get(i, {}).get("state") != "available" for i in touched):
+            applier.wait_available(touched)
+            final = live(self.reader.endpoints([self.vpc_id]))
+        return final
+
+    def _group_after(self, actions, group, applied_id=None):
+        for action in actions:
+            if action["service"] != SECURITY_GROUP_SERVICE:
+                continue
+            if action["action"] == "delete":
+                return None
+            details = action["details"]
+            return {"group_id": applied_id or details.get("group_id") or MANAGED_GROUP_PLACEHOLDER,
+                    "group_name": details["group_name"],
+                    "https_cidrs": sorted((set(group["https_cidrs"]) if group else set())
+                                          | set(details.get("add_cidrs", []))
+                                          - set(details.get("remove_cidrs", [])))}
+        if group is None:
+            return None
+        return {"group_id": group["group_id"], "group_name": group["group_name"],
+                "https_cidrs": group["https_cidrs"]}
+
+    def _view(self, endpoints, desired, group):
+        if desired:
+            kept = endpoints_by_service(endpoints, desired)
+        else:
+            kept = dict((short_name(e["service_name"], self.region), e) for e in live(endpoints) if is_owned(e))
+        return {
+            "endpoints": dict((service, public_view(e)) for service, e in sorted(kept.items())),
+            "security_group": group,
+        }
+
+
+def reconcile(connection, params, check_mode):
+    """Run one reconcile; raises PrivatelinkError or ValueError with a message for the user."""
+    return Reconciler(connection, params, check_mode).run()

@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Input validation, before the first mutating call (private).
+
+``check_*`` functions are pure: they take the module's options and what AWS answered,
+and raise ValueError with a message naming the input and what is wrong.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+import re
+
+_ID_SHAPES = {
+    "vpc_id": re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$"),
+    "subnet_ids": re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$"),
+    "route_table_ids": re.compile(r"^rtb-[0-9a-f]{8}([0-9a-f]{9})?$"),
+    "security_group_ids": re.compile(r"^sg-[0-9a-f]{8}([0-9a-f]{9})?$"),
+}
+_GROUP_NAME = re.compile(r"^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{1,255}$")
+_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$", re.UNICODE)
+_WORLD = ("0.0.0.0/0", "::/0")
+
+
+def check_ids(params):
+    """Ids of the wrong shape (typos, ids pasted from another resource type)."""
+    for option, shape in _ID_SHAPES.items():
+        value = params.get(option)
+        values = [value] if isinstance(value, str) else (value or [])
+        bad = [v for v in values if not isinstance(v, str) or not shape.match(v)]
+        if bad:
+            example = shape.pattern.split("-")[0].lstrip("^")
+            raise ValueError("%s: %s is not a valid id (expected %s-<8 or 17 hex digits>)"
+                             % (option, ", ".join(repr(b) for b in bad), example))
+        if option != "vpc_id" and value is not None and len(set(values)) != len(values):
+            raise ValueError("%s lists the same id more than once" % option)
+
+
+def check_lists_not_empty(params):
+    for option in ("subnet_ids", "route_table_ids"):
+        if params.get(option) is not None and len(params[option]) == 0 and params.get("state") == "present":
+            raise ValueError("%s is an empty list; omit it to keep existing endpoints' %s, "
+                             "or list at least one" % (option, option.replace("_ids", "s").replace("_", " ")))
+
+
+def check_group_name(name):
+    if not name or not _GROUP_NAME.match(name) or name.lower().startswith("sg-"):
+        raise ValueError("security_group_name %r is not a valid security group name (1-255 letters, digits, "
+                         "spaces and ._-:/()#,@[]+=&;{}!$*; not starting with sg-)" % (name,))
+
+
+def check_tags(tags):
+    for key, value in (tags or {}).items():
+        if not isinstance(key, str) or not _TAG_KEY.match(key) or key.lower().startswith("aws:"):
+            raise ValueError("tags: key %r is not a valid tag key (1-128 letters, digits, spaces and "
+                             "_.:/=+-@; not starting with aws:)" % (key,))
+        if value is None or len(str(value)) > 256:
+            raise ValueError("tags: value of %r must be a string of at most 256 characters" % key)
+
+
+def check_cidrs(cidrs):
+    """Return (cidrs, warnings); raise on anything that is not a CIDR block."""
+    warnings = []
+    for cidr in cidrs:
+        try:
+            ipaddress.ip_network(cidr, strict=True)
+        except (ValueError, TypeError) as exc:
+            raise ValueError("allowed_cidrs: %r is not a CIDR block (%s)" % (cidr, exc))
+        if cidr in _WORLD:
+            warnings.append("allowed_cidrs contains %s: the endpoints' security group admits HTTPS from "
+                            "anywhere that can route to the VPC; list the workload CIDRs instead" % cidr)
+    return list(cidrs), warnings
+
+
+def check_subnets(subnets, vpc_id, service_zones):
+    """Subnets must be in the VPC, one per AZ, and in AZs where every interface service is offered."""
+    outside = sorted(s["SubnetId"] for s in subnets if s.get("VpcId") != vpc_id)
+    if outside:
+        raise ValueError("subnet_ids: %s not in %s" % (", ".join(outside), vpc_id))
+    by_zone = {}
+    for subnet in subnets:
+        by_zone.setdefault(subnet["AvailabilityZone"], []).append(subnet["SubnetId"])
+    crowded = {zone: ids for zone, ids in by_zone.items() if len(ids) > 1}
+    if crowded:
+        zone = sorted(crowded)[0]
+        raise ValueError("subnet_ids: %s are all in %s; an interface endpoint takes at most one subnet "
+                         "per Availability Zone" % (", ".join(sorted(crowded[zone])), zone))
+    for service, zones in sorted(service_zones.items()):
+        missing = sorted(s["SubnetId"] + " (" + s["AvailabilityZone"] + ")" for s in subnets
+                         if zones and s["AvailabilityZone"] not in zones)
+        if missing:
+            raise ValueError("subnet_ids: %s offers no %s endpoint in %s; remove the subnet or "
+                             "choose one in %s" % (service, service, ", ".join(missing),
+                                                   ", ".join(sorted(zones))))
+
+
+def check_in_vpc(records, id_key, vpc_id, option):
+    outside = sorted(r[id_key] for r in records if r.get("VpcId") != vpc_id)
+    if outside:
+        raise ValueError("%s: %s not in %s" % (option, ", ".join(outside), vpc_id))
+
+
+def check_services_offered(missing, region):
+    if missing:
+        raise ValueError("services: %s not offered as VPC endpoint services in %s"
+                         % (", ".join(missing), region))
+
+
+def check_types_offered(resolved, wanted_types):
+    for service, endpoint_type in sorted(wanted_types.items()):
+        types = resolved[service]["types"]
+        if types and endpoint_type not in types:
+            hint = " (set s3_endpoint_type)" if service == "s3" else ""
+            raise ValueError("services: %s is offered only as %s endpoint in this region, not %s%s"
+                             % (service, "/".join(sorted(types)), endpoint_type, hint))
+
+
+def check_private_dns(enable_dns_support, enable_dns_hostnames, vpc_id):
+    off = [name for name, value in (("enableDnsSupport", enable_dns_support),
+                                    ("enableDnsHostnames", enable_dns_hostnames)) if not value]
+    if off:
+        raise ValueError("private_dns_enabled: %s has %s turned off, and private DNS for interface endpoints "
+                         "needs both enableDnsSupport and enableDnsHostnames; turn them on "
+                         "(aws ec2 modify-vpc-attribute) or set private_dns_enabled: false"
+                         % (vpc_id, " and ".join(off)))

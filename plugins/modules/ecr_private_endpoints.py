@@ -1,0 +1,377 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ecr_private_endpoints
+short_description: Give a VPC's private subnets a working path to Amazon ECR through VPC endpoints
+version_added: 0.1.0
+description:
+  - Makes the VPC endpoints that container workloads (ECS on EC2, Fargate, EKS) need to pull images from
+    Amazon ECR without an internet route match the desired state, in one idempotent call per VPC
+    (the ECR API and Docker endpoints, the S3 gateway endpoint on the private route tables, CloudWatch Logs
+    and any other service endpoint).
+  - Reads the VPC's whole current state, computes a plan, and applies it. In check mode the plan is returned
+    in RV(changes) and nothing that mutates is called. In diff mode RV(diff) shows C(before) and C(after).
+  - Everything C(ModifyVpcEndpoint) can change (subnets, security groups, route tables, policy, private DNS,
+    IP address type) is changed in place, keeping the endpoint id. Only the endpoint type cannot be changed;
+    an owned endpoint of the wrong type is replaced.
+  - Endpoints the module creates carry the tag C(ManagedBy=privatelink.ecr). An existing endpoint for a wanted
+    service without that tag is adopted (converged in place), never duplicated and never deleted.
+  - All input is validated, against AWS where needed, before the first mutating call.
+author:
+  - privatelink.ecr maintainers (@privatelink)
+options:
+  vpc_id:
+    description: The VPC, for example V(vpc-0123456789abcdef0).
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) converges the endpoints.
+      - V(absent) deletes the endpoints of the selected services that carry the ownership tag (every owned
+        endpoint with O(purge_services=true)) and then the managed security group when nothing uses it.
+    type: str
+    choices: [present, absent]
+    default: present
+  workload:
+    description:
+      - Picks the set of services when O(services) is not given.
+      - V(ecr) is C(ecr.api), C(ecr.dkr), C(s3). V(fargate) adds C(logs). V(ecs) is V(fargate) plus C(ecs),
+        C(ecs-agent), C(ecs-telemetry). V(eks) is V(ecr) plus C(ec2), C(sts), C(logs), C(eks), C(eks-auth),
+        C(elasticloadbalancing), C(autoscaling).
+    type: str
+    choices: [ecr, fargate, ecs, eks]
+    default: fargate
+  services:
+    description:
+      - Replaces the workload's set. Short names (V(ecr.api)) or full names (V(com.amazonaws.eu-west-1.ecr.api)).
+      - Short names are resolved to the region's real service names with C(DescribeVpcEndpointServices), so
+        partitions that use another prefix (C(cn.com.amazonaws.)) work.
+    type: list
+    elements: str
+  extra_services:
+    description: Added to the set, for example V(secretsmanager), V(ssm), V(ssmmessages), V(kms), V(sts), V(xray).
+    type: list
+    elements: str
+    default: []
+  s3_endpoint_type:
+    description: Type of the S3 endpoint. A V(gateway) endpoint is free and is attached to route tables.
+    type: str
+    choices: [gateway, interface]
+    default: gateway
+  subnet_ids:
+    description:
+      - Subnets of the interface endpoints, at most one per Availability Zone, all in O(vpc_id), in zones where
+        each service is offered.
+      - When omitted, existing endpoints keep their subnets, and creating an endpoint fails; the
+        M(privatelink.ecr.vpc_private_subnets_info) module and the C(privatelink.ecr.vpc_endpoints) role
+        discover them.
+    type: list
+    elements: str
+  route_table_ids:
+    description:
+      - Route tables of the S3 gateway endpoint, all in O(vpc_id); usually every route table of a private subnet.
+      - When omitted, as for O(subnet_ids).
+    type: list
+    elements: str
+  security_group_ids:
+    description:
+      - Security groups of the interface endpoints, all in O(vpc_id).
+      - When empty, the module manages its own group, O(security_group_name), admitting TCP 443 from
+        O(allowed_cidrs) only.
+    type: list
+    elements: str
+    default: []
+  security_group_name:
+    description: Name of the managed security group.
+    type: str
+    default: ecr-private-endpoints
+  allowed_cidrs:
+    description:
+      - Sources the managed group admits on TCP 443. Default, the VPC's IPv4 and IPv6 CIDR blocks.
+      - V(0.0.0.0/0) or V(::/0) is accepted only when listed here, with a warning.
+    type: list
+    elements: str
+  private_dns_enabled:
+    description:
+      - Private DNS for interface endpoints, so the services' public names resolve to the endpoints.
+        Needs the VPC's C(enableDnsSupport) and C(enableDnsHostnames); the module fails before changing
+        anything when they are off.
+    type: bool
+    default: true
+  policy:
+    description:
+      - Endpoint policy for the interface endpoints, as a dict or a JSON string. Compared as a document, not
+        as a string.
+      - When not set, the AWS default policy (full access) is wanted, and a different policy is reset to it.
+    type: raw
+  s3_policy:
+    description: Endpoint policy for the S3 endpoint, as for O(policy).
+    type: raw
+  tags:
+    description:
+      - Tags set on every endpoint and on the managed group. Other existing tags are left alone.
+    type: dict
+    default: {}
+  purge_services:
+    description: Delete owned endpoints whose service is not in the set. Never touches endpoints without the ownership tag.
+    type: bool
+    default: false
+  ip_address_type:
+    description: IP address type of the interface endpoints; V(dualstack) and V(ipv6) need IPv6 subnets.
+    type: str
+    choices: [ipv4, dualstack, ipv6]
+    default: ipv4
+  wait:
+    description: Wait until every created or modified endpoint's state is C(available).
+    type: bool
+    default: true
+  wait_timeout:
+    description: How long to wait, in seconds.
+    type: int
+    default: 600
+extends_documentation_fragment:
+  - privatelink.ecr.connection
+  - privatelink.ecr.attributes
+  - privatelink.ecr.attributes.action_group
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  idempotent:
+    support: full
+notes:
+  - A no-op run sends three read requests (the VPC, its endpoints, the managed security group).
+  - Each create carries a deterministic C(ClientToken) derived from the VPC, the service and the desired
+    specification, so a retried or concurrent create cannot make a second endpoint.
+seealso:
+  - module: privatelink.ecr.ecr_private_endpoints_info
+"""
+
+EXAMPLES = r"""
+- name: Fargate tasks in private subnets pull from ECR privately
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    subnet_ids: [subnet-0aaaaaaaaaaaaaaa1, subnet-0bbbbbbbbbbbbbbb2, subnet-0ccccccccccccccc3]
+    route_table_ids: [rtb-0aaaaaaaaaaaaaaa1, rtb-0bbbbbbbbbbbbbbb2]
+    tags:
+      Team: platform
+
+- name: EKS nodes, plus Secrets Manager, with a restrictive ECR policy
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    workload: eks
+    extra_services: [secretsmanager]
+    subnet_ids: "{{ private_subnet_ids }}"
+    route_table_ids: "{{ private_route_table_ids }}"
+    policy:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: "*"
+          Action: "*"
+          Resource: "*"
+          Condition:
+            StringEquals:
+              aws:PrincipalOrgID: o-exampleorgid
+
+- name: Show the plan without changing anything
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    subnet_ids: "{{ private_subnet_ids }}"
+    route_table_ids: "{{ private_route_table_ids }}"
+  check_mode: true
+  diff: true
+  register: plan
+
+- name: Remove what this collection created in the VPC (endpoints of every service, then the group)
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    state: absent
+    purge_services: true
+
+- name: In another account, through a role
+  privatelink.ecr.ecr_private_endpoints:
+    region: us-east-1
+    role_arn: arn:aws:iam::111122223333:role/privatelink-ecr
+    external_id: "{{ vault_external_id }}"
+    vpc_id: vpc-0123456789abcdef0
+    subnet_ids: "{{ private_subnet_ids }}"
+    route_table_ids: "{{ private_route_table_ids }}"
+"""
+
+RETURN = r"""
+endpoints:
+  description: The endpoint of each wanted service after the run (in check mode, as it will be), keyed by short name.
+  returned: always
+  type: dict
+  sample:
+    ecr.api:
+      vpc_endpoint_id: vpce-0123456789abcdef0
+      service_name: com.amazonaws.eu-west-1.ecr.api
+      vpc_endpoint_type: Interface
+      state: available
+      subnet_ids: [subnet-0aaaaaaaaaaaaaaa1]
+      route_table_ids: []
+      security_group_ids: [sg-0123456789abcdef0]
+      private_dns_enabled: true
+      dns_entries: [{dns_name: vpce-0123.api.ecr.eu-west-1.vpce.amazonaws.com, hosted_zone_id: Z2ABCDEF}]
+      policy: null
+      tags: {ManagedBy: privatelink.ecr}
+      ip_address_type: ipv4
+  contains:
+    vpc_endpoint_id:
+      description: The endpoint id; in check mode a placeholder for an endpoint to be created.
+      type: str
+    service_name:
+      description: The full service name.
+      type: str
+    vpc_endpoint_type:
+      description: V(Interface) or V(Gateway).
+      type: str
+    state:
+      description: The endpoint's state, V(available) when it serves traffic.
+      type: str
+    subnet_ids:
+      description: Subnets of an interface endpoint.
+      type: list
+      elements: str
+    route_table_ids:
+      description: Route tables of a gateway endpoint.
+      type: list
+      elements: str
+    security_group_ids:
+      description: Security groups of an interface endpoint.
+      type: list
+      elements: str
+    private_dns_enabled:
+      description: Whether private DNS is on.
+      type: bool
+    dns_entries:
+      description: The endpoint's DNS names.
+      type: list
+      elements: dict
+    policy:
+      description: The endpoint policy as a dict; null for none.
+      type: dict
+    tags:
+      description: The endpoint's tags.
+      type: dict
+    ip_address_type:
+      description: The IP address type of an interface endpoint.
+      type: str
+security_group_id:
+  description: The managed security group's id, when the module manages one (O(security_group_ids) empty).
+  returned: always
+  type: str
+  sample: sg-0123456789abcdef0
+changes:
+  description:
+    - The plan, one item per action, in the order it is applied. Empty when nothing changes.
+    - C(modify) and C(adopt) details list exactly what changes (C(add_subnet_ids), C(remove_subnet_ids),
+      C(add_security_group_ids), C(remove_security_group_ids), C(add_route_table_ids),
+      C(remove_route_table_ids), C(policy), C(reset_policy), C(private_dns_enabled), C(ip_address_type),
+      C(tags)); the managed group's changes have service C(security_group).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - service: ecr.api
+      action: modify
+      details: {vpc_endpoint_id: vpce-0123456789abcdef0, add_subnet_ids: [subnet-0ccccccccccccccc3]}
+  contains:
+    service:
+      description: Short service name, or C(security_group) for the managed group.
+      type: str
+    action:
+      description: One of V(create), V(modify), V(delete), V(adopt).
+      type: str
+    details:
+      description: What the action does.
+      type: dict
+diff:
+  description: Before and after, in diff mode.
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: Endpoints (keyed by service) and the managed group before the run.
+      type: dict
+    after:
+      description: Endpoints and the managed group after the run (in check mode, as they will be).
+      type: dict
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    CONNECTION_ARGUMENT_SPEC,
+    PrivatelinkError,
+    connection_from_module,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import check_local_input, reconcile
+from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
+
+
+def argument_spec():
+    spec = dict(
+        vpc_id=dict(type="str", required=True),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        workload=dict(type="str", default="fargate", choices=WORKLOADS),
+        services=dict(type="list", elements="str"),
+        extra_services=dict(type="list", elements="str", default=[]),
+        s3_endpoint_type=dict(type="str", default="gateway", choices=["gateway", "interface"]),
+        subnet_ids=dict(type="list", elements="str"),
+        route_table_ids=dict(type="list", elements="str"),
+        security_group_ids=dict(type="list", elements="str", default=[]),
+        security_group_name=dict(type="str", default="ecr-private-endpoints"),
+        allowed_cidrs=dict(type="list", elements="str"),
+        private_dns_enabled=dict(type="bool", default=True),
+        policy=dict(type="raw"),
+        s3_policy=dict(type="raw"),
+        tags=dict(type="dict", default={}),
+        purge_services=dict(type="bool", default=False),
+        ip_address_type=dict(type="str", default="ipv4", choices=["ipv4", "dualstack", "ipv6"]),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
+    )
+    spec.update(CONNECTION_ARGUMENT_SPEC)
+    return spec
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    try:
+        # Local checks first: a typo fails before any credential or network problem can hide it.
+        if module.params.get("region"):
+            check_local_input(module.params)
+        if module.params["wait_timeout"] < 0:
+            raise ValueError("wait_timeout must be zero or more seconds")
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    connection = connection_from_module(module)
+    try:
+        result = reconcile(connection, module.params, module.check_mode)
+    except (PrivatelinkError, ValueError) as exc:
+        module.fail_json(msg=str(exc))
+    for warning in result.pop("warnings"):
+        module.warn(warning)
+    diff = result.pop("diff")
+    if module._diff:
+        result["diff"] = diff
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
