@@ -197,11 +197,13 @@ class Reconciler:
         before = self._view(current, desired, group)
         predicted = predict(current, actions, self.region)
         group_after = self._group_after(actions, group)
-        if self.check_mode or not actions:
+        if self.check_mode:
             after_endpoints = predicted
         else:
-            after_endpoints = self._apply(actions, current)
+            after_endpoints = self._apply(actions) if actions else current
             group_after = self._group_after(actions, group, self._applied_group_id)
+            if self.params.get("wait") and desired:
+                after_endpoints = self._wait_until_available(after_endpoints, desired)
         after = self._view(after_endpoints, desired, group_after)
         return {
             "changed": bool(actions),
@@ -212,9 +214,18 @@ class Reconciler:
             "warnings": self.warnings,
         }
 
-    def _apply(self, actions, current):
+    def _wait_until_available(self, endpoints, desired):
+        """Every wanted service's endpoint, touched or not, must be available before we report success."""
+        kept = endpoints_by_service(endpoints, desired)
+        pending = sorted(e["vpc_endpoint_id"] for e in kept.values() if e["state"] != "available")
+        if not pending:
+            return endpoints
+        PlanApplier(self.client, self.vpc_id, self.params.get("wait_timeout", 600)).wait_available(pending)
+        return live(self.reader.endpoints([self.vpc_id]))
+
+    def _apply(self, actions):
         applier = PlanApplier(self.client, self.vpc_id, self.params.get("wait_timeout", 600))
-        touched = applier.apply(actions, self._retired)
+        applier.apply(actions, self._retired)
         self._applied_group_id = applier.group_id
         deleted = [a["details"]["vpc_endpoint_id"] for a in actions
                    if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE]
@@ -224,12 +235,7 @@ class Reconciler:
                 applier.wait_deleted(deleted)
                 applier.wait_interfaces_released(group_delete[0]["details"]["group_id"])
             applier.apply_group(group_delete[0])
-        final = live(self.reader.endpoints([self.vpc_id]))
-        by_id = dict((e["vpc_endpoint_id"], e) for e in final)
-        if self.params.get("wait") and any(by_id.get(i, {}).get("state") != "available" for i in touched):
-            applier.wait_available(touched)
-            final = live(self.reader.endpoints([self.vpc_id]))
-        return final
+        return live(self.reader.endpoints([self.vpc_id]))
 
     def _group_after(self, actions, group, applied_id=None):
         for action in actions:
