@@ -1,0 +1,472 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Posture checks: one pure function per finding id, over one VPC's normalised state (private).
+
+Nothing here calls AWS. ``_audit_reader.vpc_state`` builds the state; its shape is::
+
+    {
+      "vpc": {"vpc_id", "cidrs", "enable_dns_support", "enable_dns_hostnames", ...},
+      "region": "eu-west-1",
+      "wanted": ["ecr.api", "ecr.dkr", "s3", "logs"],            # short service names
+      "services": {short: {"service_name", "types", "zones", "offered"}},
+      "endpoints": [endpoint dicts of _endpoint_model, plus "service" (short name)],
+      "subnets": {subnet_id: {"subnet_id", "availability_zone", "cidr", "ipv6_cidrs"}},
+      "route_tables": {rtb_id: {"route_table_id", "main", "routes": [{"destination", "target"}]}},
+      "subnet_route_table": {subnet_id: rtb_id},                # explicit association, else main
+      "security_groups": {sg_id: {"group_id", "group_name", "ingress": [rule, ...]}},
+      "workload_subnet_ids": [...],                              # where tasks run
+      "workload_enis": {subnet_id: [{"eni_id", "group_ids"}]},   # optional: read only when needed
+    }
+
+A security-group rule is ``{"protocol", "from_port", "to_port", "cidrs", "ipv6_cidrs",
+"group_ids", "prefix_list_ids"}`` (protocol ``-1`` means every protocol and port).
+Each check returns a list of findings ``{id, severity, resource, message, remediation}``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    BROKEN_STATES,
+    GATEWAY,
+    GONE_STATES,
+    INTERFACE,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import is_full_access
+
+SEVERITIES = ("high", "medium", "low", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+
+# The contract (DESIGN.md): every finding id and its severity.
+FINDING_SEVERITIES = {
+    "ENDPOINT_MISSING": "high",
+    "ENDPOINT_NOT_AVAILABLE": "high",
+    "PRIVATE_DNS_DISABLED": "high",
+    "VPC_DNS_DISABLED": "high",
+    "S3_ROUTE_MISSING": "high",
+    "AZ_NOT_COVERED": "medium",
+    "SG_BLOCKS_HTTPS": "high",
+    "SG_OPEN_TO_WORLD": "medium",
+    "INTERNET_ROUTE": "info",
+    "POLICY_UNRESTRICTED": "low",
+}
+
+DEPLOY = "run privatelink.ecr.deploy for this VPC"
+WORLD = ("0.0.0.0/0", "::/0")
+HTTPS_PORT = 443
+
+
+def finding(finding_id, resource, message, remediation):
+    return {
+        "id": finding_id,
+        "severity": FINDING_SEVERITIES[finding_id],
+        "resource": resource,
+        "message": message,
+        "remediation": remediation,
+    }
+
+
+# ---------------------------------------------------------------- selections over the state
+
+def _state_of(endpoint):
+    return (endpoint.get("state") or "").lower()
+
+
+def existing(state, service):
+    """Endpoints of ``service`` that exist (anything but deleted/deleting), sorted by id."""
+    return sorted((e for e in state["endpoints"]
+                   if e.get("service") == service and _state_of(e) not in GONE_STATES),
+                  key=lambda e: e["vpc_endpoint_id"])
+
+
+def usable(state, service):
+    """Existing endpoints that serve or will serve traffic (not failed, rejected or expired)."""
+    return [e for e in existing(state, service) if _state_of(e) not in BROKEN_STATES]
+
+
+def _gateways(state, service):
+    return [e for e in usable(state, service) if e["vpc_endpoint_type"] == GATEWAY]
+
+
+def _interfaces(state, service):
+    return [e for e in usable(state, service) if e["vpc_endpoint_type"] == INTERFACE]
+
+
+def interface_services(state):
+    """Wanted services reached through an interface endpoint (S3 only when it has no gateway)."""
+    return [s for s in state["wanted"] if _interfaces(state, s) and not _gateways(state, s)]
+
+
+def serving_interfaces(state, service):
+    """The interface endpoints the workloads' DNS lookups reach: those with private DNS on,
+    else (nothing resolves privately) every interface endpoint of the service."""
+    endpoints = _interfaces(state, service)
+    with_dns = [e for e in endpoints if e.get("private_dns_enabled")]
+    return with_dns or endpoints
+
+
+def workload_subnets(state):
+    return [state["subnets"][s] for s in state["workload_subnet_ids"] if s in state["subnets"]]
+
+
+def _zone_of(state, subnet_id):
+    return (state["subnets"].get(subnet_id) or {}).get("availability_zone")
+
+
+def _join(items):
+    return ", ".join(items)
+
+
+# ---------------------------------------------------------------- security-group arithmetic
+
+def rule_admits_https(rule):
+    """True when the rule allows TCP 443 (every protocol, or TCP with a port range holding 443)."""
+    protocol = str(rule.get("protocol"))
+    if protocol in ("-1", "all"):
+        return True
+    if protocol not in ("tcp", "6"):
+        return False
+    low, high = rule.get("from_port"), rule.get("to_port")
+    if low is None or high is None or low == -1:
+        return True
+    return low <= HTTPS_PORT <= high
+
+
+def _networks(cidrs):
+    result = []
+    for cidr in cidrs:
+        try:
+            result.append(ipaddress.ip_network(cidr, strict=False))
+        except ValueError:
+            continue
+    return result
+
+
+def cidr_covered(cidr, admitted_cidrs):
+    """True when every address of ``cidr`` is inside the union of ``admitted_cidrs``."""
+    target = ipaddress.ip_network(cidr, strict=False)
+    same_family = [n for n in _networks(admitted_cidrs) if n.version == target.version]
+    # Collapsing merges adjacent blocks, so two /25 rules do cover a /24 subnet.
+    return any(target.subnet_of(n) for n in ipaddress.collapse_addresses(same_family))
+
+
+def https_sources(groups):
+    """CIDRs and group ids admitted on TCP 443 by the union of ``groups``' ingress rules."""
+    cidrs, group_ids = [], set()
+    for group in groups:
+        for rule in group.get("ingress") or []:
+            if rule_admits_https(rule):
+                cidrs.extend(rule.get("cidrs") or [])
+                cidrs.extend(rule.get("ipv6_cidrs") or [])
+                group_ids.update(rule.get("group_ids") or [])
+    return cidrs, group_ids
+
+
+def _subnet_cidr(subnet):
+    return subnet.get("cidr") or (subnet.get("ipv6_cidrs") or [None])[0]
+
+
+def _admitted_by_reference(state, subnet_id, referenced, endpoint_enis):
+    """A group reference admits a subnet only when the workloads seen there all carry a referenced group.
+
+    With no workload interface in the subnet (nothing running now) the reference cannot be shown
+    to cover the workload, so the subnet counts as not admitted.
+    """
+    enis = [e for e in (state.get("workload_enis") or {}).get(subnet_id, [])
+            if e["eni_id"] not in endpoint_enis]
+    return bool(enis) and all(set(e.get("group_ids") or []) & referenced for e in enis)
+
+
+# ---------------------------------------------------------------- the checks, one per finding id
+
+def check_endpoint_missing(state):
+    findings = []
+    vpc_id = state["vpc"]["vpc_id"]
+    for service in state["wanted"]:
+        if existing(state, service):
+            continue
+        info = state["services"].get(service) or {}
+        if info.get("offered") is False:
+            message = ("VPC %s has no endpoint for %s, and AWS does not offer that service as a VPC "
+                       "endpoint in %s" % (vpc_id, service, state["region"]))
+            remediation = ("check the service name; if the workload needs %s, it cannot reach it privately "
+                           "in this region" % service)
+        else:
+            kind = "Gateway endpoint on the private route tables" if service == "s3" else \
+                "Interface endpoint with private DNS in one private subnet per Availability Zone"
+            message = "VPC %s has no endpoint for %s (%s)" % (
+                vpc_id, service, info.get("service_name") or "com.amazonaws.%s.%s" % (state["region"], service))
+            remediation = "%s: it creates the %s %s" % (DEPLOY, service, kind)
+        findings.append(finding("ENDPOINT_MISSING", vpc_id, message, remediation))
+    return findings
+
+
+_NOT_AVAILABLE_FIX = {
+    "pendingacceptance": "the endpoint service's owner must accept the connection request (for an AWS "
+                         "service this should not happen: delete the endpoint and %s)" % DEPLOY,
+    "pending": "wait a few minutes; if it stays pending, delete it and %s" % DEPLOY,
+    "failed": "delete the endpoint, then %s: it creates a new one" % DEPLOY,
+    "rejected": "the service owner rejected the connection; delete the endpoint, then %s" % DEPLOY,
+    "expired": "the connection request expired; delete the endpoint, then %s" % DEPLOY,
+}
+
+
+def check_endpoint_not_available(state):
+    findings = []
+    for service in state["wanted"]:
+        for endpoint in existing(state, service):
+            current = endpoint.get("state") or "unknown"
+            if current.lower() == "available":
+                continue
+            findings.append(finding(
+                "ENDPOINT_NOT_AVAILABLE", endpoint["vpc_endpoint_id"],
+                "the %s endpoint %s is in state %s, not available: traffic to %s does not flow through it"
+                % (service, endpoint["vpc_endpoint_id"], current, service),
+                _NOT_AVAILABLE_FIX.get(current.lower(), "delete the endpoint, then %s" % DEPLOY)))
+    return findings
+
+
+def check_private_dns_disabled(state):
+    findings = []
+    for service in interface_services(state):
+        endpoints = _interfaces(state, service)
+        if any(e.get("private_dns_enabled") for e in endpoints):
+            continue
+        for endpoint in endpoints:
+            findings.append(finding(
+                "PRIVATE_DNS_DISABLED", endpoint["vpc_endpoint_id"],
+                "the %s interface endpoint %s has private DNS off: workloads resolve %s's public name and "
+                "try to leave the VPC" % (service, endpoint["vpc_endpoint_id"], service),
+                "%s: it turns private DNS on for %s in place (the VPC needs enableDnsSupport and "
+                "enableDnsHostnames)" % (DEPLOY, endpoint["vpc_endpoint_id"])))
+    return findings
+
+
+def check_vpc_dns_disabled(state):
+    vpc = state["vpc"]
+    off = [name for name, key in (("enableDnsSupport", "enable_dns_support"),
+                                  ("enableDnsHostnames", "enable_dns_hostnames"))
+           if vpc.get(key) is False]
+    if not off:
+        return []
+    return [finding(
+        "VPC_DNS_DISABLED", vpc["vpc_id"],
+        "VPC %s has %s off: private DNS names of interface endpoints do not resolve" % (vpc["vpc_id"], _join(off)),
+        "turn %s on for the VPC (aws ec2 modify-vpc-attribute --vpc-id %s --enable-dns-support / "
+        "--enable-dns-hostnames, or in the tool that manages the VPC), then %s"
+        % (" and ".join(off), vpc["vpc_id"], DEPLOY))]
+
+
+def check_s3_route_missing(state):
+    if "s3" not in state["wanted"]:
+        return []
+    gateways = _gateways(state, "s3")
+    if not gateways:
+        return []  # ENDPOINT_MISSING, or an S3 interface endpoint that needs no route
+    attached = set()
+    for gateway in gateways:
+        attached.update(gateway.get("route_table_ids") or [])
+    missing = {}
+    for subnet in workload_subnets(state):
+        table = state["subnet_route_table"].get(subnet["subnet_id"])
+        if table and table not in attached:
+            missing.setdefault(table, []).append(subnet["subnet_id"])
+    gateway_ids = _join(g["vpc_endpoint_id"] for g in gateways)
+    return [finding(
+        "S3_ROUTE_MISSING", table,
+        "route table %s (of workload subnet(s) %s) has no route to the S3 gateway endpoint %s: image layers "
+        "from S3 cannot be pulled there" % (table, _join(sorted(subnets)), gateway_ids),
+        "%s: it attaches %s to %s in place" % (DEPLOY, table, gateway_ids))
+        for table, subnets in sorted(missing.items())]
+
+
+def check_az_not_covered(state):
+    findings = []
+    workload_zones = {}
+    for subnet in workload_subnets(state):
+        workload_zones.setdefault(subnet.get("availability_zone"), []).append(subnet["subnet_id"])
+    for service in interface_services(state):
+        offered = set((state["services"].get(service) or {}).get("zones") or [])
+        for endpoint in serving_interfaces(state, service):
+            covered = set(_zone_of(state, s) for s in endpoint.get("subnet_ids") or [])
+            gaps = sorted(z for z in workload_zones if z not in covered)
+            if not gaps:
+                continue
+            fixable = [z for z in gaps if not offered or z in offered]
+            unoffered = [z for z in gaps if z not in fixable]
+            parts = []
+            if fixable:
+                parts.append("%s: it adds one private subnet of %s to %s in place"
+                             % (DEPLOY, _join(fixable), endpoint["vpc_endpoint_id"]))
+            if unoffered:
+                parts.append("AWS does not offer %s in %s; run these workloads in a covered zone"
+                             % (service, _join(unoffered)))
+            findings.append(finding(
+                "AZ_NOT_COVERED", endpoint["vpc_endpoint_id"],
+                "the %s endpoint %s has no subnet in %s, where workload subnet(s) %s run: their traffic "
+                "crosses zones and fails when the endpoint's zones are down"
+                % (service, endpoint["vpc_endpoint_id"], _join(gaps),
+                   _join(s for z in gaps for s in sorted(workload_zones[z]))),
+                "; ".join(parts)))
+    return findings
+
+
+def check_sg_blocks_https(state):
+    findings = []
+    subnets = workload_subnets(state)
+    if not subnets:
+        return []
+    for service in interface_services(state):
+        for endpoint in serving_interfaces(state, service):
+            group_ids = endpoint.get("security_group_ids") or []
+            groups = [state["security_groups"][g] for g in group_ids if g in state["security_groups"]]
+            cidrs, referenced = https_sources(groups)
+            endpoint_enis = set(endpoint.get("network_interface_ids") or [])
+            blocked = []
+            for subnet in subnets:
+                cidr = _subnet_cidr(subnet)
+                if cidr and cidr_covered(cidr, cidrs):
+                    continue
+                if referenced and _admitted_by_reference(state, subnet["subnet_id"], referenced, endpoint_enis):
+                    continue
+                blocked.append("%s (%s)" % (subnet["subnet_id"], cidr or "no CIDR"))
+            if not blocked:
+                continue
+            via = ""
+            if referenced:
+                via = "; it admits security group(s) %s, which the workloads seen in those subnets do not " \
+                      "all carry (or none run there now)" % _join(sorted(referenced))
+            findings.append(finding(
+                "SG_BLOCKS_HTTPS", endpoint["vpc_endpoint_id"],
+                "no security group of the %s endpoint %s (%s) admits TCP 443 from workload subnet(s) %s%s"
+                % (service, endpoint["vpc_endpoint_id"], _join(group_ids) or "none", _join(blocked), via),
+                "%s: its managed security group admits TCP 443 from the VPC's CIDR blocks (set allowed_cidrs "
+                "to narrow it); or add an inbound TCP 443 rule for those subnets' CIDRs to %s"
+                % (DEPLOY, _join(group_ids) or "the endpoint's security group")))
+    return findings
+
+
+def check_sg_open_to_world(state):
+    users = {}
+    for endpoint in state["endpoints"]:
+        if _state_of(endpoint) in GONE_STATES or endpoint["vpc_endpoint_type"] != INTERFACE:
+            continue
+        for group_id in endpoint.get("security_group_ids") or []:
+            users.setdefault(group_id, []).append(endpoint["vpc_endpoint_id"])
+    findings = []
+    for group_id in sorted(users):
+        group = state["security_groups"].get(group_id)
+        if not group:
+            continue
+        open_rules = []
+        for rule in group.get("ingress") or []:
+            for source in (rule.get("cidrs") or []) + (rule.get("ipv6_cidrs") or []):
+                if source in WORLD:
+                    open_rules.append("%s from %s" % (_describe_ports(rule), source))
+        if open_rules:
+            findings.append(finding(
+                "SG_OPEN_TO_WORLD", group_id,
+                "security group %s (%s) of endpoint(s) %s admits %s"
+                % (group_id, group.get("group_name") or "", _join(sorted(users[group_id])), _join(open_rules)),
+                "remove the 0.0.0.0/0 and ::/0 rules from %s and admit the workload subnets' CIDRs only; %s "
+                "with allowed_cidrs unset gives the endpoints a managed group that admits the VPC's CIDRs"
+                % (group_id, DEPLOY)))
+    return findings
+
+
+def _describe_ports(rule):
+    protocol = str(rule.get("protocol"))
+    if protocol in ("-1", "all"):
+        return "all traffic"
+    low, high = rule.get("from_port"), rule.get("to_port")
+    if low == high:
+        return "%s %s" % (protocol, low)
+    return "%s %s-%s" % (protocol, low, high)
+
+
+def check_internet_route(state):
+    users = {}
+    for subnet in workload_subnets(state):
+        table = state["subnet_route_table"].get(subnet["subnet_id"])
+        if table:
+            users.setdefault(table, []).append(subnet["subnet_id"])
+    findings = []
+    for table_id in sorted(users):
+        table = state["route_tables"].get(table_id) or {}
+        exits = ["%s -> %s" % (r["destination"], r["target"]) for r in table.get("routes") or []
+                 if r.get("destination") in WORLD and r.get("state", "active") != "blackhole"
+                 and (r.get("target") or "").startswith(("igw-", "nat-", "eigw-"))]
+        if exits:
+            findings.append(finding(
+                "INTERNET_ROUTE", table_id,
+                "route table %s of workload subnet(s) %s routes %s: image pulls can bypass the endpoints"
+                % (table_id, _join(sorted(users[table_id])), _join(exits)),
+                "nothing is required; to keep registry traffic private, remove the default route once the "
+                "endpoints serve every service the workloads use"))
+    return findings
+
+
+def check_policy_unrestricted(state):
+    findings = []
+    for service in state["wanted"]:
+        for endpoint in existing(state, service):
+            if not is_full_access(endpoint.get("policy")):
+                continue
+            findings.append(finding(
+                "POLICY_UNRESTRICTED", endpoint["vpc_endpoint_id"],
+                "the %s endpoint %s has the default full-access policy: any principal may reach any %s resource "
+                "through it" % (service, endpoint["vpc_endpoint_id"], service),
+                "%s, then %s: it updates the policy in place" % (_policy_advice(service, state["region"]), DEPLOY)))
+    return findings
+
+
+def _policy_advice(service, region):
+    if service == "s3":
+        return ("set s3_policy to allow s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/* (where ECR "
+                "keeps image layers) and on the buckets your workloads use" % region)
+    return ("set policy (role variable vpc_endpoints_policy; one policy serves every interface endpoint) to allow "
+            "only what your workloads call, such as image pulls from your accounts' ECR repositories and "
+            "logs:CreateLogStream/PutLogEvents on their log groups")
+
+
+CHECKS = (
+    check_endpoint_missing,
+    check_endpoint_not_available,
+    check_private_dns_disabled,
+    check_vpc_dns_disabled,
+    check_s3_route_missing,
+    check_az_not_covered,
+    check_sg_blocks_https,
+    check_sg_open_to_world,
+    check_internet_route,
+    check_policy_unrestricted,
+)
+
+
+def sort_findings(findings):
+    return sorted(findings, key=lambda f: (SEVERITY_RANK[f["severity"]], f["id"], f["resource"]))
+
+
+def audit(state):
+    """Every finding for one VPC, most severe first."""
+    findings = []
+    for check in CHECKS:
+        findings.extend(check(state))
+    return sort_findings(findings)
+
+
+def is_compliant(findings):
+    return not any(f["severity"] in ("high", "medium") for f in findings)
+
+
+def needs_workload_enis(state):
+    """True when some endpoint group admits HTTPS via a group reference (only then are ENIs worth reading)."""
+    for group in state["security_groups"].values():
+        for rule in group.get("ingress") or []:
+            if rule.get("group_ids") and rule_admits_https(rule):
+                return True
+    return False

@@ -1,0 +1,267 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The posture audit's read step: every VPC of a region in a handful of batched requests (private).
+
+``read_region`` asks AWS (one request per resource kind for all VPCs together, plus the two
+DNS attributes per VPC, which the API cannot batch) and ``vpc_state`` turns the answers into
+the plain state that ``_audit_checks`` inspects. The normalisers are pure and unit-tested.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import needs_workload_enis
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
+from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader, normalise_vpc
+from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
+    default_full_name,
+    resolve_from_details,
+    short_name,
+)
+
+# AWS accepts at most 200 values in one filter; stay well below.
+_FILTER_CHUNK = 100
+
+
+def _chunks(values, size=_FILTER_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _paginate_filtered(client, operation, key, name, values):
+    items = []
+    for chunk in _chunks(values):
+        for page in client.get_paginator(operation).paginate(Filters=[{"Name": name, "Values": chunk}]):
+            items.extend(page.get(key, []))
+    return items
+
+
+# ---------------------------------------------------------------- pure normalisers
+
+def normalise_subnet(raw):
+    return {
+        "subnet_id": raw["SubnetId"],
+        "vpc_id": raw.get("VpcId"),
+        "availability_zone": raw.get("AvailabilityZone"),
+        "cidr": raw.get("CidrBlock"),
+        "ipv6_cidrs": [a["Ipv6CidrBlock"] for a in raw.get("Ipv6CidrBlockAssociationSet") or []
+                       if a.get("Ipv6CidrBlock")],
+    }
+
+
+def _route_target(route):
+    for key in ("GatewayId", "NatGatewayId", "EgressOnlyInternetGatewayId", "TransitGatewayId",
+                "VpcPeeringConnectionId", "NetworkInterfaceId", "InstanceId", "LocalGatewayId",
+                "CarrierGatewayId", "CoreNetworkArn"):
+        if route.get(key):
+            return route[key]
+    return None
+
+
+def normalise_route_table(raw):
+    return {
+        "route_table_id": raw["RouteTableId"],
+        "vpc_id": raw.get("VpcId"),
+        "main": any(a.get("Main") for a in raw.get("Associations") or []),
+        "subnet_ids": sorted(a["SubnetId"] for a in raw.get("Associations") or [] if a.get("SubnetId")),
+        "routes": [{
+            "destination": r.get("DestinationCidrBlock") or r.get("DestinationIpv6CidrBlock")
+            or r.get("DestinationPrefixListId"),
+            "target": _route_target(r),
+            "state": r.get("State", "active"),
+        } for r in raw.get("Routes") or []],
+    }
+
+
+def normalise_rule(permission):
+    """One IpPermissions item as plain data (protocol ``-1`` is every protocol and port)."""
+    return {
+        "protocol": str(permission.get("IpProtocol")),
+        "from_port": permission.get("FromPort"),
+        "to_port": permission.get("ToPort"),
+        "cidrs": sorted(r["CidrIp"] for r in permission.get("IpRanges") or [] if r.get("CidrIp")),
+        "ipv6_cidrs": sorted(r["CidrIpv6"] for r in permission.get("Ipv6Ranges") or [] if r.get("CidrIpv6")),
+        "group_ids": sorted(p["GroupId"] for p in permission.get("UserIdGroupPairs") or [] if p.get("GroupId")),
+        "prefix_list_ids": sorted(p["PrefixListId"] for p in permission.get("PrefixListIds") or []
+                                  if p.get("PrefixListId")),
+    }
+
+
+def normalise_security_group(raw):
+    return {
+        "group_id": raw["GroupId"],
+        "group_name": raw.get("GroupName"),
+        "vpc_id": raw.get("VpcId"),
+        "ingress": [normalise_rule(p) for p in raw.get("IpPermissions") or []],
+    }
+
+
+def normalise_eni(raw):
+    return {
+        "eni_id": raw["NetworkInterfaceId"],
+        "subnet_id": raw.get("SubnetId"),
+        "interface_type": raw.get("InterfaceType"),
+        "group_ids": sorted(g["GroupId"] for g in raw.get("Groups") or []),
+    }
+
+
+def service_catalog(wanted, region, details):
+    """Per wanted short name: its offered name, endpoint types and zones (``offered`` False if none)."""
+    resolved, missing = resolve_from_details(wanted, region, details)
+    catalog = {}
+    for short in wanted:
+        if short in resolved:
+            entry = resolved[short]
+            catalog[short] = {"service_name": entry["service_name"], "types": sorted(entry["types"]),
+                              "zones": sorted(entry["zones"]), "offered": True}
+        else:
+            catalog[short] = {"service_name": None, "types": [], "zones": [], "offered": short not in missing}
+    return catalog
+
+
+def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
+              workload_subnet_ids=None, enis=None):
+    """The plain state of one VPC that every check reads (see ``_audit_checks``)."""
+    vpc_id = vpc["vpc_id"]
+    raw_subnets = [s for s in raw_subnets if s.get("VpcId") == vpc_id]
+    raw_route_tables = [t for t in raw_route_tables if t.get("VpcId") == vpc_id]
+    if workload_subnet_ids is None:
+        # Same rule as the role's discovery: no route to an internet gateway.
+        workload_subnet_ids = [s["SubnetId"] for s in private_subnets(raw_subnets, raw_route_tables)]
+    serving = route_table_of_subnets(raw_subnets, raw_route_tables)
+    vpc_endpoints = [dict(e, service=short_name(e["service_name"], region)) for e in endpoints
+                     if e.get("vpc_id") in (None, vpc_id)]
+    enis_by_subnet = {}
+    for eni in enis or []:
+        if eni.get("subnet_id"):
+            enis_by_subnet.setdefault(eni["subnet_id"], []).append(eni)
+    return {
+        "vpc": vpc,
+        "region": region,
+        "wanted": list(wanted),
+        "services": catalog,
+        "endpoints": vpc_endpoints,
+        "subnets": {s["SubnetId"]: normalise_subnet(s) for s in raw_subnets},
+        "route_tables": {t["RouteTableId"]: normalise_route_table(t) for t in raw_route_tables},
+        "subnet_route_table": {subnet_id: table["RouteTableId"] for subnet_id, table in serving.items()},
+        "security_groups": {g["group_id"]: g for g in groups},
+        "workload_subnet_ids": list(workload_subnet_ids),
+        "workload_enis": enis_by_subnet,
+    }
+
+
+# ---------------------------------------------------------------- AWS reads
+
+class AuditReader:
+    """Batched, read-only requests for the audit; Ec2Reader's where it has them."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.client = connection.client("ec2")
+        self.ec2 = Ec2Reader(self.client)
+
+    @translated("identify the account (sts:GetCallerIdentity)")
+    def account_id(self):
+        return self.connection.client("sts").get_caller_identity()["Account"]
+
+    @translated("describe the VPCs")
+    def vpcs(self, vpc_ids, vpc_names):
+        """The VPCs to audit: by id, by Name tag, or (neither given) every VPC of the region."""
+        found = {}
+        if vpc_ids:
+            raw = self.client.describe_vpcs(Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}])["Vpcs"]
+            for vpc in [normalise_vpc(v) for v in raw]:
+                found[vpc["vpc_id"]] = vpc
+            unknown = sorted(set(vpc_ids) - set(found))
+            if unknown:
+                raise PrivatelinkError("vpc_ids %s: no such VPC in this account and region" % ", ".join(unknown))
+        if vpc_names:
+            raw = self.client.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": list(vpc_names)}])["Vpcs"]
+            named = [normalise_vpc(v) for v in raw]
+            for name in vpc_names:
+                matches = [v for v in named if v["tags"].get("Name") == name]
+                if len(matches) != 1:
+                    raise PrivatelinkError(
+                        "vpc_names %s: %s VPCs have this Name tag in this account and region; name exactly one "
+                        "or use vpc_ids%s" % (name, len(matches), (" (%s)" % ", ".join(
+                            sorted(v["vpc_id"] for v in matches))) if matches else ""))
+                found[matches[0]["vpc_id"]] = matches[0]
+        if not vpc_ids and not vpc_names:
+            for vpc in self.ec2.vpcs():
+                found[vpc["vpc_id"]] = vpc
+        return [found[k] for k in sorted(found)]
+
+    @translated("describe the subnets")
+    def subnets(self, vpc_ids):
+        return _paginate_filtered(self.client, "describe_subnets", "Subnets", "vpc-id", vpc_ids)
+
+    @translated("describe the route tables")
+    def route_tables(self, vpc_ids):
+        return _paginate_filtered(self.client, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids)
+
+    @translated("describe the network interfaces of the workload subnets")
+    def enis(self, subnet_ids):
+        if not subnet_ids:
+            return []
+        raw = _paginate_filtered(self.client, "describe_network_interfaces", "NetworkInterfaces",
+                                 "subnet-id", subnet_ids)
+        return [normalise_eni(r) for r in raw]
+
+    def security_groups(self, group_ids):
+        return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)))]
+
+    def services(self, wanted, region):
+        details = self.ec2.endpoint_services([default_full_name(s, region) for s in wanted])
+        return service_catalog(wanted, region, details)
+
+
+def _check_workload_subnets(workload_subnet_ids, raw_subnets):
+    known = set(s["SubnetId"] for s in raw_subnets)
+    unknown = [s for s in workload_subnet_ids if s not in known]
+    if unknown:
+        raise PrivatelinkError("workload_subnet_ids %s: not a subnet of the audited VPC(s)" % ", ".join(unknown))
+
+
+def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, workload_subnet_ids=None):
+    """Read every audited VPC of one region; return ``(account_id, [state, ...])``."""
+    reader = AuditReader(connection)
+    account_id = reader.account_id()
+    vpcs = reader.vpcs(vpc_ids or [], vpc_names or [])
+    if not vpcs:
+        return account_id, []
+    ids = [v["vpc_id"] for v in vpcs]
+    for vpc in vpcs:
+        vpc["enable_dns_support"], vpc["enable_dns_hostnames"] = reader.ec2.dns_attributes(vpc["vpc_id"])
+    endpoints = reader.ec2.endpoints(ids)
+    raw_subnets = reader.subnets(ids)
+    raw_route_tables = reader.route_tables(ids)
+    if workload_subnet_ids:
+        _check_workload_subnets(workload_subnet_ids, raw_subnets)
+    groups = reader.security_groups(g for e in endpoints for g in e.get("security_group_ids") or [])
+    catalog = reader.services(wanted, region)
+
+    def state_for(vpc, enis=None):
+        # The listed workload subnets apply to the VPC holding them; other VPCs keep the default rule.
+        explicit = [s["SubnetId"] for s in raw_subnets
+                    if s["SubnetId"] in (workload_subnet_ids or []) and s.get("VpcId") == vpc["vpc_id"]]
+        return vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
+                         explicit or None, enis)
+
+    states = [state_for(v) for v in vpcs]
+    # Workload interfaces matter only where an endpoint group admits HTTPS by group reference.
+    referencing = [s for s in states if needs_workload_enis(_endpoint_groups_only(s))]
+    if referencing:
+        enis = reader.enis(sorted(set(sid for s in referencing for sid in s["workload_subnet_ids"])))
+        by_vpc = dict((s["vpc"]["vpc_id"], s) for s in referencing)
+        states = [state_for(v, enis) if v["vpc_id"] in by_vpc else s for v, s in zip(vpcs, states)]
+    return account_id, states
+
+
+def _endpoint_groups_only(state):
+    """The state restricted to the groups of this VPC's endpoints (groups are read for all VPCs at once)."""
+    used = set(g for e in state["endpoints"] for g in e.get("security_group_ids") or [])
+    return dict(state, security_groups={k: v for k, v in state["security_groups"].items() if k in used})

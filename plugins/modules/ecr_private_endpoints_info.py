@@ -1,0 +1,273 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: ecr_private_endpoints_info
+short_description: Audit whether a VPC's workloads can pull images from Amazon ECR privately, and why not
+version_added: 0.1.0
+description:
+  - Reads the VPC endpoints, subnets, route tables, security groups, DNS attributes and endpoint policies of
+    one or more VPCs and reports, per VPC, every finding that stops (or weakens) private image pulls from
+    Amazon ECR by ECS, Fargate or EKS workloads.
+  - Never changes anything. Works on any VPC, whether or not this collection deployed its endpoints.
+  - Each finding has an C(id), a C(severity), the C(resource) it concerns, a C(message) naming that
+    resource and a C(remediation) a person can act on. A VPC is RV(vpcs[].compliant) when it has no
+    V(high) or V(medium) finding.
+  - "Finding ids and severities: C(ENDPOINT_MISSING) (high, a wanted service has no endpoint),
+    C(ENDPOINT_NOT_AVAILABLE) (high, an endpoint is not C(available), for example C(pendingAcceptance) or
+    C(failed)), C(PRIVATE_DNS_DISABLED) (high), C(VPC_DNS_DISABLED) (high, C(enableDnsSupport) or
+    C(enableDnsHostnames) off), C(S3_ROUTE_MISSING) (high, a workload subnet's route table is not attached
+    to the S3 gateway endpoint), C(AZ_NOT_COVERED) (medium, a workload subnet's zone has no subnet of an
+    interface endpoint), C(SG_BLOCKS_HTTPS) (high, a workload subnet's CIDR is not admitted on TCP 443 by
+    the endpoint's security groups), C(SG_OPEN_TO_WORLD) (medium, an endpoint group admits C(0.0.0.0/0) or
+    C(::/0)), C(INTERNET_ROUTE) (info, a workload subnet routes the default route to an internet or NAT
+    gateway), C(POLICY_UNRESTRICTED) (low, the default full-access endpoint policy)."
+  - Reads a region's VPCs together, with one batched request per resource kind (plus two DNS attribute
+    requests per VPC, which the EC2 API cannot batch).
+author:
+  - privatelink.ecr maintainers (@privatelink)
+options:
+  vpc_ids:
+    description:
+      - The VPCs to audit. When empty (and O(vpc_names) is empty too), every VPC of the region is audited.
+    type: list
+    elements: str
+    default: []
+  vpc_names:
+    description:
+      - VPCs to audit by their C(Name) tag; each name must match exactly one VPC of the region.
+      - Added to O(vpc_ids). Lets an inventory that names VPCs by C(vpc_name) use this module directly.
+    type: list
+    elements: str
+    default: []
+  workload:
+    description:
+      - Picks the services the workloads need when O(services) is not given, as in
+        M(privatelink.ecr.ecr_private_endpoints).
+      - V(ecr) is C(ecr.api), C(ecr.dkr), C(s3). V(fargate) adds C(logs). V(ecs) is V(fargate) plus C(ecs),
+        C(ecs-agent), C(ecs-telemetry). V(eks) is V(ecr) plus C(ec2), C(sts), C(logs), C(eks), C(eks-auth),
+        C(elasticloadbalancing), C(autoscaling).
+    type: str
+    choices: [ecr, fargate, ecs, eks]
+    default: fargate
+  services:
+    description:
+      - Replaces the workload's set. Short names (V(ecr.api)) or full names (V(com.amazonaws.eu-west-1.ecr.api)).
+    type: list
+    elements: str
+  extra_services:
+    description: Added to the set, for example V(secretsmanager) or V(ssm).
+    type: list
+    elements: str
+    default: []
+  workload_subnet_ids:
+    description:
+      - The subnets where the tasks or pods run; they apply to the audited VPC that holds them.
+      - Default, and for an audited VPC holding none of them, the VPC's private subnets, by the rule the
+        C(privatelink.ecr.vpc_endpoints) role uses, that is the subnets whose route table (the explicit
+        association, else the main route table) has no route to an internet gateway.
+      - A subnet that is in none of the audited VPCs fails the module.
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - privatelink.ecr.connection
+  - privatelink.ecr.attributes
+  - privatelink.ecr.attributes.action_group
+attributes:
+  check_mode:
+    support: full
+    details: The module never changes anything, so check mode runs the same audit.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+notes:
+  - "Security groups that admit TCP 443 by reference to another security group count for a workload
+    subnet only when the network interfaces running in that subnet now all carry a referenced group;
+    a subnet with nothing running cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS)."
+  - Endpoints in state C(deleted) or C(deleting) count as absent.
+seealso:
+  - module: privatelink.ecr.ecr_private_endpoints
+  - name: The privatelink.ecr.audit playbook
+    description: Audits every inventory target and writes posture.json, posture.md and posture.html.
+    link: https://example.org/privatelink/ecr#posture-audit
+"""
+
+EXAMPLES = r"""
+- name: Audit one VPC
+  privatelink.ecr.ecr_private_endpoints_info:
+    region: eu-west-1
+    vpc_ids: [vpc-0123456789abcdef0]
+  register: posture
+
+- name: Fail when the VPC cannot pull images privately
+  ansible.builtin.assert:
+    that: posture.vpcs[0].compliant
+    fail_msg: "{{ posture.vpcs[0].findings | selectattr('severity', 'in', ['high', 'medium']) | map(attribute='message') }}"
+
+- name: Audit every VPC of a region for an EKS workload, in another account
+  privatelink.ecr.ecr_private_endpoints_info:
+    region: us-east-1
+    role_arn: arn:aws:iam::111122223333:role/privatelink-ecr-audit
+    external_id: "{{ audit_external_id }}"
+    workload: eks
+
+- name: Audit a VPC by its Name tag, for workloads in two given subnets
+  privatelink.ecr.ecr_private_endpoints_info:
+    region: eu-west-1
+    vpc_names: [platform-prod]
+    workload_subnet_ids: [subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb]
+"""
+
+RETURN = r"""
+vpcs:
+  description: One entry per audited VPC, sorted by VPC id.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    vpc_id:
+      description: The VPC.
+      type: str
+      sample: vpc-0123456789abcdef0
+    account_id:
+      description: The AWS account the audit ran in (C(sts:GetCallerIdentity), after the role assumption).
+      type: str
+      sample: "111122223333"
+    region:
+      description: The region.
+      type: str
+      sample: eu-west-1
+    compliant:
+      description: True when the VPC has no V(high) or V(medium) finding.
+      type: bool
+    workload_subnet_ids:
+      description: The subnets the checks treated as workload subnets (given, or the discovered private subnets).
+      type: list
+      elements: str
+    endpoints:
+      description:
+        - The endpoint of each wanted service that has one, keyed by short service name; when a service has
+          several, the one workloads use (available, gateway for S3, private DNS on).
+      type: dict
+      sample:
+        ecr.api:
+          vpc_endpoint_id: vpce-0123456789abcdef0
+          service_name: com.amazonaws.eu-west-1.ecr.api
+          vpc_endpoint_type: Interface
+          state: available
+          subnet_ids: [subnet-0aaaaaaaaaaaaaaaa]
+          route_table_ids: []
+          security_group_ids: [sg-0123456789abcdef0]
+          private_dns_enabled: true
+          dns_entries: []
+          policy: null
+          tags: {ManagedBy: privatelink.ecr}
+          ip_address_type: ipv4
+    findings:
+      description: What is wrong or worth knowing, most severe first.
+      type: list
+      elements: dict
+      contains:
+        id:
+          description: >-
+            One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
+            C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
+            C(POLICY_UNRESTRICTED).
+          type: str
+          sample: S3_ROUTE_MISSING
+        severity:
+          description: V(high), V(medium), V(low) or V(info); fixed per id.
+          type: str
+          sample: high
+        resource:
+          description: The id of the resource concerned (VPC, endpoint, route table or security group).
+          type: str
+          sample: rtb-0123456789abcdef0
+        message:
+          description: What is wrong, naming the resource.
+          type: str
+        remediation:
+          description: What to do about it.
+          type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import audit, is_compliant
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    CONNECTION_ARGUMENT_SPEC,
+    PrivatelinkError,
+    connection_from_module,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
+from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
+
+
+def argument_spec():
+    spec = dict(
+        vpc_ids=dict(type="list", elements="str", default=[]),
+        vpc_names=dict(type="list", elements="str", default=[]),
+        workload=dict(type="str", default="fargate", choices=WORKLOADS),
+        services=dict(type="list", elements="str"),
+        extra_services=dict(type="list", elements="str", default=[]),
+        workload_subnet_ids=dict(type="list", elements="str"),
+    )
+    spec.update(CONNECTION_ARGUMENT_SPEC)
+    return spec
+
+
+def _primary(endpoints):
+    """The endpoint workloads use when a service has several."""
+    def rank(e):
+        return (e.get("state") != "available", e["vpc_endpoint_type"] != GATEWAY,
+                not e.get("private_dns_enabled"), e["vpc_endpoint_id"])
+    return sorted(endpoints, key=rank)[0]
+
+
+def vpc_result(account_id, state):
+    findings = audit(state)
+    endpoints = {}
+    for service in state["wanted"]:
+        mine = [e for e in state["endpoints"]
+                if e["service"] == service and (e.get("state") or "").lower() not in ("deleted", "deleting")]
+        if mine:
+            endpoints[service] = public_view(_primary(mine))
+    return {
+        "vpc_id": state["vpc"]["vpc_id"],
+        "account_id": account_id,
+        "region": state["region"],
+        "compliant": is_compliant(findings),
+        "workload_subnet_ids": state["workload_subnet_ids"],
+        "endpoints": endpoints,
+        "findings": findings,
+    }
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    params = module.params
+    try:
+        if not params.get("region"):
+            raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
+        wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
+    except ValueError as exc:
+        module.fail_json(msg=str(exc))
+    connection = connection_from_module(module)
+    try:
+        account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
+                                         params["vpc_names"], params["workload_subnet_ids"])
+    except PrivatelinkError as exc:
+        module.fail_json(msg=str(exc))
+    module.exit_json(changed=False, vpcs=[vpc_result(account_id, s) for s in states])
+
+
+if __name__ == "__main__":
+    main()

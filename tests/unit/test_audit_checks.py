@@ -1,0 +1,549 @@
+"""Every posture check on plain dicts: a fully correct VPC, and each way users get it wrong."""
+
+import copy
+
+import pytest
+
+from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import (
+    normalise_route_table,
+    normalise_security_group,
+    service_catalog,
+    vpc_state,
+)
+
+REGION = "eu-west-1"
+ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
+WORKLOAD_SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+RESTRICTED = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"], "Resource": "*"}]}
+
+
+def interface(service, endpoint_id, **extra):
+    endpoint = {
+        "vpc_endpoint_id": endpoint_id, "service": service,
+        "service_name": "com.amazonaws.%s.%s" % (REGION, service), "vpc_endpoint_type": "Interface",
+        "state": "available", "subnet_ids": list(WORKLOAD_SUBNETS), "route_table_ids": [],
+        "security_group_ids": ["sg-endpoints"], "private_dns_enabled": True, "policy": RESTRICTED,
+        "network_interface_ids": ["eni-%s-%d" % (endpoint_id, i) for i in range(3)], "tags": {},
+    }
+    endpoint.update(extra)
+    return endpoint
+
+
+def https_rule(*cidrs, **extra):
+    rule = {"protocol": "tcp", "from_port": 443, "to_port": 443, "cidrs": list(cidrs), "ipv6_cidrs": [],
+            "group_ids": [], "prefix_list_ids": []}
+    rule.update(extra)
+    return rule
+
+
+def correct_state():
+    """A VPC where Fargate tasks in three private subnets pull privately: nothing to report above low."""
+    return {
+        "vpc": {"vpc_id": "vpc-1", "cidrs": ["10.0.0.0/16"], "enable_dns_support": True,
+                "enable_dns_hostnames": True},
+        "region": REGION,
+        "wanted": ["ecr.api", "ecr.dkr", "s3", "logs"],
+        "services": {s: {"service_name": "com.amazonaws.%s.%s" % (REGION, s), "types": ["Interface"],
+                         "zones": list(ZONES), "offered": True} for s in ("ecr.api", "ecr.dkr", "s3", "logs")},
+        "endpoints": [
+            interface("ecr.api", "vpce-api"),
+            interface("ecr.dkr", "vpce-dkr"),
+            interface("logs", "vpce-logs"),
+            {"vpc_endpoint_id": "vpce-s3", "service": "s3", "service_name": "com.amazonaws.%s.s3" % REGION,
+             "vpc_endpoint_type": "Gateway", "state": "available", "subnet_ids": [],
+             "route_table_ids": ["rtb-a", "rtb-b", "rtb-main"], "security_group_ids": [],
+             "private_dns_enabled": False, "policy": RESTRICTED, "network_interface_ids": [], "tags": {}},
+        ],
+        "subnets": {
+            "subnet-a": {"subnet_id": "subnet-a", "availability_zone": ZONES[0], "cidr": "10.0.1.0/24", "ipv6_cidrs": []},
+            "subnet-b": {"subnet_id": "subnet-b", "availability_zone": ZONES[1], "cidr": "10.0.2.0/24", "ipv6_cidrs": []},
+            "subnet-c": {"subnet_id": "subnet-c", "availability_zone": ZONES[2], "cidr": "10.0.3.0/24", "ipv6_cidrs": []},
+            "subnet-pub": {"subnet_id": "subnet-pub", "availability_zone": ZONES[0], "cidr": "10.0.100.0/24",
+                           "ipv6_cidrs": []},
+        },
+        "route_tables": {
+            "rtb-a": {"route_table_id": "rtb-a", "main": False, "routes": [
+                {"destination": "10.0.0.0/16", "target": "local", "state": "active"}]},
+            "rtb-b": {"route_table_id": "rtb-b", "main": False, "routes": [
+                {"destination": "10.0.0.0/16", "target": "local", "state": "active"}]},
+            "rtb-main": {"route_table_id": "rtb-main", "main": True, "routes": [
+                {"destination": "10.0.0.0/16", "target": "local", "state": "active"}]},
+            "rtb-pub": {"route_table_id": "rtb-pub", "main": False, "routes": [
+                {"destination": "0.0.0.0/0", "target": "igw-1", "state": "active"}]},
+        },
+        "subnet_route_table": {"subnet-a": "rtb-a", "subnet-b": "rtb-b", "subnet-c": "rtb-main",
+                               "subnet-pub": "rtb-pub"},
+        "security_groups": {"sg-endpoints": {"group_id": "sg-endpoints", "group_name": "ecr-private-endpoints",
+                                             "ingress": [https_rule("10.0.0.0/16")]}},
+        "workload_subnet_ids": list(WORKLOAD_SUBNETS),
+        "workload_enis": {},
+    }
+
+
+def endpoint(state, endpoint_id):
+    return next(e for e in state["endpoints"] if e["vpc_endpoint_id"] == endpoint_id)
+
+
+def ids(findings):
+    return sorted((f["id"], f["resource"]) for f in findings)
+
+
+def only(state, check):
+    findings = check(state)
+    for item in findings:
+        assert set(item) == {"id", "severity", "resource", "message", "remediation"}
+        assert item["severity"] == checks.FINDING_SEVERITIES[item["id"]]
+        assert item["resource"] in item["message"], item
+        assert item["remediation"]
+    return findings
+
+
+# ---------------------------------------------------------------- contract
+
+def test_severities_match_the_contract():
+    assert checks.FINDING_SEVERITIES == {
+        "ENDPOINT_MISSING": "high", "ENDPOINT_NOT_AVAILABLE": "high", "PRIVATE_DNS_DISABLED": "high",
+        "VPC_DNS_DISABLED": "high", "S3_ROUTE_MISSING": "high", "AZ_NOT_COVERED": "medium",
+        "SG_BLOCKS_HTTPS": "high", "SG_OPEN_TO_WORLD": "medium", "INTERNET_ROUTE": "info",
+        "POLICY_UNRESTRICTED": "low"}
+    assert len(checks.CHECKS) == len(checks.FINDING_SEVERITIES)
+
+
+def test_fully_correct_vpc_has_no_finding():
+    state = correct_state()
+    assert checks.audit(state) == []
+    assert checks.is_compliant(checks.audit(state))
+
+
+def test_correct_vpc_with_default_policies_is_compliant_with_low_findings_only():
+    state = correct_state()
+    for item in state["endpoints"]:
+        item["policy"] = None
+    findings = checks.audit(state)
+    assert set(f["severity"] for f in findings) == {"low"}
+    assert ids(findings) == [("POLICY_UNRESTRICTED", e) for e in ("vpce-api", "vpce-dkr", "vpce-logs", "vpce-s3")]
+    assert checks.is_compliant(findings)
+
+
+def test_findings_are_sorted_most_severe_first():
+    state = correct_state()
+    endpoint(state, "vpce-api")["policy"] = None           # low
+    state["vpc"]["enable_dns_hostnames"] = False             # high
+    endpoint(state, "vpce-dkr")["subnet_ids"] = ["subnet-a", "subnet-b"]  # medium
+    assert [f["severity"] for f in checks.audit(state)] == ["high", "medium", "low"]
+    assert not checks.is_compliant(checks.audit(state))
+
+
+# ---------------------------------------------------------------- ENDPOINT_MISSING
+
+def test_missing_endpoint_is_reported_per_service():
+    state = correct_state()
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "ecr.api"]
+    findings = only(state, checks.check_endpoint_missing)
+    assert ids(findings) == [("ENDPOINT_MISSING", "vpc-1")]
+    assert "ecr.api" in findings[0]["message"]
+    assert "privatelink.ecr.deploy" in findings[0]["remediation"]
+
+
+def test_deleted_endpoint_counts_as_missing():
+    state = correct_state()
+    endpoint(state, "vpce-logs")["state"] = "deleted"
+    assert [f["message"] for f in only(state, checks.check_endpoint_missing)] == [
+        "VPC vpc-1 has no endpoint for logs (com.amazonaws.eu-west-1.logs)"]
+    assert checks.check_endpoint_not_available(state) == []
+
+
+def test_service_not_offered_in_region_says_so():
+    state = correct_state()
+    state["wanted"].append("eks-auth")
+    state["services"]["eks-auth"] = {"service_name": None, "types": [], "zones": [], "offered": False}
+    findings = only(state, checks.check_endpoint_missing)
+    assert "does not offer" in findings[0]["message"] and "eks-auth" in findings[0]["message"]
+
+
+# ---------------------------------------------------------------- ENDPOINT_NOT_AVAILABLE
+
+@pytest.mark.parametrize("status", ["pendingAcceptance", "pending", "failed", "rejected", "expired"])
+def test_endpoint_not_available(status):
+    state = correct_state()
+    endpoint(state, "vpce-dkr")["state"] = status
+    findings = only(state, checks.check_endpoint_not_available)
+    assert ids(findings) == [("ENDPOINT_NOT_AVAILABLE", "vpce-dkr")]
+    assert status in findings[0]["message"]
+    assert not checks.is_compliant(checks.audit(state))
+    # It exists, so it is not also reported missing.
+    assert checks.check_endpoint_missing(state) == []
+
+
+def test_pending_acceptance_remediation_names_the_service_owner():
+    state = correct_state()
+    endpoint(state, "vpce-s3")["state"] = "pendingAcceptance"
+    (item,) = only(state, checks.check_endpoint_not_available)
+    assert "accept" in item["remediation"]
+
+
+def test_failed_endpoint_config_is_not_checked_further():
+    # A failed endpoint serves nothing: its subnets and groups do not matter, its state does.
+    state = correct_state()
+    dkr = endpoint(state, "vpce-dkr")
+    dkr.update(state="failed", subnet_ids=["subnet-a"], private_dns_enabled=False)
+    assert ids(checks.audit(state)) == [("ENDPOINT_NOT_AVAILABLE", "vpce-dkr")]
+
+
+# ---------------------------------------------------------------- PRIVATE_DNS_DISABLED
+
+def test_private_dns_off_on_ecr_dkr():
+    state = correct_state()
+    endpoint(state, "vpce-dkr")["private_dns_enabled"] = False
+    findings = only(state, checks.check_private_dns_disabled)
+    assert ids(findings) == [("PRIVATE_DNS_DISABLED", "vpce-dkr")]
+    assert "ecr.dkr" in findings[0]["message"]
+
+
+def test_second_endpoint_without_private_dns_is_fine_when_one_has_it():
+    # AWS allows private DNS on one endpoint per service and VPC; the other one is not a problem.
+    state = correct_state()
+    state["endpoints"].append(interface("ecr.dkr", "vpce-dkr-2", private_dns_enabled=False))
+    assert checks.check_private_dns_disabled(state) == []
+    assert checks.audit(state) == []
+
+
+def test_s3_gateway_needs_no_private_dns():
+    state = correct_state()
+    assert endpoint(state, "vpce-s3")["private_dns_enabled"] is False
+    assert checks.check_private_dns_disabled(state) == []
+
+
+def test_s3_interface_endpoint_without_gateway_is_checked_as_interface():
+    state = correct_state()
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "s3"]
+    state["endpoints"].append(interface("s3", "vpce-s3i", private_dns_enabled=False))
+    assert ids(checks.check_private_dns_disabled(state)) == [("PRIVATE_DNS_DISABLED", "vpce-s3i")]
+    assert checks.check_s3_route_missing(state) == []
+
+
+# ---------------------------------------------------------------- VPC_DNS_DISABLED
+
+@pytest.mark.parametrize("attribute,name", [("enable_dns_hostnames", "enableDnsHostnames"),
+                                            ("enable_dns_support", "enableDnsSupport")])
+def test_vpc_dns_attribute_off(attribute, name):
+    state = correct_state()
+    state["vpc"][attribute] = False
+    findings = only(state, checks.check_vpc_dns_disabled)
+    assert ids(findings) == [("VPC_DNS_DISABLED", "vpc-1")]
+    assert name in findings[0]["message"]
+
+
+# ---------------------------------------------------------------- S3_ROUTE_MISSING
+
+def test_s3_gateway_on_some_but_not_all_private_route_tables():
+    state = correct_state()
+    endpoint(state, "vpce-s3")["route_table_ids"] = ["rtb-a", "rtb-b"]
+    findings = only(state, checks.check_s3_route_missing)
+    assert ids(findings) == [("S3_ROUTE_MISSING", "rtb-main")]
+    assert "subnet-c" in findings[0]["message"] and "vpce-s3" in findings[0]["message"]
+    assert "rtb-main" in findings[0]["remediation"]
+
+
+def test_main_route_table_serves_unassociated_subnets():
+    # subnet-c has no explicit association: the main route table is the one that must carry S3.
+    state = correct_state()
+    endpoint(state, "vpce-s3")["route_table_ids"] = ["rtb-a", "rtb-b", "rtb-pub"]
+    assert ids(checks.check_s3_route_missing(state)) == [("S3_ROUTE_MISSING", "rtb-main")]
+
+
+def test_public_route_table_without_s3_is_not_reported():
+    state = correct_state()
+    assert "rtb-pub" not in endpoint(state, "vpce-s3")["route_table_ids"]
+    assert checks.check_s3_route_missing(state) == []
+
+
+def test_two_gateway_endpoints_together_cover_the_route_tables():
+    state = correct_state()
+    endpoint(state, "vpce-s3")["route_table_ids"] = ["rtb-a"]
+    second = copy.deepcopy(endpoint(state, "vpce-s3"))
+    second.update(vpc_endpoint_id="vpce-s3b", route_table_ids=["rtb-b", "rtb-main"])
+    state["endpoints"].append(second)
+    assert checks.check_s3_route_missing(state) == []
+
+
+def test_no_s3_endpoint_is_missing_not_route_missing():
+    state = correct_state()
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "s3"]
+    assert checks.check_s3_route_missing(state) == []
+    assert ids(checks.check_endpoint_missing(state)) == [("ENDPOINT_MISSING", "vpc-1")]
+
+
+# ---------------------------------------------------------------- AZ_NOT_COVERED
+
+def test_interface_endpoint_in_two_of_three_zones():
+    state = correct_state()
+    endpoint(state, "vpce-api")["subnet_ids"] = ["subnet-a", "subnet-b"]
+    findings = only(state, checks.check_az_not_covered)
+    assert ids(findings) == [("AZ_NOT_COVERED", "vpce-api")]
+    assert "eu-west-1c" in findings[0]["message"] and "subnet-c" in findings[0]["message"]
+    assert checks.is_compliant(findings) is False
+
+
+def test_endpoint_subnet_other_than_workload_subnet_in_same_zone_covers_it():
+    state = correct_state()
+    state["subnets"]["subnet-c2"] = {"subnet_id": "subnet-c2", "availability_zone": ZONES[2],
+                                     "cidr": "10.0.13.0/24", "ipv6_cidrs": []}
+    endpoint(state, "vpce-api")["subnet_ids"] = ["subnet-a", "subnet-b", "subnet-c2"]
+    assert checks.check_az_not_covered(state) == []
+
+
+def test_zone_where_the_service_is_not_offered_says_so():
+    state = correct_state()
+    state["services"]["ecr.api"]["zones"] = ZONES[:2]
+    endpoint(state, "vpce-api")["subnet_ids"] = ["subnet-a", "subnet-b"]
+    (item,) = only(state, checks.check_az_not_covered)
+    assert "does not offer ecr.api in eu-west-1c" in item["remediation"]
+
+
+# ---------------------------------------------------------------- SG_BLOCKS_HTTPS
+
+def test_group_admits_443_only_from_another_cidr():
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule("192.168.0.0/24")]
+    findings = only(state, checks.check_sg_blocks_https)
+    assert ids(findings) == [("SG_BLOCKS_HTTPS", e) for e in ("vpce-api", "vpce-dkr", "vpce-logs")]
+    for item in findings:
+        for subnet in WORKLOAD_SUBNETS:
+            assert subnet in item["message"]
+
+
+def test_group_admits_only_some_workload_subnets():
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule("10.0.1.0/24", "10.0.2.0/24")]
+    (item, _, _) = only(state, checks.check_sg_blocks_https)
+    assert "subnet-c (10.0.3.0/24)" in item["message"] and "subnet-a" not in item["message"]
+
+
+def test_group_admits_another_port_only():
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule("10.0.0.0/16", from_port=80, to_port=80)]
+    assert len(checks.check_sg_blocks_https(state)) == 3
+
+
+@pytest.mark.parametrize("rule", [
+    https_rule("10.0.0.0/8"),
+    https_rule("10.0.0.0/16", from_port=0, to_port=65535),
+    https_rule("10.0.0.0/16", protocol="-1", from_port=None, to_port=None),
+    https_rule("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/25", "10.0.3.128/25"),
+])
+def test_group_rules_that_do_admit_the_workload(rule):
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = [rule]
+    assert checks.check_sg_blocks_https(state) == []
+
+
+def test_udp_rule_does_not_admit_https():
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule("10.0.0.0/16", protocol="udp")]
+    assert len(checks.check_sg_blocks_https(state)) == 3
+
+
+def test_second_group_of_the_endpoint_can_admit():
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"] = []
+    state["security_groups"]["sg-extra"] = {"group_id": "sg-extra", "group_name": "x",
+                                            "ingress": [https_rule("10.0.0.0/16")]}
+    for item in state["endpoints"]:
+        if item["vpc_endpoint_type"] == "Interface":
+            item["security_group_ids"] = ["sg-endpoints", "sg-extra"]
+    assert checks.check_sg_blocks_https(state) == []
+
+
+def _reference_only(state):
+    state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule(group_ids=["sg-tasks"])]
+
+
+def test_reference_to_a_group_no_workload_is_seen_carrying():
+    state = correct_state()
+    _reference_only(state)
+    findings = only(state, checks.check_sg_blocks_https)
+    assert len(findings) == 3
+    assert "sg-tasks" in findings[0]["message"]
+
+
+def test_reference_to_a_group_the_workload_does_not_carry():
+    state = correct_state()
+    _reference_only(state)
+    state["workload_enis"] = {s: [{"eni_id": "eni-task-" + s, "group_ids": ["sg-other"]}] for s in WORKLOAD_SUBNETS}
+    assert len(checks.check_sg_blocks_https(state)) == 3
+
+
+def test_reference_to_a_group_the_workload_carries():
+    state = correct_state()
+    _reference_only(state)
+    state["workload_enis"] = {s: [{"eni_id": "eni-task-" + s, "group_ids": ["sg-tasks", "sg-other"]}]
+                              for s in WORKLOAD_SUBNETS}
+    assert checks.check_sg_blocks_https(state) == []
+    assert checks.audit(state) == []
+
+
+def test_reference_ignores_the_endpoints_own_interfaces():
+    state = correct_state()
+    _reference_only(state)
+    state["workload_enis"] = {s: [{"eni_id": "eni-task-" + s, "group_ids": ["sg-tasks"]}] for s in WORKLOAD_SUBNETS}
+    # The endpoint's own ENI sits in subnet-a with the endpoint group, not the workload's.
+    state["workload_enis"]["subnet-a"].append({"eni_id": "eni-vpce-api-0", "group_ids": ["sg-endpoints"]})
+    assert ids(checks.check_sg_blocks_https(state)) == [("SG_BLOCKS_HTTPS", "vpce-dkr"),
+                                                       ("SG_BLOCKS_HTTPS", "vpce-logs")]
+
+
+def test_reference_with_one_workload_interface_lacking_the_group():
+    state = correct_state()
+    _reference_only(state)
+    state["workload_enis"] = {s: [{"eni_id": "eni-task-" + s, "group_ids": ["sg-tasks"]}] for s in WORKLOAD_SUBNETS}
+    state["workload_enis"]["subnet-b"].append({"eni_id": "eni-rogue", "group_ids": ["sg-other"]})
+    findings = checks.check_sg_blocks_https(state)
+    assert len(findings) == 3 and all("subnet-b" in f["message"] and "subnet-a" not in f["message"]
+                                      for f in findings)
+
+
+def test_ipv6_only_workload_subnet_is_matched_against_ipv6_rules():
+    state = correct_state()
+    state["subnets"]["subnet-c"].update(cidr=None, ipv6_cidrs=["2001:db8:0:3::/64"])
+    assert len(checks.check_sg_blocks_https(state)) == 3
+    state["security_groups"]["sg-endpoints"]["ingress"].append(
+        https_rule(ipv6_cidrs=["2001:db8::/56"]))
+    assert checks.check_sg_blocks_https(state) == []
+
+
+def test_needs_workload_enis_only_for_group_references():
+    state = correct_state()
+    assert not checks.needs_workload_enis(state)
+    _reference_only(state)
+    assert checks.needs_workload_enis(state)
+
+
+# ---------------------------------------------------------------- SG_OPEN_TO_WORLD
+
+@pytest.mark.parametrize("rule", [https_rule("0.0.0.0/0"), https_rule(ipv6_cidrs=["::/0"]),
+                                  https_rule("0.0.0.0/0", protocol="-1", from_port=None, to_port=None)])
+def test_endpoint_group_open_to_world(rule):
+    state = correct_state()
+    state["security_groups"]["sg-endpoints"]["ingress"].append(rule)
+    findings = only(state, checks.check_sg_open_to_world)
+    assert ids(findings) == [("SG_OPEN_TO_WORLD", "sg-endpoints")]
+    assert "vpce-api" in findings[0]["message"]
+    # Open to the world admits the workload too: no SG_BLOCKS_HTTPS on top.
+    assert checks.check_sg_blocks_https(state) == []
+
+
+def test_group_of_no_endpoint_is_not_audited():
+    state = correct_state()
+    state["security_groups"]["sg-web"] = {"group_id": "sg-web", "group_name": "web",
+                                          "ingress": [https_rule("0.0.0.0/0")]}
+    assert checks.check_sg_open_to_world(state) == []
+
+
+# ---------------------------------------------------------------- INTERNET_ROUTE
+
+@pytest.mark.parametrize("target", ["nat-1", "igw-1", "eigw-1"])
+def test_workload_subnet_with_internet_route(target):
+    state = correct_state()
+    state["route_tables"]["rtb-b"]["routes"].append({"destination": "0.0.0.0/0", "target": target,
+                                                     "state": "active"})
+    findings = only(state, checks.check_internet_route)
+    assert ids(findings) == [("INTERNET_ROUTE", "rtb-b")]
+    assert findings[0]["severity"] == "info" and "subnet-b" in findings[0]["message"]
+    assert checks.is_compliant(checks.audit(state))
+
+
+def test_internet_route_of_a_non_workload_subnet_is_not_reported():
+    state = correct_state()
+    assert checks.check_internet_route(state) == []  # rtb-pub serves the public subnet only
+
+
+def test_blackhole_and_transit_routes_are_not_internet():
+    state = correct_state()
+    state["route_tables"]["rtb-a"]["routes"] += [
+        {"destination": "0.0.0.0/0", "target": "nat-gone", "state": "blackhole"},
+        {"destination": "::/0", "target": "tgw-1", "state": "active"}]
+    assert checks.check_internet_route(state) == []
+
+
+# ---------------------------------------------------------------- POLICY_UNRESTRICTED
+
+@pytest.mark.parametrize("policy", [
+    None,
+    {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]},
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": ["*"]}]},
+])
+def test_full_access_policy(policy):
+    state = correct_state()
+    endpoint(state, "vpce-s3")["policy"] = policy
+    findings = only(state, checks.check_policy_unrestricted)
+    assert ids(findings) == [("POLICY_UNRESTRICTED", "vpce-s3")]
+    assert "starport-layer-bucket" in findings[0]["remediation"]
+
+
+def test_restricted_policy_is_not_reported():
+    assert checks.check_policy_unrestricted(correct_state()) == []
+
+
+# ---------------------------------------------------------------- the state builder over raw AWS answers
+
+def _raw_subnet(subnet_id, zone, cidr, vpc="vpc-1"):
+    return {"SubnetId": subnet_id, "VpcId": vpc, "AvailabilityZone": zone, "CidrBlock": cidr}
+
+
+def _raw_table(table_id, subnets=(), main=False, igw=False, vpc="vpc-1"):
+    associations = [{"Main": False, "SubnetId": s} for s in subnets]
+    if main:
+        associations.append({"Main": True})
+    routes = [{"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "State": "active"}]
+    if igw:
+        routes.append({"DestinationCidrBlock": "0.0.0.0/0", "GatewayId": "igw-1", "State": "active"})
+    return {"RouteTableId": table_id, "VpcId": vpc, "Associations": associations, "Routes": routes}
+
+
+def test_vpc_state_discovers_private_workload_subnets_and_their_route_tables():
+    raw_subnets = [_raw_subnet("subnet-a", ZONES[0], "10.0.1.0/24"), _raw_subnet("subnet-b", ZONES[1], "10.0.2.0/24"),
+                   _raw_subnet("subnet-c", ZONES[2], "10.0.3.0/24"),
+                   _raw_subnet("subnet-pub", ZONES[0], "10.0.100.0/24"),
+                   _raw_subnet("subnet-other-vpc", ZONES[0], "10.9.0.0/24", vpc="vpc-2")]
+    raw_tables = [_raw_table("rtb-a", ["subnet-a"]), _raw_table("rtb-b", ["subnet-b"]),
+                  _raw_table("rtb-main", main=True), _raw_table("rtb-pub", ["subnet-pub"], igw=True)]
+    groups = [normalise_security_group({"GroupId": "sg-endpoints", "GroupName": "ecr-private-endpoints",
+                                        "IpPermissions": [{"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                                                           "IpRanges": [{"CidrIp": "10.0.0.0/16"}]}]})]
+    reference = correct_state()
+    endpoints = [dict((k, v) for k, v in e.items() if k != "service") for e in reference["endpoints"]]
+    details = [{"ServiceName": "com.amazonaws.%s.%s" % (REGION, s), "ServiceType": [{"ServiceType": "Interface"}],
+                "AvailabilityZones": ZONES} for s in ("ecr.api", "ecr.dkr", "s3", "logs")]
+    catalog = service_catalog(reference["wanted"], REGION, details)
+    state = vpc_state(reference["vpc"], REGION, reference["wanted"], catalog, endpoints, raw_subnets, raw_tables,
+                      groups)
+    assert sorted(state["workload_subnet_ids"]) == WORKLOAD_SUBNETS
+    assert state["subnet_route_table"]["subnet-c"] == "rtb-main"
+    assert "subnet-other-vpc" not in state["subnets"]
+    assert [e["service"] for e in state["endpoints"]] == ["ecr.api", "ecr.dkr", "logs", "s3"]
+    assert checks.audit(state) == []
+
+
+def test_normalised_route_table_keeps_nat_targets():
+    table = normalise_route_table({"RouteTableId": "rtb-1", "Associations": [], "Routes": [
+        {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "State": "active"}]})
+    assert table["routes"] == [{"destination": "0.0.0.0/0", "target": "nat-1", "state": "active"}]
+
+
+def test_normalised_security_group_rules():
+    group = normalise_security_group({"GroupId": "sg-1", "IpPermissions": [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/8"}], "UserIdGroupPairs": [{"GroupId": "sg-2"}],
+         "Ipv6Ranges": [{"CidrIpv6": "::/0"}], "PrefixListIds": [{"PrefixListId": "pl-1"}]}]})
+    assert group["ingress"] == [{"protocol": "-1", "from_port": None, "to_port": None, "cidrs": ["10.0.0.0/8"],
+                                 "ipv6_cidrs": ["::/0"], "group_ids": ["sg-2"], "prefix_list_ids": ["pl-1"]}]
+
+
+def test_service_catalog_marks_unoffered_services():
+    catalog = service_catalog(["ecr.api", "eks-auth"], REGION, [
+        {"ServiceName": "com.amazonaws.%s.ecr.api" % REGION, "ServiceType": [{"ServiceType": "Interface"}],
+         "AvailabilityZones": ZONES}])
+    assert catalog["ecr.api"]["offered"] is True and catalog["ecr.api"]["zones"] == ZONES
+    assert catalog["eks-auth"]["offered"] is False
