@@ -1,0 +1,238 @@
+"""The deploy and destroy playbooks over several accounts, against moto_server.
+
+- from the checkout (playbooks/deploy.yml): three accounts reached by assume-role, each with a VPC of
+  the same name, converge without touching each other or the controller's own account; a re-run
+  changes nothing; credentials never show, even at -vvv and when a host fails;
+- by FQCN (privatelink.ecr.deploy / privatelink.ecr.destroy) from a build of the collection
+  installed with ansible-galaxy into a temporary collections path.
+"""
+
+import glob
+import json
+import os
+import re
+import subprocess
+from types import SimpleNamespace
+
+import pytest
+
+from tests.support.ansible_cli import BIN, ROOT, aws_env
+from tests.support.moto_server import MotoServer
+from tests.support.seed import client, live_endpoints, seed_private_vpc
+
+pytestmark = pytest.mark.integration
+
+REGION = "eu-west-1"
+ACCOUNTS = ("111111111111", "222222222222", "333333333333")
+EXTERNAL_ID = "ext-id-5f0c1e7a-do-not-print"
+SECRET_KEY = "controller-secret-9d2b7c41-do-not-print"
+FARGATE = ["ecr.api", "ecr.dkr", "logs", "s3"]
+# Where an AWS call goes when a module ignored the inventory's aws_endpoint_url: nowhere (discard port).
+NOWHERE = "http://127.0.0.1:9"
+
+
+@pytest.fixture(scope="module")
+def server():
+    with MotoServer() as running:
+        yield running
+
+
+@pytest.fixture
+def moto(server):
+    # After a reset, assumed-role credentials fall back to the default account: every client
+    # below assumes its role afresh.
+    server.reset()
+    return server
+
+
+def role_arn(account):
+    return "arn:aws:iam::%s:role/privatelink-ecr-automation" % account
+
+
+def ec2_in(moto, account=None, region=REGION):
+    return client("ec2", moto.url, region, role_arn(account) if account else None)
+
+
+def write_inventory(path, moto, hosts):
+    """An inventory of one host per (name, account, extra vars); the endpoint comes from a host variable."""
+    inventory = {"all": {"vars": {"ansible_connection": "local",
+                                  "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                                  "aws_region": REGION, "aws_endpoint_url": moto.url},
+                         "hosts": {}}}
+    for name, account, extra in hosts:
+        host = {"aws_account_id": account, "aws_role_arn": role_arn(account), "aws_external_id": EXTERNAL_ID}
+        host.update(extra)
+        inventory["all"]["hosts"][name] = host
+    path.write_text(json.dumps(inventory))
+    return str(path)
+
+
+def playbook_env(collections_path=None):
+    extra = {"AWS_ENDPOINT_URL": NOWHERE, "AWS_SECRET_ACCESS_KEY": SECRET_KEY, "ANSIBLE_FORCE_COLOR": "0"}
+    if collections_path:
+        return aws_env(NOWHERE, REGION, collections_path=collections_path, extra=extra)
+    return aws_env(NOWHERE, REGION, extra=extra)
+
+
+def run(playbook, inventory, env, *args, cwd=ROOT):
+    cmd = [os.path.join(BIN, "ansible-playbook"), playbook, "-i", inventory, "--forks", "3"] + list(args)
+    return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def recap(output):
+    found = re.findall(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M)
+    return {host: {"changed": int(changed), "failed": int(unreachable) + int(failed)}
+            for host, changed, unreachable, failed in found}
+
+
+def services_of(ec2, vpc_id):
+    prefix = "com.amazonaws.%s." % REGION
+    return sorted(e["ServiceName"][len(prefix):] for e in live_endpoints(ec2, vpc_id))
+
+
+def assert_no_secret(output):
+    assert EXTERNAL_ID not in output
+    assert SECRET_KEY not in output
+    # moto's assumed-role credentials: ASIA... keys, and their secret and token never belong in output.
+    assert not re.search(r"ASIA[A-Z0-9]{16}", output)
+    assert "SecretAccessKey" not in output and "SessionToken" not in output
+
+
+def test_accounts_are_converged_in_isolation_through_their_roles(moto, tmp_path):
+    # The same VPC name in three accounts, and in the controller's own account (which must stay untouched).
+    vpcs = {account: seed_private_vpc(ec2_in(moto, account), "apps") for account in ACCOUNTS}
+    home = seed_private_vpc(ec2_in(moto), "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto,
+                                [("acct-%s" % a[0], a, {"vpc_name": "apps"}) for a in ACCOUNTS])
+    env = playbook_env()
+
+    first = run("playbooks/deploy.yml", inventory, env)
+
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert {h: r["changed"] > 0 for h, r in recap(first.stdout).items()} == {"acct-1": True, "acct-2": True,
+                                                                            "acct-3": True}
+    for account in ACCOUNTS:
+        ec2 = ec2_in(moto, account)
+        vpc = vpcs[account]
+        assert services_of(ec2, vpc["vpc_id"]) == FARGATE
+        for endpoint in live_endpoints(ec2, vpc["vpc_id"]):
+            assert endpoint["OwnerId"] == account
+            if endpoint["VpcEndpointType"] == "Interface":
+                assert sorted(endpoint["SubnetIds"]) == sorted(vpc["private_subnet_ids"])
+            else:
+                assert sorted(endpoint["RouteTableIds"]) == vpc["private_route_table_ids"]
+        # Nothing of this account leaked into another account's VPCs.
+        assert len(ec2.describe_vpc_endpoints()["VpcEndpoints"]) == len(FARGATE)
+    assert live_endpoints(ec2_in(moto), home["vpc_id"]) == []
+
+    moto.clear_requests()
+    second = run("playbooks/deploy.yml", inventory, env, "-vvv")
+
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert {r["changed"] for r in recap(second.stdout).values()} == {0}
+    assert moto.mutating_requests() == {}
+    # Each host assumed its role once per module (discovery, then the module).
+    assert moto.requests()["sts.AssumeRole"] == 2 * len(ACCOUNTS)
+    output = second.stdout + second.stderr
+    # -vvv does print each module's arguments: the external id is there, masked.
+    assert '"external_id": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in output
+    assert_no_secret(output)
+
+
+def test_a_failing_host_reports_clearly_without_printing_credentials(moto, tmp_path):
+    seed_private_vpc(ec2_in(moto, ACCOUNTS[0]), "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto,
+                                [("good", ACCOUNTS[0], {"vpc_name": "apps"}),
+                                 ("missing", ACCOUNTS[1], {"vpc_name": "apps"}),
+                                 ("ambiguous", ACCOUNTS[0], {"vpc_name": "apps", "vpc_id": "vpc-0123456789abcdef0"})])
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env(), "-vvv")
+    output = result.stdout + result.stderr
+
+    assert result.returncode != 0
+    hosts = recap(result.stdout)
+    assert hosts["good"]["failed"] == 0 and hosts["good"]["changed"] > 0
+    assert hosts["missing"]["failed"] == 1 and hosts["ambiguous"]["failed"] == 1
+    assert "vpc_name apps: no VPC with this Name tag" in output
+    assert "set exactly one of vpc_endpoints_vpc_id and vpc_endpoints_vpc_name" in output
+    assert "Traceback" not in output
+    assert_no_secret(output)
+
+
+def test_a_vpc_without_private_subnet_fails_before_any_change(moto, tmp_path):
+    ec2 = ec2_in(moto, ACCOUNTS[0])
+    vpc = seed_private_vpc(ec2, "edge", zones=2)
+    for subnet_id in vpc["private_subnet_ids"]:
+        ec2.delete_subnet(SubnetId=subnet_id)
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("edge", ACCOUNTS[0], {"vpc_id": vpc["vpc_id"]})])
+    moto.clear_requests()
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+
+    assert result.returncode != 0
+    assert "VPC %s has no private subnet" % vpc["vpc_id"] in result.stdout
+    assert moto.mutating_requests() == {}
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """The collection built with ansible-galaxy and installed into a temporary collections path."""
+    base = tmp_path_factory.mktemp("galaxy")
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(base / "none"), ANSIBLE_NOCOLOR="1")
+    build = subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "build", "--output-path",
+                            str(base / "dist"), ROOT], env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert build.returncode == 0, build.stdout + build.stderr
+    tarball = glob.glob(str(base / "dist" / "privatelink-ecr-*.tar.gz"))
+    assert len(tarball) == 1
+    install = subprocess.run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", "--offline",
+                              tarball[0], "-p", str(base / "collections")],
+                             env=env, capture_output=True, text=True, timeout=300, cwd=str(base))
+    assert install.returncode == 0, install.stdout + install.stderr
+    path = base / "collections" / "ansible_collections" / "privatelink" / "ecr"
+    assert (path / "playbooks" / "deploy.yml").is_file() and not os.path.islink(str(path))
+    return SimpleNamespace(collections=str(base / "collections"), workdir=str(base))
+
+
+def test_deploy_and_destroy_by_fqcn_from_an_installed_build(moto, tmp_path, installed):
+    account = ACCOUNTS[1]
+    ec2 = ec2_in(moto, account)
+    vpc = seed_private_vpc(ec2, "apps", main_serves_private=True)
+    # An endpoint the collection did not create: destroy must leave it.
+    foreign = ec2.create_vpc_endpoint(VpcId=vpc["vpc_id"], ServiceName="com.amazonaws.%s.sts" % REGION,
+                                      VpcEndpointType="Interface",
+                                      SubnetIds=[vpc["private_subnet_ids"][0]])["VpcEndpoint"]["VpcEndpointId"]
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", account, {"vpc_name": "apps"})])
+    env = playbook_env(collections_path=installed.collections)
+
+    deploy = run("privatelink.ecr.deploy", inventory, env, cwd=installed.workdir)
+
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    assert services_of(ec2, vpc["vpc_id"]) == sorted(FARGATE + ["sts"])
+    s3 = [e for e in live_endpoints(ec2, vpc["vpc_id"]) if e["ServiceName"].endswith(".s3")][0]
+    assert sorted(s3["RouteTableIds"]) == vpc["private_route_table_ids"]
+    assert vpc["main_route_table_id"] in s3["RouteTableIds"]
+    assert vpc["public_route_table_id"] not in s3["RouteTableIds"]
+
+    destroy = run("privatelink.ecr.destroy", inventory, env, cwd=installed.workdir)
+
+    assert destroy.returncode == 0, destroy.stdout + destroy.stderr
+    assert [e["VpcEndpointId"] for e in live_endpoints(ec2, vpc["vpc_id"])] == [foreign]
+    groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]}])["SecurityGroups"]
+    assert [g["GroupName"] for g in groups] == ["default"]
+
+    again = run("privatelink.ecr.destroy", inventory, env, cwd=installed.workdir)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert recap(again.stdout)["target"]["changed"] == 0
+
+
+def test_example_inventory_describes_three_accounts_in_two_regions():
+    out = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", os.path.join(ROOT, "inventories", "example"),
+                          "--list"], capture_output=True, text=True, check=True, timeout=120)
+    hostvars = json.loads(out.stdout)["_meta"]["hostvars"]
+    assert len(hostvars) == 6
+    pairs = {(v["aws_account_id"], v["aws_region"]) for v in hostvars.values()}
+    assert len({a for a, _ in pairs}) == 3 and len({r for _, r in pairs}) == 2 and len(pairs) == 6
+    for name, host in hostvars.items():
+        assert host["aws_role_arn"] == "arn:aws:iam::%s:role/privatelink-ecr-automation" % host["aws_account_id"]
+        assert host["aws_external_id"] and (host.get("vpc_name") or host.get("vpc_id")), name
+        assert host["ansible_connection"] == "local"
