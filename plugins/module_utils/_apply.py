@@ -268,7 +268,7 @@ class PlanApplier:
                        for e in last.get("VpcEndpoints", []) if e.get("State") != "available"]
             raise PrivatelinkError("Timed out or failed after %ss waiting for %s: %s" % (
                 self.wait_timeout, what, ", ".join(pending) or describe_exception(exc, "wait")))
-        except ClientError as exc:
+        except ClientError as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "wait for %s" % what), code=error_code(exc))
 
     def wait_available(self, endpoint_ids):

@@ -19,7 +19,6 @@ from ansible.module_utils.basic import env_fallback
 
 try:
     import boto3
-    import botocore
     from botocore.config import Config
     from botocore.exceptions import (
         BotoCoreError,

@@ -60,7 +60,7 @@ class Ec2Reader:
             if error_code(exc) in ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed"):
                 raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
             raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), code=error_code(exc))
-        except Exception as exc:  # botocore's other errors (credentials, region, network)
+        except Exception as exc:  # pylint: disable=duplicate-except  # botocore's other errors (credentials, region, network)
             raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id))
         if not vpcs:
             raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
@@ -107,7 +107,7 @@ class Ec2Reader:
                 message = exc.response.get("Error", {}).get("Message", "")
                 raise PrivatelinkError("%s: %s (%s)" % (what, message or "not found", ", ".join(ids)))
             raise PrivatelinkError(describe_exception(exc, "describe %s" % what), code=error_code(exc))
-        except Exception as exc:
+        except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
 
     def subnets(self, subnet_ids):
@@ -134,7 +134,7 @@ class Ec2Reader:
         except ClientError as exc:
             if error_code(exc) != "InvalidServiceName":
                 raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), code=error_code(exc))
-        except Exception as exc:
+        except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe endpoint services"))
         return self.all_endpoint_services()
 

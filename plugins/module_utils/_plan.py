@@ -16,7 +16,6 @@ import copy
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     BROKEN_STATES,
-    GATEWAY,
     GONE_STATES,
     INTERFACE,
     OWNER_TAG_KEY,

@@ -12,13 +12,16 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import re
+
 from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier
-from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GATEWAY,
     INTERFACE,
     MANAGED_GROUP_PLACEHOLDER,
+    OWNER_TAG_KEY,
+    OWNER_TAG_VALUE,
     desired_endpoint,
     is_owned,
     public_view,
@@ -45,11 +48,42 @@ from ansible_collections.privatelink.ecr.plugins.module_utils import _validate a
 GROUP_DESCRIPTION = "HTTPS from workloads to VPC endpoints (managed by privatelink.ecr)"
 
 
+# Control characters never belong in an id, a name or a tag key. The shape checks cannot catch a
+# trailing newline on their own: a regular expression's "$" matches just before one.
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT_OPTIONS = ("vpc_id", "subnet_ids", "route_table_ids", "security_group_ids", "security_group_name",
+                 "services", "extra_services")
+
+
+def check_control_characters(params):
+    for option in _TEXT_OPTIONS:
+        value = params.get(option)
+        for item in [value] if isinstance(value, str) else (value or []):
+            if isinstance(item, str) and _CONTROL_CHARACTER.search(item):
+                raise ValueError("%s: %r contains a control character" % (option, item))
+    for key in params.get("tags") or {}:
+        if isinstance(key, str) and _CONTROL_CHARACTER.search(key):
+            raise ValueError("tags: key %r contains a control character" % (key,))
+
+
+def check_conflicts(params):
+    """Options that cannot mean what they say together: fail rather than silently ignore one."""
+    if OWNER_TAG_KEY in (params.get("tags") or {}):
+        # The module sets it on what it creates; a user value would flip ownership on the next run.
+        raise ValueError("tags: %s is the ownership tag the module sets itself (%s=%s on what it creates); "
+                         "remove it from tags" % (OWNER_TAG_KEY, OWNER_TAG_KEY, OWNER_TAG_VALUE))
+    if params.get("security_group_ids") and params.get("allowed_cidrs") is not None:
+        raise ValueError("allowed_cidrs applies only to the managed security group, which is not used when "
+                         "security_group_ids is set; remove allowed_cidrs or security_group_ids")
+
+
 def check_local_input(params):
     """Everything that can be checked without AWS; returns (services, policies, warnings)."""
+    check_control_characters(params)
     validate.check_ids(params)
     validate.check_lists_not_empty(params)
     validate.check_tags(params.get("tags"))
+    check_conflicts(params)
     if not params.get("security_group_ids"):
         validate.check_group_name(params.get("security_group_name"))
     warnings = []
@@ -57,7 +91,7 @@ def check_local_input(params):
         if not params["allowed_cidrs"]:
             raise ValueError("allowed_cidrs is an empty list: the managed group would admit nothing; "
                              "omit it to admit the VPC's CIDR blocks")
-        _, warnings = validate.check_cidrs(params["allowed_cidrs"])
+        warnings = validate.check_cidrs(params["allowed_cidrs"])[1]
     services = wanted_services(params["workload"], params.get("services"), params.get("extra_services"),
                                params["region"])
     policy = parse_policy(params.get("policy"), "policy")

@@ -71,7 +71,7 @@ class VpcLookup:
             if error_code(exc) in _UNKNOWN_VPC_CODES:
                 raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
             raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), code=error_code(exc))
-        except BotoCoreError as exc:
+        except BotoCoreError as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id))
         if not vpcs:
             raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
