@@ -320,12 +320,13 @@ def check_sg_blocks_https(state):
     subnets = workload_subnets(state)
     if not subnets:
         return []
+    # The endpoints' own interfaces sit in the workload subnets too; they are not workloads.
+    endpoint_enis = set(eni for e in state["endpoints"] for eni in e.get("network_interface_ids") or [])
     for service in interface_services(state):
         for endpoint in serving_interfaces(state, service):
             group_ids = endpoint.get("security_group_ids") or []
             groups = [state["security_groups"][g] for g in group_ids if g in state["security_groups"]]
             cidrs, referenced = https_sources(groups)
-            endpoint_enis = set(endpoint.get("network_interface_ids") or [])
             blocked = []
             for subnet in subnets:
                 cidr = _subnet_cidr(subnet)

@@ -22,6 +22,10 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     short_name,
 )
 
+# Interfaces AWS places in a subnet for infrastructure, not for tasks or pods that pull images.
+NOT_WORKLOAD_INTERFACES = frozenset(["vpc_endpoint", "nat_gateway", "load_balancer", "network_load_balancer",
+                                     "gateway_load_balancer", "gateway_load_balancer_endpoint", "transit_gateway"])
+
 # AWS accepts at most 200 values in one filter; stay well below.
 _FILTER_CHUNK = 100
 
@@ -137,7 +141,7 @@ def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_ta
                      if e.get("vpc_id") in (None, vpc_id)]
     enis_by_subnet = {}
     for eni in enis or []:
-        if eni.get("subnet_id"):
+        if eni.get("subnet_id") and eni.get("interface_type") not in NOT_WORKLOAD_INTERFACES:
             enis_by_subnet.setdefault(eni["subnet_id"], []).append(eni)
     return {
         "vpc": vpc,
