@@ -389,10 +389,13 @@ def test_reference_ignores_the_endpoints_own_interfaces():
     state = correct_state()
     _reference_only(state)
     state["workload_enis"] = {s: [{"eni_id": "eni-task-" + s, "group_ids": ["sg-tasks"]}] for s in WORKLOAD_SUBNETS}
-    # The endpoint's own ENI sits in subnet-a with the endpoint group, not the workload's.
+    # Every endpoint's own ENIs sit in the workload subnets with the endpoint group: not workloads.
     state["workload_enis"]["subnet-a"].append({"eni_id": "eni-vpce-api-0", "group_ids": ["sg-endpoints"]})
-    assert ids(checks.check_sg_blocks_https(state)) == [("SG_BLOCKS_HTTPS", "vpce-dkr"),
-                                                       ("SG_BLOCKS_HTTPS", "vpce-logs")]
+    state["workload_enis"]["subnet-b"].append({"eni_id": "eni-vpce-logs-1", "group_ids": ["sg-endpoints"]})
+    assert checks.check_sg_blocks_https(state) == []
+    # A workload ENI without the group still counts.
+    state["workload_enis"]["subnet-b"].append({"eni_id": "eni-rogue", "group_ids": ["sg-endpoints"]})
+    assert len(checks.check_sg_blocks_https(state)) == 3
 
 
 def test_reference_with_one_workload_interface_lacking_the_group():
