@@ -1,0 +1,145 @@
+"""The benchmark's fleet: N targets (accounts via assume-role x regions), one private VPC each.
+
+Seeds moto_server on 127.0.0.1 only, writes the inventory both playbooks read (one host per
+target VPC, the host vars of DESIGN.md), and reads the endpoints back so that a run which
+did not converge is never reported as fast.
+"""
+
+import concurrent.futures
+import json
+import os
+
+import boto3
+
+REGIONS = ("eu-west-1", "us-east-1", "ap-southeast-2")
+ROLE_NAME = "privatelink-ecr-deploy"
+EXTERNAL_ID = "bench-external-id"
+BASE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# What a converged target holds: the `fargate` workload's endpoints.
+WANTED = {"ecr.api": "Interface", "ecr.dkr": "Interface", "logs": "Interface", "s3": "Gateway"}
+GONE_STATES = ("deleted", "deleting", "failed", "rejected")
+
+
+def layout(count):
+    """(accounts, regions) for ``count`` targets: 1 = 1x1, 6 = 3x2, 60 = 20x3."""
+    regions = 1 if count == 1 else (2 if count <= 6 else 3)
+    if count % regions:
+        regions = 1
+    return count // regions, regions
+
+
+def targets(count):
+    """One dict per target VPC, with the host vars the playbooks read."""
+    accounts, regions = layout(count)
+    found = []
+    for account_index in range(accounts):
+        account_id = "%012d" % (100000000001 + account_index)
+        for region in REGIONS[:regions]:
+            name = "bench-%s-%s" % (account_id[-3:], region)
+            found.append({
+                "host": name,
+                "aws_account_id": account_id,
+                "aws_region": region,
+                "aws_role_arn": "arn:aws:iam::%s:role/%s" % (account_id, ROLE_NAME),
+                "aws_external_id": EXTERNAL_ID,
+                "vpc_name": name,
+            })
+    return found
+
+
+def ec2_for(target, endpoint_url):
+    """An EC2 client in the target's account (assumed like the playbooks do) and region."""
+    sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=target["aws_region"], **BASE_CREDENTIALS)
+    creds = sts.assume_role(RoleArn=target["aws_role_arn"], RoleSessionName="bench-seed",
+                            ExternalId=target["aws_external_id"])["Credentials"]
+    return boto3.client("ec2", endpoint_url=endpoint_url, region_name=target["aws_region"],
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"])
+
+
+def _tags(kind, name):
+    return [{"ResourceType": kind, "Tags": [{"Key": "Name", "Value": name}]}]
+
+
+def seed_target(target, endpoint_url):
+    """A private VPC as in the demo: 3 AZs, a private subnet + route table per AZ, a public subnet on an igw."""
+    ec2 = ec2_for(target, endpoint_url)
+    name = target["vpc_name"]
+    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_tags("vpc", name))["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+    zones = sorted(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"])[:3]
+    for index, zone in enumerate(zones):
+        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.%d.0/24" % (10 + index),
+                                      AvailabilityZone=zone)["Subnet"]["SubnetId"]
+        table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+        ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet_id)
+    igw_id = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
+    public_table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
+    public_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.100.0/24",
+                                      AvailabilityZone=zones[0])["Subnet"]["SubnetId"]
+    ec2.associate_route_table(RouteTableId=public_table, SubnetId=public_subnet)
+    return dict(target, vpc_id=vpc_id)
+
+
+def _parallel(func, items, endpoint_url):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda item: func(item, endpoint_url), items))
+
+
+def seed(fleet, endpoint_url):
+    return _parallel(seed_target, fleet, endpoint_url)
+
+
+def endpoints_of(target, endpoint_url):
+    """{short service name: type} of the target VPC's live endpoints (a list when one service has several)."""
+    ec2 = ec2_for(target, endpoint_url)
+    found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [target["vpc_id"]]}])["VpcEndpoints"]
+    live = [e for e in found if e["State"].lower() not in GONE_STATES]
+    prefix = "com.amazonaws.%s." % target["aws_region"]
+    return sorted((e["ServiceName"].replace(prefix, ""), e["VpcEndpointType"]) for e in live)
+
+
+def unconverged(fleet, endpoint_url):
+    """Targets whose endpoints are not exactly the wanted ones, with what they hold instead."""
+    wanted = sorted(WANTED.items())
+    held = _parallel(endpoints_of, fleet, endpoint_url)
+    return {t["host"]: h for t, h in zip(fleet, held) if h != wanted}
+
+
+def discovered_ids(target, endpoint_url):
+    """The ids the role would discover: private subnets (one per AZ) and their route tables."""
+    ec2 = ec2_for(target, endpoint_url)
+    by_vpc = [{"Name": "vpc-id", "Values": [target["vpc_id"]]}]
+    tables = ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
+    private = [t for t in tables if not any((r.get("GatewayId") or "").startswith("igw-") for r in t["Routes"])]
+    subnets = sorted(a["SubnetId"] for t in private for a in t.get("Associations", []) if a.get("SubnetId"))
+    return {"vpc_endpoints_subnet_ids": subnets,
+            "vpc_endpoints_route_table_ids": sorted(t["RouteTableId"] for t in private if t.get("Associations")
+                                                    and not any(a.get("Main") for a in t["Associations"]))}
+
+
+def ids_of(fleet, endpoint_url):
+    return _parallel(discovered_ids, fleet, endpoint_url)
+
+
+def write_inventory(fleet, path, endpoint_url, explicit_ids=None):
+    """YAML-compatible JSON inventory: one host per target VPC, under `all`.
+
+    With ``explicit_ids`` (one dict per target) hosts carry vpc_id and the subnet and route table
+    ids instead of vpc_name, so the role has nothing to discover (an experiment, not the default).
+    """
+    hosts = {}
+    for index, target in enumerate(fleet):
+        hosts[target["host"]] = {key: target[key] for key in
+                                 ("aws_region", "vpc_name", "aws_role_arn", "aws_external_id", "aws_account_id")}
+        hosts[target["host"]]["aws_endpoint_url"] = endpoint_url
+        if explicit_ids:
+            del hosts[target["host"]]["vpc_name"]
+            hosts[target["host"]].update(explicit_ids[index], vpc_id=target["vpc_id"])
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as handle:
+        json.dump({"all": {"hosts": hosts, "vars": {"ansible_connection": "local"}}}, handle, indent=1)
+    return path

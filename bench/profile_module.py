@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Where a module's time goes: cProfile of one run of a privatelink.ecr module, imports included.
+
+    .venv/bin/python bench/profile_module.py [--phase create|noop] [--top 25]
+
+Starts moto_server on 127.0.0.1 (always stopped), seeds one target like the benchmark
+(assume-role into its account), then runs vpc_private_subnets_info and ecr_private_endpoints
+each in a fresh Python process under cProfile, the way Ansible runs them (one process per
+module call), and prints each run's wall time, the AWS requests it sent, and the top
+functions by cumulative time. With --phase noop the VPC is converged first.
+"""
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+COLLECTIONS = os.path.join(ROOT, ".build", "collections")
+
+
+def child(module, args_json, top):
+    """Run one module in this process under cProfile (imports included), print the stats."""
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    sys.path.insert(0, COLLECTIONS)
+    from ansible.module_utils import basic
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": json.loads(args_json)}).encode()
+    basic._ANSIBLE_PROFILE = "legacy"  # ansible-core >= 2.19 wants a serialization profile
+    name = "ansible_collections.privatelink.ecr.plugins.modules." + module
+    output = io.StringIO()
+    real_stdout, sys.stdout = sys.stdout, output
+    try:
+        __import__(name, fromlist=["main"]).main()
+    except SystemExit:
+        pass
+    finally:
+        sys.stdout = real_stdout
+        profiler.disable()
+    elapsed = time.perf_counter() - started
+    result = json.loads(output.getvalue())
+    stats = io.StringIO()
+    pstats.Stats(profiler, stream=stats).sort_stats("cumulative").print_stats(top)
+    print(json.dumps({"seconds": elapsed, "result": result, "stats": stats.getvalue()}))
+
+
+def run_child(module, args, top):
+    env = dict(os.environ, PYTHONPATH=COLLECTIONS)
+    proc = subprocess.run([sys.executable, __file__, "--child", module, json.dumps(args), "--top", str(top)],
+                          capture_output=True, text=True, env=env, timeout=600)
+    if proc.returncode:
+        raise RuntimeError(proc.stderr)
+    return json.loads(proc.stdout)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--phase", choices=("create", "noop"), default="noop")
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--child", nargs=2, metavar=("MODULE", "ARGS_JSON"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child[0], args.child[1], args.top)
+    sys.path.insert(0, ROOT)
+    sys.path.insert(0, HERE)
+    import fleet
+    from tests.support.moto_server import MotoServer
+    with MotoServer() as server:
+        target = fleet.seed(fleet.targets(1), server.url)[0]
+        connection = {"region": target["aws_region"], "endpoint_url": server.url, "access_key": "testing",
+                      "secret_key": "testing", "role_arn": target["aws_role_arn"],
+                      "external_id": target["aws_external_id"]}
+        runs = [("vpc_private_subnets_info", dict(connection, vpc_name=target["vpc_name"]))]
+        for attempt in range(2 if args.phase == "noop" else 1):
+            server.clear_requests()
+            found = run_child(*runs[0], top=args.top)
+            discovered = found["result"]
+            module_args = dict(connection, vpc_id=discovered["vpc_id"], subnet_ids=discovered["subnet_ids"],
+                               route_table_ids=discovered["route_table_ids"])
+            if attempt == 0 and args.phase == "noop":
+                run_child("ecr_private_endpoints", module_args, args.top)
+                continue
+            requests = server.requests()
+            server.clear_requests()
+            converged = run_child("ecr_private_endpoints", module_args, args.top)
+            for label, run, sent in (("vpc_private_subnets_info", found, requests),
+                                     ("ecr_private_endpoints", converged, server.requests())):
+                print("=" * 100)
+                print("%s (%s): %.2f s in-process, changed=%s, AWS requests %s" % (
+                    label, args.phase, run["seconds"], run["result"].get("changed"), json.dumps(sent, sort_keys=True)))
+                print(run["stats"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
