@@ -174,6 +174,41 @@ def test_a_vpc_without_private_subnet_fails_before_any_change(moto, tmp_path):
     assert moto.mutating_requests() == {}
 
 
+def test_check_mode_shows_the_plan_and_changes_nothing(moto, tmp_path):
+    ec2 = ec2_in(moto, ACCOUNTS[2])
+    vpc = seed_private_vpc(ec2, "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[2], {"vpc_name": "apps"})])
+    moto.clear_requests()
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env(), "--check", "--diff")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert recap(result.stdout)["target"]["changed"] == 1
+    assert moto.mutating_requests() == {}
+    assert live_endpoints(ec2, vpc["vpc_id"]) == []
+
+
+def test_role_variables_override_discovery(moto, tmp_path):
+    ec2 = ec2_in(moto, ACCOUNTS[0])
+    vpc = seed_private_vpc(ec2, "apps")
+    chosen_subnets, chosen_tables = vpc["private_subnet_ids"][:2], vpc["private_route_table_ids"][:1]
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[0], {
+        "vpc_id": vpc["vpc_id"], "vpc_endpoints_subnet_ids": chosen_subnets,
+        "vpc_endpoints_route_table_ids": chosen_tables, "vpc_endpoints_workload": "ecr"})])
+    moto.clear_requests()
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    prefix = "com.amazonaws.%s." % REGION
+    endpoints = {e["ServiceName"][len(prefix):]: e for e in live_endpoints(ec2, vpc["vpc_id"])}
+    assert sorted(endpoints) == ["ecr.api", "ecr.dkr", "s3"]
+    assert sorted(endpoints["ecr.api"]["SubnetIds"]) == sorted(chosen_subnets)
+    assert endpoints["s3"]["RouteTableIds"] == chosen_tables
+    # Nothing left to discover: the discovery task is skipped, so one module call and one role assumption.
+    assert moto.requests()["sts.AssumeRole"] == 1
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The collection built with ansible-galaxy and installed into a temporary collections path."""
