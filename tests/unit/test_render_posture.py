@@ -1,0 +1,148 @@
+"""playbooks/files/render_posture.py on plain result records: merge, order, escaping, fail-on."""
+
+import importlib.util
+import io
+import json
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCRIPT = os.path.join(ROOT, "playbooks", "files", "render_posture.py")
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("render_posture", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = _load()
+
+
+def finding(finding_id, severity, resource, message=None):
+    return {"id": finding_id, "severity": severity, "resource": resource,
+            "message": message or "%s on %s" % (finding_id, resource), "remediation": "fix %s" % resource}
+
+
+def record(target, account, region, vpc_id, findings, compliant=None, error=None):
+    if error:
+        return {"target": target, "account_label": account, "region": region, "vpc": vpc_id, "error": error,
+                "vpcs": []}
+    if compliant is None:
+        compliant = not any(f["severity"] in ("high", "medium") for f in findings)
+    return {"target": target, "account_label": "", "region": region, "vpc": vpc_id, "error": None,
+            "vpcs": [{"vpc_id": vpc_id, "account_id": account, "region": region, "compliant": compliant,
+                      "endpoints": {"ecr.api": {"vpc_endpoint_id": "vpce-1", "vpc_endpoint_type": "Interface",
+                                                "state": "available", "subnet_ids": ["subnet-1"]}},
+                      "findings": findings}]}
+
+
+RECORDS = [
+    record("prod-eu", "111111111111", "eu-west-1", "vpc-a", [finding("POLICY_UNRESTRICTED", "low", "vpce-1")]),
+    record("prod-us", "111111111111", "us-east-1", "vpc-b", [
+        finding("AZ_NOT_COVERED", "medium", "vpce-2"), finding("S3_ROUTE_MISSING", "high", "rtb-1"),
+        finding("INTERNET_ROUTE", "info", "rtb-1")]),
+    record("dev-eu", "222222222222", "eu-west-1", "vpc-c", [finding("ENDPOINT_MISSING", "high", "vpc-c")]),
+    record("dev-us", "222222222222", "us-east-1", "", [], error="AccessDenied: no ec2:DescribeVpcs"),
+]
+
+
+def test_report_counts_and_overview_per_account_and_region():
+    report = render.build_report(RECORDS)
+    assert report["summary"] == {"targets": 4, "vpcs": 3, "compliant": 1, "non_compliant": 2, "errors": 1,
+                                 "findings": {"high": 2, "medium": 1, "low": 1, "info": 1}}
+    rows = {(r["account_id"], r["region"]): r for r in report["overview"]}
+    assert list(rows) == [("111111111111", "eu-west-1"), ("111111111111", "us-east-1"),
+                          ("222222222222", "eu-west-1"), ("222222222222", "us-east-1")]
+    assert rows[("111111111111", "us-east-1")]["high"] == 1 and rows[("111111111111", "us-east-1")]["medium"] == 1
+    assert rows[("222222222222", "us-east-1")]["errors"] == 1 and rows[("222222222222", "us-east-1")]["vpcs"] == 0
+    assert report["errors"][0]["message"].startswith("AccessDenied")
+
+
+def test_findings_most_severe_first_with_their_location():
+    findings = render.build_report(RECORDS)["findings"]
+    assert [f["severity"] for f in findings] == ["high", "high", "medium", "low", "info"]
+    assert findings[0]["vpc_id"] == "vpc-b" and findings[0]["account_id"] == "111111111111"
+    assert findings[1]["vpc_id"] == "vpc-c" and findings[1]["target"] == "dev-eu"
+
+
+def test_report_does_not_depend_on_record_order():
+    assert render.build_report(RECORDS) == render.build_report(list(reversed(RECORDS)))
+
+
+def test_markdown_has_overview_then_findings_and_escapes_pipes():
+    records = RECORDS + [record("odd", "333333333333", "eu-west-1", "vpc-d",
+                                [finding("SG_OPEN_TO_WORLD", "medium", "sg-1", "admits tcp | all")])]
+    text = render.render_markdown(render.build_report(records), "Audited now.")
+    assert text.index("## Accounts and regions") < text.index("## VPCs") < text.index("## Findings")
+    assert "| 111111111111 | us-east-1 | 1 | 0 | 1 | 0 | 1 | 1 | 0 | 1 |" in text
+    assert "admits tcp \\| all" in text
+    assert "AccessDenied" in text.split("## Audit errors")[1]
+
+
+def test_html_is_self_contained_and_escapes_everything():
+    hostile = record("x<script>", "333333333333", "eu-west-1", "vpc-e",
+                     [finding("ENDPOINT_MISSING", "high", "vpc-e", "<img src=x onerror=alert(1)>")])
+    page = render.render_html(render.build_report(RECORDS + [hostile]), "Audited <now>.")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "x&lt;script&gt;" in page and "Audited &lt;now&gt;." in page
+    # No external assets: one file that opens offline.
+    for marker in ("src=\"http", "href=\"http", "src='http", "@import", "<link"):
+        assert marker not in page
+    assert page.count("<script>") == 1
+    assert 'data-severity="high"' in page and 'id="overview"' in page
+
+
+def test_store_load_and_render_a_directory(tmp_path):
+    render.store_results(str(tmp_path), RECORDS[:2])
+    render.store_results(str(tmp_path), RECORDS[2:])  # another slice of the inventory, later
+    assert sorted(os.listdir(tmp_path / "targets")) == ["dev-eu.json", "dev-us.json", "prod-eu.json",
+                                                        "prod-us.json"]
+    report, files = render.render(str(tmp_path))
+    assert [os.path.basename(f) for f in files] == ["posture.html", "posture.json", "posture.md"]
+    assert json.loads((tmp_path / "posture.json").read_text()) == report == render.build_report(
+        [dict(r, schema_version=1) for r in RECORDS])
+    # A target audited again replaces its own file, nothing else.
+    render.store_results(str(tmp_path), [record("prod-eu", "111111111111", "eu-west-1", "vpc-a", [])])
+    assert render.render(str(tmp_path))[0]["summary"]["findings"]["low"] == 0
+    assert len(os.listdir(tmp_path / "targets")) == 4
+
+
+def test_target_file_names_are_safe_and_distinct():
+    assert render.target_file_name("prod-eu") == "prod-eu.json"
+    a, b = render.target_file_name("a/b"), render.target_file_name("a_b")
+    assert a != b and "/" not in a
+    assert render.target_file_name("../../etc/passwd").startswith(".._.._etc_passwd-")
+
+
+def _main(tmp_path, monkeypatch, capsys, records, *args):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps(records)))
+    code = render.main([str(tmp_path), "--results", "-"] + list(args))
+    return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("fail_on,hits", [("high", 2), ("medium", 3), ("low", 4)])
+def test_fail_on_counts_severity_and_worse(tmp_path, monkeypatch, capsys, fail_on, hits):
+    code, summary = _main(tmp_path, monkeypatch, capsys, RECORDS, "--fail-on", fail_on)
+    assert code == render.EXIT_FAIL_ON and summary["fail_on_hits"] == hits
+    assert (tmp_path / "posture.html").exists()  # reports are written before the verdict
+
+
+def test_fail_on_judges_the_targets_of_this_run(tmp_path, monkeypatch, capsys):
+    _main(tmp_path, monkeypatch, capsys, RECORDS)  # everything, earlier
+    code, summary = _main(tmp_path, monkeypatch, capsys, RECORDS[:1], "--fail-on", "medium")
+    assert code == 0 and summary["fail_on_hits"] == 0 and summary["scope_targets"] == 1
+    assert summary["summary"]["targets"] == 4  # ... while the report still covers the union
+    code, summary = _main(tmp_path, monkeypatch, capsys, RECORDS[:1], "--fail-on", "low")
+    assert code == render.EXIT_FAIL_ON and summary["fail_on_hits"] == 1
+
+
+def test_rerender_without_results_judges_the_whole_directory(tmp_path, monkeypatch, capsys):
+    render.store_results(str(tmp_path), RECORDS)
+    assert render.main([str(tmp_path), "--fail-on", "high"]) == render.EXIT_FAIL_ON
+    summary = json.loads(capsys.readouterr().out.strip())
+    assert summary["scope_targets"] == 4 and summary["scope_errors"] == ["dev-us"]
+    assert render.main([str(tmp_path)]) == 0
