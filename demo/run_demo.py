@@ -125,7 +125,9 @@ def audit_round(env, server, targets, report_dir):
     break_one_vpc(server, victim)
 
     say("Audit: the finding")
-    rc, _ = playbook(env, "audit", "-e", json.dumps({"posture_report_dir": report_dir}))
+    rc = playbook(env, "audit", "-e", json.dumps({"posture_report_dir": report_dir}))[0]
+    if rc != 0:
+        raise DemoFailed("the audit failed (exit code %d)" % rc)
     broken = posture_of(report_dir, victim["vpc_id"])
     for finding in broken.get("findings") or []:
         print("  [%s] %s %s: %s" % (finding.get("severity"), finding.get("id"), finding.get("resource"),

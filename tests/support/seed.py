@@ -129,7 +129,7 @@ def delete_vpc(ec2, vpc_id):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"), required=False)
     parser.add_argument("--region", default=os.environ.get("AWS_REGION", "eu-west-1"))
     parser.add_argument("--name", required=True)
