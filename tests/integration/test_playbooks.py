@@ -249,14 +249,16 @@ def test_deploy_and_destroy_by_fqcn_from_an_installed_build(moto, tmp_path, inst
     assert vpc["main_route_table_id"] in s3["RouteTableIds"]
     assert vpc["public_route_table_id"] not in s3["RouteTableIds"]
 
-    destroy = run("privatelink.ecr.destroy", inventory, env, cwd=installed.workdir)
+    # Destroy names the VPC by id this time: nothing to discover, the module alone runs.
+    by_id = write_inventory(tmp_path / "by-id.json", moto, [("target", account, {"vpc_id": vpc["vpc_id"]})])
+    destroy = run("privatelink.ecr.destroy", by_id, env, cwd=installed.workdir)
 
     assert destroy.returncode == 0, destroy.stdout + destroy.stderr
     assert [e["VpcEndpointId"] for e in live_endpoints(ec2, vpc["vpc_id"])] == [foreign]
     groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]}])["SecurityGroups"]
     assert [g["GroupName"] for g in groups] == ["default"]
 
-    again = run("privatelink.ecr.destroy", inventory, env, cwd=installed.workdir)
+    again = run("privatelink.ecr.destroy", by_id, env, cwd=installed.workdir)
     assert again.returncode == 0, again.stdout + again.stderr
     assert recap(again.stdout)["target"]["changed"] == 0
 
