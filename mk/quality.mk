@@ -50,3 +50,12 @@ test-ecosystem: $(QUALITY_STAMP) link
 	$(BIN)/python -m pytest -q tests/integration/ecosystem
 
 TEST_TARGETS += changelog-lint docs-lint lint units sanity
+
+# AWX / Automation Platform execution environment build context (no container engine needed):
+# .build/ee/context holds the Containerfile and _build/; build it with podman or docker.
+.PHONY: ee-context
+ee-context: $(QUALITY_STAMP)
+	rm -rf .build/ee && mkdir -p .build/ee/dist
+	$(BIN)/ansible-galaxy collection build --force --output-path .build/ee/dist .
+	mv .build/ee/dist/privatelink-ecr-*.tar.gz .build/ee/dist/privatelink-ecr.tar.gz
+	$(BIN)/ansible-builder create -f execution-environment.yml -c .build/ee/context --output-filename Containerfile
