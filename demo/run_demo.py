@@ -194,6 +194,9 @@ def main():
     except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
         print("\nDEMO FAILED: %s" % exc, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("\nDemo interrupted; moto_server stopped.", file=sys.stderr)
+        return 130
     print("\nDemo finished; moto_server stopped.")
     return 0
 
