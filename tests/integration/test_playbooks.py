@@ -144,7 +144,8 @@ def test_a_failing_host_reports_clearly_without_printing_credentials(moto, tmp_p
     inventory = write_inventory(tmp_path / "hosts.json", moto,
                                 [("good", ACCOUNTS[0], {"vpc_name": "apps"}),
                                  ("missing", ACCOUNTS[1], {"vpc_name": "apps"}),
-                                 ("ambiguous", ACCOUNTS[0], {"vpc_name": "apps", "vpc_id": "vpc-0123456789abcdef0"})])
+                                 ("ambiguous", ACCOUNTS[0], {"vpc_name": "apps", "vpc_id": "vpc-0123456789abcdef0"}),
+                                 ("invalid", ACCOUNTS[0], {"vpc_name": "apps", "vpc_endpoints_workload": "lambda"})])
 
     result = run("playbooks/deploy.yml", inventory, playbook_env(), "-vvv")
     output = result.stdout + result.stderr
@@ -152,7 +153,9 @@ def test_a_failing_host_reports_clearly_without_printing_credentials(moto, tmp_p
     assert result.returncode != 0
     hosts = recap(result.stdout)
     assert hosts["good"]["failed"] == 0 and hosts["good"]["changed"] > 0
-    assert hosts["missing"]["failed"] == 1 and hosts["ambiguous"]["failed"] == 1
+    assert hosts["missing"]["failed"] == 1 and hosts["ambiguous"]["failed"] == 1 and hosts["invalid"]["failed"] == 1
+    # The role's argument spec refuses a bad variable before any module runs.
+    assert "vpc_endpoints_workload must be one of: ecr, fargate, ecs, eks, got: lambda" in output
     assert "vpc_name apps: no VPC with this Name tag" in output
     assert "set exactly one of vpc_endpoints_vpc_id and vpc_endpoints_vpc_name" in output
     assert "Traceback" not in output
