@@ -139,7 +139,9 @@ def botocore_config():
     except ValueError:
         attempts = 10
     return Config(
-        retries={"mode": mode, "max_attempts": max(1, attempts)},
+        # AWS_MAX_ATTEMPTS counts the first attempt too (as in every AWS SDK); botocore's
+        # "max_attempts" would count retries only and make one attempt more than asked.
+        retries={"mode": mode, "total_max_attempts": max(1, attempts)},
         user_agent_extra=USER_AGENT,
         connect_timeout=10,
         read_timeout=60,
