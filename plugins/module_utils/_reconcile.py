@@ -280,8 +280,8 @@ class Reconciler:
             details = action["details"]
             return {"group_id": applied_id or details.get("group_id") or MANAGED_GROUP_PLACEHOLDER,
                     "group_name": details["group_name"],
-                    "https_cidrs": sorted((set(group["https_cidrs"]) if group else set())
-                                          | set(details.get("add_cidrs", []))
+                    "https_cidrs": sorted(((set(group["https_cidrs"]) if group else set())
+                                           | set(details.get("add_cidrs", [])))
                                           - set(details.get("remove_cidrs", [])))}
         if group is None:
             return None

@@ -52,14 +52,32 @@ def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
     assert sorted(drifted) == ["ecr.api", "ecr.dkr", "s3"]
     assert [g["GroupId"] for g in drifted["ecr.dkr"]["Groups"]] == [other_group]
 
+    expected_actions = [("ecr.api", "modify"), ("ecr.dkr", "modify"), ("logs", "create"), ("s3", "modify"),
+                        ("security_group", "modify")]
+
+    # Check mode plans the repair, diff shows it, and nothing is sent that mutates.
+    aws.server.clear_requests()
+    rc, plan, output = run_endpoints(check=True, diff=True, policy=RESTRICTED)
+    assert rc == 0, output
+    assert plan["changed"] is True
+    assert sorted((c["service"], c["action"]) for c in plan["changes"]) == expected_actions
+    assert aws.server.mutating_requests() == {}
+    before, after = plan["diff"]["before"]["endpoints"], plan["diff"]["after"]["endpoints"]
+    assert sorted(before) == ["ecr.api", "ecr.dkr", "s3"]
+    assert sorted(before["ecr.api"]["subnet_ids"]) == sorted(subnets[:2])
+    assert sorted(after["ecr.api"]["subnet_ids"]) == sorted(subnets)
+    assert after["ecr.api"]["policy"] == RESTRICTED
+    assert after["ecr.dkr"]["security_group_ids"] == [group_id]
+    assert sorted(after["s3"]["route_table_ids"]) == sorted(route_tables)
+    assert plan["diff"]["after"]["security_group"]["https_cidrs"] == [private_vpc.cidr]
+    assert live_by_service(ec2, private_vpc.vpc_id).keys() == drifted.keys()
+
     aws.server.clear_requests()
     rc, result, output = run_endpoints(policy=RESTRICTED)
     assert rc == 0, output
     assert result["changed"] is True
     changes = {c["service"]: c for c in result["changes"]}
-    assert sorted((c["service"], c["action"]) for c in result["changes"]) == [
-        ("ecr.api", "modify"), ("ecr.dkr", "modify"), ("logs", "create"), ("s3", "modify"),
-        ("security_group", "modify")]
+    assert sorted((c["service"], c["action"]) for c in result["changes"]) == expected_actions
     assert changes["ecr.api"]["details"]["add_subnet_ids"] == [subnets[2]]
     assert changes["ecr.api"]["details"]["policy"] == RESTRICTED
     assert changes["ecr.dkr"]["details"]["add_security_group_ids"] == [group_id]
@@ -90,6 +108,23 @@ def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
     assert rc == 0, output
     assert (again["changed"], again["changes"]) == (False, [])
     assert aws.server.mutating_requests() == {}
+
+
+def test_only_a_type_change_replaces_an_endpoint(aws, private_vpc, run_endpoints):
+    """The S3 endpoint's type cannot be modified: the owned gateway is replaced by an interface."""
+    rc, first, output = run_endpoints(services=["s3"])
+    assert rc == 0, output
+    gateway_id = first["endpoints"]["s3"]["vpc_endpoint_id"]
+
+    rc, result, output = run_endpoints(services=["s3"], s3_endpoint_type="interface")
+    assert rc == 0, output
+    assert [(c["service"], c["action"]) for c in result["changes"] if c["service"] == "s3"] == [
+        ("s3", "delete"), ("s3", "create")]
+    [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert endpoint["VpcEndpointType"] == "Interface"
+    assert endpoint["VpcEndpointId"] != gateway_id
+    assert sorted(endpoint["SubnetIds"]) == sorted(private_vpc.private_subnet_ids)
+    assert result["endpoints"]["s3"]["vpc_endpoint_id"] == endpoint["VpcEndpointId"]
 
 
 def test_equivalent_policy_spelling_is_not_a_change(aws, private_vpc, run_endpoints):
