@@ -142,7 +142,9 @@ class Reconciler:
         params = self.params
         services, policy, s3_policy, warnings = check_local_input(params)
         self.warnings.extend(warnings)
-        params = dict(params, policy=policy, s3_policy=s3_policy)
+        # AWS stores tag values as strings: compare as strings, or `CostCentre: 42` changes every run.
+        params = dict(params, policy=policy, s3_policy=s3_policy,
+                      tags=dict((k, str(v)) for k, v in (params.get("tags") or {}).items()))
 
         vpc = self.reader.vpc(self.vpc_id)
         everything = self.reader.endpoints([self.vpc_id])

@@ -154,6 +154,19 @@ def test_diff_mode_shows_before_and_after_of_a_change(aws, private_vpc, run_endp
     assert sorted(endpoint["SubnetIds"]) == sorted(kept)
 
 
+def test_numeric_tag_values_are_idempotent(aws, private_vpc, run_endpoints):
+    """YAML's ``CostCentre: 42`` arrives as an int; AWS stores "42": the rerun must not see a change."""
+    rc, first, output = run_endpoints(services=["ecr.api"], tags={"CostCentre": 42})
+    assert rc == 0, output
+    [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert tags_of(endpoint)["CostCentre"] == "42"
+    aws.server.clear_requests()
+    rc, again, output = run_endpoints(services=["ecr.api"], tags={"CostCentre": 42})
+    assert rc == 0, output
+    assert (again["changed"], again["changes"]) == (False, [])
+    assert aws.server.mutating_requests() == {}
+
+
 def write_inventory(tmp_path):
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": {"target": {
