@@ -23,7 +23,7 @@ def run(url, *extra, timeout=120):
     """Run Chromium once on ``url`` with a fresh profile; return its stdout."""
     with tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
         cmd = [binary()] + list(FLAGS) + ["--user-data-dir=" + profile] + list(extra) + [url]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError("chromium exited with %s: %s" % (proc.returncode, proc.stderr[-2000:]))
     return proc.stdout

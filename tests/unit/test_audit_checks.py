@@ -318,7 +318,9 @@ def test_group_admits_443_only_from_another_cidr():
 def test_group_admits_only_some_workload_subnets():
     state = correct_state()
     state["security_groups"]["sg-endpoints"]["ingress"] = [https_rule("10.0.1.0/24", "10.0.2.0/24")]
-    (item, _, _) = only(state, checks.check_sg_blocks_https)
+    findings = only(state, checks.check_sg_blocks_https)
+    assert len(findings) == 3
+    item = findings[0]
     assert "subnet-c (10.0.3.0/24)" in item["message"] and "subnet-a" not in item["message"]
 
 
