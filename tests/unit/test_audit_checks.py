@@ -552,3 +552,22 @@ def test_service_catalog_marks_unoffered_services():
          "AvailabilityZones": ZONES}])
     assert catalog["ecr.api"]["offered"] is True and catalog["ecr.api"]["zones"] == ZONES
     assert catalog["eks-auth"]["offered"] is False
+
+
+# ---------------------------------------------------------------- the module's per-VPC result
+
+def test_module_result_shows_the_endpoint_workloads_use():
+    from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints_info import vpc_result
+
+    state = correct_state()
+    state["endpoints"].append(interface("s3", "vpce-s3-interface", private_dns_enabled=False))
+    state["endpoints"].append(interface("ecr.api", "vpce-api-old", state="failed"))
+    state["endpoints"].append(interface("logs", "vpce-logs-gone", state="deleted"))
+    result = vpc_result("111111111111", state)
+    assert result["endpoints"]["s3"]["vpc_endpoint_id"] == "vpce-s3"           # the gateway
+    assert result["endpoints"]["ecr.api"]["vpc_endpoint_id"] == "vpce-api"     # the available one
+    assert result["endpoints"]["logs"]["vpc_endpoint_id"] == "vpce-logs"
+    assert ids(result["findings"]) == [("ENDPOINT_NOT_AVAILABLE", "vpce-api-old")]
+    assert result["compliant"] is False and result["account_id"] == "111111111111"
+    assert set(result) == {"vpc_id", "account_id", "region", "compliant", "workload_subnet_ids", "endpoints",
+                           "findings"}
