@@ -154,6 +154,35 @@ def test_diff_mode_shows_before_and_after_of_a_change(aws, private_vpc, run_endp
     assert sorted(endpoint["SubnetIds"]) == sorted(kept)
 
 
+def test_allowed_cidrs_are_the_only_https_sources(aws, private_vpc, run_endpoints):
+    workloads = ["10.20.0.0/24", "10.20.1.0/24"]
+    rc, first, output = run_endpoints(services=["ecr.api"], allowed_cidrs=workloads)
+    assert rc == 0, output
+    group_id = first["security_group_id"]
+    assert https_sources(aws.ec2, group_id) == (set(workloads), [])
+
+    rc, result, output = run_endpoints(services=["ecr.api"], allowed_cidrs=["10.20.2.0/24"])
+    assert rc == 0, output
+    assert result["changes"] == [{"service": "security_group", "action": "modify", "details": {
+        "group_id": group_id, "group_name": "ecr-private-endpoints",
+        "add_cidrs": ["10.20.2.0/24"], "remove_cidrs": workloads}}]
+    assert result["security_group_id"] == group_id
+    assert https_sources(aws.ec2, group_id) == ({"10.20.2.0/24"}, [])
+
+
+def test_own_security_groups_replace_the_managed_group(aws, private_vpc, run_endpoints):
+    own = aws.ec2.create_security_group(GroupName="team-https", Description="team's own",
+                                        VpcId=private_vpc.vpc_id)["GroupId"]
+    rc, result, output = run_endpoints(security_group_ids=[own])
+    assert rc == 0, output
+    assert result["security_group_id"] is None
+    assert "security_group" not in [c["service"] for c in result["changes"]]
+    found = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))
+    for service in ("ecr.api", "ecr.dkr", "logs"):
+        assert [g["GroupId"] for g in found[service][0]["Groups"]] == [own]
+    assert managed_groups(aws.ec2, private_vpc.vpc_id) == []
+
+
 def test_numeric_tag_values_are_idempotent(aws, private_vpc, run_endpoints):
     """YAML's ``CostCentre: 42`` arrives as an int; AWS stores "42": the rerun must not see a change."""
     rc, first, output = run_endpoints(services=["ecr.api"], tags={"CostCentre": 42})

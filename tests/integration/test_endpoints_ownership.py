@@ -7,6 +7,7 @@ console would have made them.
 from tests.integration.moto_vpc import OWNER_TAG, by_service, https_sources, read_endpoints, tags_of
 
 THEIR_TAGS = {"Owner": "team-a"}
+OUR_TAGS = {"Team": "platform"}
 
 
 def create_unowned(ec2, vpc_id, service, **kwargs):
@@ -42,7 +43,7 @@ def test_unowned_endpoints_are_adopted_converged_and_never_deleted(aws, private_
     }
     aws.server.clear_requests()
 
-    rc, result, output = run_endpoints()
+    rc, result, output = run_endpoints(tags=OUR_TAGS)
     assert rc == 0, output
     group_id = result["security_group_id"]
     actions = {c["service"]: c for c in result["changes"]}
@@ -61,16 +62,16 @@ def test_unowned_endpoints_are_adopted_converged_and_never_deleted(aws, private_
     assert sorted(state["ecr.api"]["SubnetIds"]) == sorted(subnets)
     assert group_id in [g["GroupId"] for g in state["ecr.api"]["Groups"]]
     assert sorted(state["s3"]["RouteTableIds"]) == sorted(route_tables)
-    # Their tags stay theirs; ours mark only what we created.
+    # The user's tags go on every endpoint; the ownership tag only on what the module created.
     for service in theirs:
-        assert tags_of(state[service]) == THEIR_TAGS
+        assert tags_of(state[service]) == dict(THEIR_TAGS, **OUR_TAGS)
     for service in ("ecr.dkr", "logs"):
-        assert tags_of(state[service]) == OWNER_TAG
+        assert tags_of(state[service]) == dict(OWNER_TAG, **OUR_TAGS)
     assert {s: e["vpc_endpoint_id"] for s, e in result["endpoints"].items()} == {
         s: e["VpcEndpointId"] for s, e in state.items()}
 
     aws.server.clear_requests()
-    rc, again, output = run_endpoints()
+    rc, again, output = run_endpoints(tags=OUR_TAGS)
     assert rc == 0, output
     assert (again["changed"], again["changes"]) == (False, [])
     assert aws.server.mutating_requests() == {}
