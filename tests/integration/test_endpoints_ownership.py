@@ -124,12 +124,25 @@ def test_state_absent_leaves_unowned_endpoints_and_removes_the_managed_group(aws
     their_ssm = create_unowned(ec2, vpc_id, "ssm", SubnetIds=private_vpc.private_subnet_ids[:1])
     assert https_sources(ec2, group_id) == ({private_vpc.cidr}, [])
 
+    expected = [("ecr.api", "delete"), ("ecr.dkr", "delete"), ("logs", "delete"), ("s3", "delete"),
+                ("security_group", "delete")]
+
+    # Check mode: the deletes are planned and shown, nothing is deleted.
+    aws.server.clear_requests()
+    rc, plan, output = run_endpoints(state="absent", check=True, diff=True)
+    assert rc == 0, output
+    assert plan["changed"] is True
+    assert sorted((c["service"], c["action"]) for c in plan["changes"]) == expected
+    assert aws.server.mutating_requests() == {}
+    assert sorted(plan["diff"]["before"]["endpoints"]) == ["ecr.api", "ecr.dkr", "logs", "s3"]
+    assert plan["diff"]["after"]["endpoints"] == {}
+    assert sorted(live(ec2, vpc_id)) == ["ecr.api", "ecr.dkr", "logs", "s3", "ssm"]
+    assert group_exists(ec2, vpc_id, group_id)
+
     rc, result, output = run_endpoints(state="absent")
     assert rc == 0, output
     assert result["changed"] is True
-    assert sorted((c["service"], c["action"]) for c in result["changes"]) == [
-        ("ecr.api", "delete"), ("ecr.dkr", "delete"), ("logs", "delete"), ("s3", "delete"),
-        ("security_group", "delete")]
+    assert sorted((c["service"], c["action"]) for c in result["changes"]) == expected
     assert result["endpoints"] == {}
     assert result["security_group_id"] is None
     assert {s: e["VpcEndpointId"] for s, e in live(ec2, vpc_id).items()} == {"ssm": their_ssm}
