@@ -1,8 +1,8 @@
 """A small multi-account fleet on moto_server, and its end state in a form two runs can be compared by.
 
-Two accounts, reached by assume-role as the playbooks do it, with two private VPCs each; one
-inventory host per VPC. ``end_state()`` reads every VPC back with boto3 and replaces AWS ids by
-labels (Name tags, service names, group names), because the ids differ between two moto
+Two accounts, reached by assume-role as the playbooks do it, with one private VPC each (or more:
+``vpc_names``); one inventory host per VPC. ``end_state()`` reads every VPC back with boto3 and
+replaces AWS ids by labels (Name tags, service names, group names), because the ids differ between two moto
 states that are otherwise the same. ``normalise_ids()`` does the same to any text, such as a
 posture report.
 """
@@ -53,9 +53,10 @@ def recap(output):
 class Fleet:
     """Seed, describe and normalise the fleet on one moto_server."""
 
-    def __init__(self, server, tmp_path):
+    def __init__(self, server, tmp_path, vpc_names=VPC_NAMES[:1]):
         self.server = server
         self.tmp_path = tmp_path
+        self.vpc_names = vpc_names
         self.vpcs = {}
 
     @property
@@ -70,7 +71,7 @@ class Fleet:
     def seed(self):
         for account in ACCOUNTS:
             ec2 = self.ec2(account)
-            for index, name in enumerate(VPC_NAMES):
+            for index, name in enumerate(self.vpc_names):
                 vpc = seed_private_vpc(ec2, name, cidr="10.%d.0.0/16" % (40 + index))
                 self.vpcs[host_name(account, name)] = dict(vpc, account=account)
         return self
