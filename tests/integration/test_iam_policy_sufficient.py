@@ -109,9 +109,6 @@ def test_the_policy_is_enough_for_the_whole_lifecycle(enforced):
     assert rc == 0 and result["changed"], output
     assert sorted(by_service(read_endpoints(enforced.admin, vpc.vpc_id))) == ["ecr.api", "ecr.dkr", "logs", "s3"]
 
-    rc, result, output = run_module("ecr_private_endpoints", endpoint_args(vpc), env)
-    assert rc == 0 and not result["changed"], output
-
     # Drift repair and option changes: ModifyVpcEndpoint, CreateTags, Authorize/RevokeSecurityGroupIngress.
     changed = endpoint_args(vpc, subnet_ids=vpc.private_subnet_ids[:2], allowed_cidrs=["10.99.0.0/16"],
                             tags={"Team": "platform"},

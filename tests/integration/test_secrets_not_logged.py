@@ -25,7 +25,7 @@ SESSION_NAME = "secrets-test"
 
 def assumed_credentials(url):
     """Every credential moto's STS handed out for our session name."""
-    with urllib.request.urlopen(url + "/moto-api/data.json", timeout=10) as answer:
+    with urllib.request.urlopen(url + "/moto-api/data.json", timeout=120) as answer:
         data = json.loads(answer.read())
     roles = [r for r in data.get("sts", {}).get("AssumedRole", []) if r.get("session_name") == SESSION_NAME]
     return [value for r in roles for value in (r["secret_access_key"], r["session_token"])]

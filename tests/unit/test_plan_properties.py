@@ -53,7 +53,7 @@ POLICIES = (None, ALLOW_ALL, ORG_ONLY, ORG_ONLY_RESPELLED)
 # Tag keys a user may set; the ownership key is set by the module only (see test_bad_input_table).
 TAG_KEYS = ("Team", "Env", "Name")
 OWNER = {"ManagedBy": "privatelink.ecr"}
-EXAMPLES = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def full_name(service):
