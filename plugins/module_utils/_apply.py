@@ -131,9 +131,14 @@ class PlanApplier:
             # Another run (or a retried request whose answer was lost) created it first.
             if error_code(exc) != "InvalidGroup.Duplicate":
                 raise
-            group_id = self.client.describe_security_groups(Filters=[
+            found = self.client.describe_security_groups(Filters=[
                 {"Name": "vpc-id", "Values": [self.vpc_id]},
-                {"Name": "group-name", "Values": [details["group_name"]]}])["SecurityGroups"][0]["GroupId"]
+                {"Name": "group-name", "Values": [details["group_name"]]}])["SecurityGroups"]
+            if not found:
+                # EC2 reads are eventually consistent: the group may not be visible yet.
+                raise PrivatelinkError("The security group %s exists in %s (AWS said InvalidGroup.Duplicate) but is "
+                                       "not visible yet; run again" % (details["group_name"], self.vpc_id))
+            group_id = found[0]["GroupId"]
         self._authorize(group_id, details.get("add_cidrs"))
         return group_id
 

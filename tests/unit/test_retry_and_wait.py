@@ -150,3 +150,31 @@ def test_wait_error_from_aws_is_a_message_not_a_traceback():
     with stub, pytest.raises(PrivatelinkError) as err:
         applier.wait_available(["vpce-0aaaaaaaaaaaaaaa1"])
     assert "UnauthorizedOperation" in str(err.value)
+
+
+def test_group_created_by_another_run_but_not_yet_visible_is_a_message_not_a_traceback():
+    """CreateSecurityGroup says Duplicate (another run, or our lost first attempt, made it) while
+    DescribeSecurityGroups, eventually consistent, does not show it yet."""
+    applier, stub = stubbed_applier()
+    stub.add_client_error("create_security_group", service_error_code="InvalidGroup.Duplicate",
+                          service_message="The security group 'ecr-private-endpoints' already exists")
+    stub.add_response("describe_security_groups", {"SecurityGroups": []})
+    action = {"service": "security_group", "action": "create",
+              "details": {"group_name": "ecr-private-endpoints", "description": "d", "add_cidrs": ["10.0.0.0/16"],
+                          "tags": {"ManagedBy": "privatelink.ecr"}}}
+    with stub, pytest.raises(PrivatelinkError) as err:
+        applier.apply_group(action)
+    assert "ecr-private-endpoints" in str(err.value) and "run again" in str(err.value)
+
+
+def test_group_created_by_another_run_is_reused():
+    applier, stub = stubbed_applier()
+    stub.add_client_error("create_security_group", service_error_code="InvalidGroup.Duplicate")
+    stub.add_response("describe_security_groups", {"SecurityGroups": [{"GroupId": "sg-0123456789abcdef0"}]})
+    stub.add_client_error("authorize_security_group_ingress", service_error_code="InvalidPermission.Duplicate")
+    action = {"service": "security_group", "action": "create",
+              "details": {"group_name": "ecr-private-endpoints", "description": "d", "add_cidrs": ["10.0.0.0/16"],
+                          "tags": {"ManagedBy": "privatelink.ecr"}}}
+    with stub:
+        assert applier.apply_group(action) == "sg-0123456789abcdef0"
+    stub.assert_no_pending_responses()
