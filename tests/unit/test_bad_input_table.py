@@ -1,17 +1,19 @@
 """Every bad input fails before any mutating request, with a message that names the input.
 
-Table-driven, against the reconcile runner (plugins/module_utils/_reconcile.py) with a real
-boto3 EC2 client on moto's in-process backend (``mock_aws``: no server, no network). Every
-request the client sends is recorded; a case passes only when the run raised the expected
-error and nothing that mutates was sent. End-to-end cases through the ``ansible`` CLI are in
-tests/integration/reliability/test_bad_input_cli.py.
+Table-driven, against the reconcile runner (plugins/module_utils/_reconcile.py) with a
+stubbed EC2 client: ``StubEc2`` answers the read calls from a small in-memory world shaped
+like AWS's answers (our VPC, another VPC, a VPC with DNS hostnames off, a VPC in another
+region) and raises on any call that would change something, after recording it. A case
+passes only when the run raised the expected error and nothing mutating was attempted.
+(An in-process moto costs seconds per test under ansible-test's one-fork-per-test units
+runner; the same kind of inputs run end-to-end against moto_server in
+tests/integration/reliability/test_bad_input_cli.py, where moto counts every request.)
 """
 
 import json
 
-import boto3
 import pytest
-from moto import mock_aws
+from botocore.exceptions import ClientError
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     AwsConnection,
@@ -22,21 +24,160 @@ from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints i
 
 REGION = "eu-west-1"
 OTHER_REGION = "us-east-1"
-READ_PREFIXES = ("Describe", "Get", "List")
+READ_PREFIXES = ("describe_", "get_", "list_")
 WELL_SHAPED = "0123456789abcdef0"
 
 
+def _id(prefix, n):
+    return "%s-%017x" % (prefix, n)
+
+
+# The world, per region, as DescribeVpcs / DescribeSubnets / ... would answer it.
+VPC, OTHER_VPC, NO_DNS_VPC, FAR_VPC = _id("vpc", 1), _id("vpc", 2), _id("vpc", 3), _id("vpc", 4)
+SUBNETS = [_id("subnet", 1), _id("subnet", 2), _id("subnet", 3)]
+SAME_ZONE_SUBNET, OTHER_SUBNET, NO_DNS_SUBNET, FAR_SUBNET = (_id("subnet", n) for n in (4, 5, 6, 7))
+ROUTE_TABLE, OTHER_ROUTE_TABLE, NO_DNS_ROUTE_TABLE = _id("rtb", 1), _id("rtb", 2), _id("rtb", 3)
+OTHER_GROUP = _id("sg", 2)
+ZONES = [REGION + z for z in "abc"]
+
+
+def _service(short, types=("Interface",)):
+    return {"ServiceName": "com.amazonaws.%s.%s" % (REGION, short), "AvailabilityZones": list(ZONES),
+            "ServiceType": [{"ServiceType": t} for t in types]}
+
+
+WORLD = {
+    REGION: {
+        "vpcs": {VPC: ("10.20.0.0/16", True, True), OTHER_VPC: ("10.30.0.0/16", True, True),
+                 NO_DNS_VPC: ("10.40.0.0/16", True, False)},
+        "subnets": dict([(sid, (VPC, zone)) for sid, zone in zip(SUBNETS, ZONES)]
+                        + [(SAME_ZONE_SUBNET, (VPC, ZONES[0])), (OTHER_SUBNET, (OTHER_VPC, ZONES[0])),
+                           (NO_DNS_SUBNET, (NO_DNS_VPC, ZONES[0]))]),
+        "route_tables": {ROUTE_TABLE: VPC, OTHER_ROUTE_TABLE: OTHER_VPC, NO_DNS_ROUTE_TABLE: NO_DNS_VPC},
+        "groups": {OTHER_GROUP: (OTHER_VPC, "theirs")},
+        "services": [_service("ecr.api"), _service("ecr.dkr"), _service("logs"), _service("sts"),
+                     _service("s3", ("Gateway", "Interface"))],
+    },
+    OTHER_REGION: {
+        "vpcs": {FAR_VPC: ("10.50.0.0/16", True, True)},
+        "subnets": {FAR_SUBNET: (FAR_VPC, OTHER_REGION + "a")},
+        "route_tables": {}, "groups": {}, "services": [],
+    },
+}
+
+
+class MutationAttempted(Exception):
+    """Raised by the stub instead of changing anything."""
+
+
+def _not_found(code, message, operation):
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+
+class _Pages:
+    def __init__(self, client, operation):
+        self.client, self.operation = client, operation
+
+    def paginate(self, **kwargs):
+        return [getattr(self.client, self.operation)(**kwargs)]
+
+
+class StubEc2:
+    """The read calls the runner makes, answered from WORLD[region]; everything else is a mutation."""
+
+    def __init__(self, region, sent):
+        self.world, self.sent = WORLD[region], sent
+
+    def __getattr__(self, name):
+        if name.startswith(READ_PREFIXES):
+            raise AttributeError(name)
+
+        def mutate(**_):
+            self.sent.append(name)
+            raise MutationAttempted(name)
+        return mutate
+
+    def can_paginate(self, operation):
+        return True
+
+    def get_paginator(self, operation):
+        return _Pages(self, operation)
+
+    def _record(self, name):
+        self.sent.append(name)
+
+    @staticmethod
+    def _filter(filters, name):
+        return next((f["Values"] for f in filters or [] if f["Name"] == name), None)
+
+    def describe_vpcs(self, VpcIds=None, Filters=None):
+        self._record("describe_vpcs")
+        unknown = [v for v in VpcIds or [] if v not in self.world["vpcs"]]
+        if unknown:
+            raise _not_found("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist" % unknown[0], "DescribeVpcs")
+        return {"Vpcs": [{"VpcId": v, "CidrBlock": self.world["vpcs"][v][0], "OwnerId": "123456789012",
+                          "CidrBlockAssociationSet": [{"CidrBlock": self.world["vpcs"][v][0],
+                                                       "CidrBlockState": {"State": "associated"}}]}
+                         for v in VpcIds or self.world["vpcs"]]}
+
+    def describe_vpc_attribute(self, VpcId, Attribute):
+        self._record("describe_vpc_attribute")
+        _, support, hostnames = self.world["vpcs"][VpcId]
+        key = Attribute[0].upper() + Attribute[1:]
+        return {"VpcId": VpcId, key: {"Value": support if Attribute == "enableDnsSupport" else hostnames}}
+
+    def describe_vpc_endpoints(self, Filters=None, VpcEndpointIds=None):
+        self._record("describe_vpc_endpoints")
+        return {"VpcEndpoints": []}
+
+    def describe_security_groups(self, Filters=None, GroupIds=None):
+        self._record("describe_security_groups")
+        groups = self.world["groups"]
+        unknown = [g for g in GroupIds or [] if g not in groups]
+        if unknown:
+            raise _not_found("InvalidGroup.NotFound", "The security group '%s' does not exist" % unknown[0],
+                             "DescribeSecurityGroups")
+        vpcs, names = self._filter(Filters, "vpc-id"), self._filter(Filters, "group-name")
+        found = [g for g in (GroupIds or groups) if (vpcs is None or groups[g][0] in vpcs)
+                 and (names is None or groups[g][1] in names)]
+        return {"SecurityGroups": [{"GroupId": g, "VpcId": groups[g][0], "GroupName": groups[g][1],
+                                    "IpPermissions": [], "Tags": []} for g in found]}
+
+    def describe_subnets(self, SubnetIds=None, Filters=None):
+        self._record("describe_subnets")
+        subnets = self.world["subnets"]
+        unknown = [s for s in SubnetIds or [] if s not in subnets]
+        if unknown:
+            raise _not_found("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" % unknown[0],
+                             "DescribeSubnets")
+        return {"Subnets": [{"SubnetId": s, "VpcId": subnets[s][0], "AvailabilityZone": subnets[s][1]}
+                            for s in SubnetIds]}
+
+    def describe_route_tables(self, RouteTableIds=None, Filters=None):
+        self._record("describe_route_tables")
+        tables = self.world["route_tables"]
+        unknown = [r for r in RouteTableIds or [] if r not in tables]
+        if unknown:
+            raise _not_found("InvalidRouteTableID.NotFound", "The routeTable ID '%s' does not exist" % unknown[0],
+                             "DescribeRouteTables")
+        return {"RouteTables": [{"RouteTableId": r, "VpcId": tables[r]} for r in RouteTableIds]}
+
+    def describe_vpc_endpoint_services(self, ServiceNames=None):
+        self._record("describe_vpc_endpoint_services")
+        offered = dict((s["ServiceName"], s) for s in self.world["services"])
+        unknown = [n for n in ServiceNames or [] if n not in offered]
+        if unknown:  # AWS rejects the whole request when one name is unknown
+            raise _not_found("InvalidServiceName", "The Vpc Endpoint Service '%s' does not exist" % unknown[0],
+                             "DescribeVpcEndpointServices")
+        return {"ServiceDetails": [offered[n] for n in ServiceNames] if ServiceNames else list(offered.values())}
+
+
 class RecordingConnection:
-    """Stands for AwsConnection: one EC2 client whose every request is recorded by name."""
+    """Stands for AwsConnection: one stubbed EC2 client; ``sent`` lists every call by name."""
 
     def __init__(self, region=REGION):
         self.sent = []
-        self._client = boto3.client("ec2", region_name=region, aws_access_key_id="testing",
-                                    aws_secret_access_key="testing")
-        self._client.meta.events.register("before-call", self._record)
-
-    def _record(self, model, **_):
-        self.sent.append(model.name)
+        self._client = StubEc2(region, self.sent)
 
     def client(self, service):
         assert service == "ec2", service
@@ -46,38 +187,12 @@ class RecordingConnection:
         return [name for name in self.sent if not name.startswith(READ_PREFIXES)]
 
 
-def _subnet(ec2, vpc_id, cidr, zone):
-    return ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=zone)["Subnet"]["SubnetId"]
-
-
-def _vpc(ec2, cidr, dns_hostnames=True):
-    vpc_id = ec2.create_vpc(CidrBlock=cidr)["Vpc"]["VpcId"]
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
-    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": dns_hostnames})
-    return vpc_id
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture
 def world():
-    """Our VPC, another VPC, a VPC with DNS hostnames off, and a VPC in another region."""
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
-        far = boto3.client("ec2", region_name=OTHER_REGION, aws_access_key_id="testing",
-                           aws_secret_access_key="testing")
-        ids = {"vpc": _vpc(ec2, "10.20.0.0/16"), "other_vpc": _vpc(ec2, "10.30.0.0/16"),
-               "no_dns_vpc": _vpc(ec2, "10.40.0.0/16", dns_hostnames=False)}
-        ids["subnets"] = [_subnet(ec2, ids["vpc"], "10.20.%d.0/24" % i, REGION + z) for i, z in enumerate("abc")]
-        ids["same_zone_subnet"] = _subnet(ec2, ids["vpc"], "10.20.9.0/24", REGION + "a")
-        ids["route_tables"] = [ec2.create_route_table(VpcId=ids["vpc"])["RouteTable"]["RouteTableId"]]
-        ids["other_subnet"] = _subnet(ec2, ids["other_vpc"], "10.30.1.0/24", REGION + "a")
-        ids["other_route_table"] = ec2.create_route_table(VpcId=ids["other_vpc"])["RouteTable"]["RouteTableId"]
-        ids["other_group"] = ec2.create_security_group(GroupName="theirs", Description="d",
-                                                       VpcId=ids["other_vpc"])["GroupId"]
-        ids["no_dns_subnet"] = _subnet(ec2, ids["no_dns_vpc"], "10.40.1.0/24", REGION + "a")
-        ids["no_dns_route_table"] = ec2.create_route_table(VpcId=ids["no_dns_vpc"])["RouteTable"]["RouteTableId"]
-        ids["far_vpc"] = far.create_vpc(CidrBlock="10.50.0.0/16")["Vpc"]["VpcId"]
-        ids["far_subnet"] = _subnet(far, ids["far_vpc"], "10.50.1.0/24", OTHER_REGION + "a")
-        yield ids
+    return {"vpc": VPC, "other_vpc": OTHER_VPC, "no_dns_vpc": NO_DNS_VPC, "far_vpc": FAR_VPC,
+            "subnets": list(SUBNETS), "same_zone_subnet": SAME_ZONE_SUBNET, "route_tables": [ROUTE_TABLE],
+            "other_subnet": OTHER_SUBNET, "other_route_table": OTHER_ROUTE_TABLE, "other_group": OTHER_GROUP,
+            "no_dns_subnet": NO_DNS_SUBNET, "no_dns_route_table": NO_DNS_ROUTE_TABLE, "far_subnet": FAR_SUBNET}
 
 
 def module_params(world, **overrides):
@@ -215,19 +330,13 @@ def test_bad_input_fails_before_any_mutating_request(world, overrides, words):
 
 
 def test_the_same_valid_input_does_mutate(world):
-    """The control: without the bad input the runner does send mutating requests, so the
-    table's "nothing mutating was sent" is a real observation, not a recorder that sees nothing."""
-    with mock_aws():
-        connection = RecordingConnection()
-        ec2 = connection.client("ec2")
-        vpc = _vpc(ec2, "10.60.0.0/16")
-        subnet = _subnet(ec2, vpc, "10.60.1.0/24", REGION + "a")
-        route_table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-        connection.sent.clear()
-        params = module_params(world, vpc_id=vpc, subnet_ids=[subnet], route_table_ids=[route_table])
-        result = reconcile(connection, params, check_mode=False)
-    assert result["changed"] is True
-    assert "CreateVpcEndpoint" in connection.mutating() and "CreateSecurityGroup" in connection.mutating()
+    """The control: without bad input the runner does attempt a change, so the table's "nothing
+    mutating was attempted" is a real observation, not a recorder that sees nothing."""
+    connection = RecordingConnection()
+    with pytest.raises(MutationAttempted):
+        reconcile(connection, module_params(world), check_mode=False)
+    assert connection.mutating() == ["create_security_group"]
+    assert "describe_subnets" in connection.sent and "describe_vpc_endpoint_services" in connection.sent
 
 
 def test_world_open_cidr_is_accepted_only_when_listed_and_then_warned(world):
