@@ -18,6 +18,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     BROKEN_STATES,
     GONE_STATES,
     INTERFACE,
+    MANAGED_GROUP_PLACEHOLDER,
     OWNER_TAG_KEY,
     OWNER_TAG_VALUE,
     is_owned,
@@ -218,4 +219,17 @@ def endpoints_by_service(endpoints, desired_specs):
                          key=_keeper_order)
         if matches:
             result[desired["service"]] = matches[0]
+    return result
+
+
+def name_created_group(actions, group_id):
+    """The plan as applied: the managed group's placeholder replaced by the id AWS gave it."""
+    result = copy.deepcopy(actions)
+    for action in result:
+        if action["service"] == SECURITY_GROUP_SERVICE and action["action"] == "create":
+            action["details"]["group_id"] = group_id
+        for key in ("security_group_ids", "add_security_group_ids"):
+            ids = action["details"].get(key)
+            if ids:
+                action["details"][key] = sorted(set(group_id if i == MANAGED_GROUP_PLACEHOLDER else i for i in ids))
     return result

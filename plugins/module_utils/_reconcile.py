@@ -32,6 +32,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     live,
     plan_absent,
     plan_present,
+    name_created_group,
     plan_security_group,
     predict,
 )
@@ -238,6 +239,8 @@ class Reconciler:
         else:
             after_endpoints = self._apply(actions) if actions else current
             group_after = self._group_after(actions, group, self._applied_group_id)
+            if self._applied_group_id:
+                actions = name_created_group(actions, self._applied_group_id)
             if self.params.get("wait") and desired:
                 after_endpoints = self._wait_until_available(after_endpoints, desired)
         after = self._view(after_endpoints, desired, group_after)

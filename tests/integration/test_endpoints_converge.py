@@ -218,3 +218,13 @@ def test_playbook_converges_then_is_idempotent(aws, private_vpc, tmp_path):
     assert len(groups) == 1
     assert_converged(aws.ec2, private_vpc, groups[0]["GroupId"], {"Team": "playbook"})
     assert_managed_group(aws.ec2, private_vpc, groups[0]["GroupId"], {"Team": "playbook"})
+
+
+def test_changes_name_the_real_group_id_after_apply(aws, private_vpc, run_endpoints):
+    """After a real run, ``changes`` names the group AWS created, not the check-mode placeholder."""
+    rc, result, output = run_endpoints(services=["ecr.api"])
+    assert rc == 0, output
+    group_id = result["security_group_id"]
+    [create] = [c for c in result["changes"] if c["service"] == "ecr.api"]
+    assert create["details"]["security_group_ids"] == [group_id]
+

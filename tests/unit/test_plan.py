@@ -186,3 +186,15 @@ def test_predicted_state_needs_no_further_action():
     assert sorted(kept) == ["ecr.api", "ecr.dkr", "logs", "s3"]
     assert kept["ecr.api"]["vpc_endpoint_id"] == "vpce-1"
     assert kept["s3"]["tags"] == {"Team": "a"}
+
+
+def test_applied_plan_names_the_created_group():
+    from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import MANAGED_GROUP_PLACEHOLDER
+    from ansible_collections.privatelink.ecr.plugins.module_utils._plan import name_created_group
+
+    group = plan_security_group("ecr-private-endpoints", ["10.0.0.0/16"], {}, None, "d")
+    plan = [group] + plan_present(fargate_desired(security_group_ids=[MANAGED_GROUP_PLACEHOLDER]), [], REGION)
+    named = name_created_group(plan, "sg-12345678")
+    assert named[0]["details"]["group_id"] == "sg-12345678"
+    assert named[1]["details"]["security_group_ids"] == ["sg-12345678"]
+    assert plan[1]["details"]["security_group_ids"] == [MANAGED_GROUP_PLACEHOLDER]
