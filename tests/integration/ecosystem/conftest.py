@@ -3,8 +3,9 @@
 - ``installed`` (session): the checkout built with ``ansible-galaxy collection build`` and installed
   from the tarball into a temporary collections path (never the checkout's symlink), like
   ``ansible-galaxy collection install`` on a controller or in an execution environment.
-- ``fleet``: a small fleet on the session's moto_server (tests/integration/conftest.py): two
-  accounts reached by assume-role, two private VPCs each, one inventory host per VPC.
+
+The small multi-account fleet the AWX tests run against is in fleet.py; the moto_server is the
+session's one (tests/integration/conftest.py: ``aws``, ``moto``).
 """
 
 import glob
@@ -14,7 +15,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.integration.ecosystem import fleet as fleet_helpers
 from tests.support.ansible_cli import BIN, ROOT
 
 
@@ -48,8 +48,3 @@ def installed(tmp_path_factory):
     path = os.path.join(collections, "ansible_collections", "privatelink", "ecr")
     assert os.path.isdir(path) and not os.path.islink(path)
     return SimpleNamespace(tarball=tarball, collections=collections, path=path, workdir=base)
-
-
-@pytest.fixture
-def fleet(aws, tmp_path):
-    return fleet_helpers.Fleet(aws.server, tmp_path)

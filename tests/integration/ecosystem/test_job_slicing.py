@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from tests.integration.ecosystem.fleet import VPC_NAMES, Fleet, recap
+from tests.integration.ecosystem.fleet import Fleet, recap
 
 pytestmark = pytest.mark.integration
 
@@ -82,7 +82,7 @@ def merge_reports(slice_dirs, merged_dir, installed):
 def test_two_limit_halves_converge_and_report_like_one_run(aws, tmp_path, installed):
     # One run over the whole fleet.
     (tmp_path / "whole").mkdir()
-    whole = Fleet(aws.server, tmp_path / "whole", vpc_names=VPC_NAMES).seed()
+    whole = Fleet(aws.server, tmp_path / "whole").seed()
     changed = run_slice(whole, installed, "privatelink.ecr.deploy", None)
     assert all(host["changed"] > 0 for host in changed.values())
     one_state = whole.end_state()
@@ -93,7 +93,7 @@ def test_two_limit_halves_converge_and_report_like_one_run(aws, tmp_path, instal
     # The same fleet from scratch, in two slices, each slice reporting on its own "node".
     aws.server.reset()
     (tmp_path / "sliced").mkdir()
-    sliced = Fleet(aws.server, tmp_path / "sliced", vpc_names=VPC_NAMES).seed()
+    sliced = Fleet(aws.server, tmp_path / "sliced").seed()
     halves = sliced.halves()
     assert set(halves[0].split(",")).isdisjoint(halves[1].split(","))
     for limit in halves:
