@@ -22,8 +22,18 @@ quality-venv: $(QUALITY_STAMP)
 # The ecosystem tests live under tests/integration and import ansible_runner.
 test-integration: $(QUALITY_STAMP)
 
-sanity: $(QUALITY_STAMP)
+sanity: $(QUALITY_STAMP) sanity-tools
 	tests/utils/run-ansible-test.sh sanity --python $(ANSIBLE_TEST_PYTHON) --color no
+
+# ansible-test's shellcheck test needs the shellcheck program (a Debian package); without it that
+# test only warns. Installed when missing, where this is root with apt-get (CI, a fresh machine).
+.PHONY: sanity-tools
+sanity-tools:
+	@command -v shellcheck >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+	  { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null 2>&1; }; }; } || \
+	  echo "WARNING: shellcheck is not installed: ansible-test's shellcheck test will only warn"
 
 units: $(QUALITY_STAMP)
 	tests/utils/run-ansible-test.sh units --python $(ANSIBLE_TEST_PYTHON) --color no
