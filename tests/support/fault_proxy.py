@@ -278,7 +278,7 @@ def _handler_for(proxy):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--target", required=True, help="moto_server URL, e.g. http://127.0.0.1:5000")
     parser.add_argument("--port", type=int, default=0)
     for kind in FAULT_KINDS:

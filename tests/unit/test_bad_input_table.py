@@ -122,7 +122,7 @@ class StubEc2:
 
     def describe_vpc_attribute(self, VpcId, Attribute):
         self._record("describe_vpc_attribute")
-        _, support, hostnames = self.world["vpcs"][VpcId]
+        support, hostnames = self.world["vpcs"][VpcId][1:]
         key = Attribute[0].upper() + Attribute[1:]
         return {"VpcId": VpcId, key: {"Value": support if Attribute == "enableDnsSupport" else hostnames}}
 

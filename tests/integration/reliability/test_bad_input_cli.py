@@ -32,7 +32,7 @@ def test_bad_input_through_the_cli_fails_cleanly_and_changes_nothing(aws, privat
     cases = bad_cases(private_vpc, other_subnet)
     results = tmp_path / "results.json"
     tasks = [{"name": name, "privatelink.ecr.ecr_private_endpoints": args, "register": name, "ignore_errors": True}
-             for name, (args, _) in sorted(cases.items())]
+             for name, (args, _words) in sorted(cases.items())]
     tasks.append({"name": "Keep the results", "ansible.builtin.copy": {
         "dest": str(results), "content": "{{ {%s} | to_json }}" % ", ".join("'%s': %s" % (n, n) for n in cases)}})
     play = [{"hosts": "localhost", "connection": "local", "gather_facts": False,
@@ -45,7 +45,7 @@ def test_bad_input_through_the_cli_fails_cleanly_and_changes_nothing(aws, privat
     assert proc.returncode == 0, output  # every failure was the task's, ignored; the play itself ran
     assert "Traceback" not in output
     outcome = json.loads(results.read_text())
-    for name, (_, words) in cases.items():
+    for name, (_args, words) in cases.items():
         result = outcome[name]
         assert result.get("failed") is True, (name, result)
         for word in words:

@@ -22,12 +22,12 @@ def test_throttled_past_retries_fails_clearly_and_next_run_finishes(aws, private
     proxy.configure()
     rc, result, output = run_module("ecr_private_endpoints", endpoint_args(private_vpc), proxied_env)
     assert rc == 0, output
-    _, group = assert_converged(aws.ec2, private_vpc)
+    group = assert_converged(aws.ec2, private_vpc)[1]
     assert [group["GroupId"]] == group_before  # the failed run's group was reused, not doubled
 
 
-def test_lost_answers_past_retries_fail_clearly_and_next_run_adopts_what_was_made(aws, private_vpc, proxy,
-                                                                                   proxied_env):
+def test_lost_answers_past_retries_fail_clearly_and_next_run_adopts_what_was_made(
+        aws, private_vpc, proxy, proxied_env):
     # Every CreateVpcEndpoint executes at moto, but its answer never comes back.
     proxy.configure(drop=1.0, actions={"CreateVpcEndpoint"})
     env = dict(proxied_env, AWS_MAX_ATTEMPTS="3")
@@ -44,6 +44,6 @@ def test_lost_answers_past_retries_fail_clearly_and_next_run_adopts_what_was_mad
     proxy.configure()
     rc, result, output = run_module("ecr_private_endpoints", endpoint_args(private_vpc), proxied_env)
     assert rc == 0, output
-    found, _ = assert_converged(aws.ec2, private_vpc)
+    found = assert_converged(aws.ec2, private_vpc)[0]
     assert found[service][0]["VpcEndpointId"] == endpoint["VpcEndpointId"]
     assert sorted(result["endpoints"]) == sorted(FARGATE)

@@ -4,7 +4,6 @@ Both go through the fault proxy without faults, because it honours ClientToken l
 (moto does not: on moto itself two racing creates make two endpoints).
 """
 
-import os
 import time
 
 import pytest
@@ -61,14 +60,14 @@ def test_run_killed_mid_apply_is_finished_by_the_next(aws, private_vpc, proxy, p
 
     run = start_playbook(proxied_env, playbook_vars(private_vpc), str(tmp_path / "next.log"))
     assert run.wait(timeout=RUN_TIMEOUT) == 0, (tmp_path / "next.log").read_text()
-    found, _ = assert_converged(aws.ec2, private_vpc)
+    found = assert_converged(aws.ec2, private_vpc)[0]
     for service, endpoints in before.items():  # what the killed run made was kept, not doubled
         assert found[service][0]["VpcEndpointId"] == endpoints[0]["VpcEndpointId"]
     assert len(all_groups(aws.ec2, private_vpc.vpc_id)) == 2
 
 
-def test_destroy_killed_between_endpoints_and_group_leaves_no_orphan_group(aws, private_vpc, proxy, proxied_env,
-                                                                            tmp_path):
+def test_destroy_killed_between_endpoints_and_group_leaves_no_orphan_group(
+        aws, private_vpc, proxy, proxied_env, tmp_path):
     run = start_playbook(proxied_env, playbook_vars(private_vpc), str(tmp_path / "deploy.log"))
     assert run.wait(timeout=RUN_TIMEOUT) == 0, (tmp_path / "deploy.log").read_text()
     absent = playbook_vars(private_vpc, endpoints_state="absent")
