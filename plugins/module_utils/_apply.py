@@ -161,9 +161,13 @@ class PlanApplier:
         try:
             self.client.authorize_security_group_ingress(GroupId=group_id, IpPermissions=_permissions(cidrs))
         except ClientError as exc:
-            # A retried request whose first answer was lost: the rule is there, which is what we want.
+            # A retried request whose first answer was lost, or another run: some rule is there already.
             if error_code(exc) != "InvalidPermission.Duplicate":
                 raise
+            # AWS rejects the whole request for one duplicate, so add the others one by one.
+            if len(cidrs) > 1:
+                for cidr in cidrs:
+                    self._authorize(group_id, [cidr])
 
     @translated("delete the managed security group")
     def _delete_group(self, group_id):

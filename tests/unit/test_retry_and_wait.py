@@ -178,3 +178,24 @@ def test_group_created_by_another_run_is_reused():
     with stub:
         assert applier.apply_group(action) == "sg-0123456789abcdef0"
     stub.assert_no_pending_responses()
+
+
+def test_one_duplicate_rule_does_not_keep_the_other_sources_out():
+    """AWS rejects an AuthorizeSecurityGroupIngress with several sources when one is already there
+    (another run added it); the others must still be added."""
+    applier, stub = stubbed_applier()
+    stub.add_client_error("authorize_security_group_ingress", service_error_code="InvalidPermission.Duplicate")
+    stub.add_client_error("authorize_security_group_ingress", service_error_code="InvalidPermission.Duplicate",
+                          expected_params={"GroupId": "sg-0123456789abcdef0", "IpPermissions": [
+                              {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [
+                                  {"CidrIp": "10.20.0.0/16", "Description": "HTTPS to VPC endpoints"}]}]})
+    stub.add_response("authorize_security_group_ingress", {},
+                      expected_params={"GroupId": "sg-0123456789abcdef0", "IpPermissions": [
+                          {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [
+                              {"CidrIp": "10.30.0.0/16", "Description": "HTTPS to VPC endpoints"}]}]})
+    action = {"service": "security_group", "action": "modify",
+              "details": {"group_id": "sg-0123456789abcdef0", "group_name": "ecr-private-endpoints",
+                          "add_cidrs": ["10.20.0.0/16", "10.30.0.0/16"]}}
+    with stub:
+        applier.apply_group(action)
+    stub.assert_no_pending_responses()
