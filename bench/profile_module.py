@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Where a module's time goes: cProfile of one run of a privatelink.ecr module, imports included.
 
     .venv/bin/python bench/profile_module.py [--phase create|noop] [--top 25]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """`make bench`: privatelink.ecr's deploy playbook against the amazon.aws way, on N targets.
 
 For each N (default 1, 6 and 60) and each implementation, on a fresh moto_server state:
@@ -11,6 +10,7 @@ Not a test: nothing here asserts timings.
 """
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -102,9 +102,19 @@ def run_playbook(impl, inventory, forks, log_path, options):
     return seconds, cpu, totals
 
 
-def measure(server, impl, count, forks, options):
-    """Seed ``count`` fresh targets, converge them, re-run; return the two phases' measurements."""
-    server.reset()
+def measure(impl, count, forks, options):
+    """On a new moto_server, seed ``count`` targets, converge them, re-run; return both phases' measurements.
+
+    A new server per measurement rather than POST /moto-api/reset: resetting dozens of accounts'
+    backends can take longer than the reset call's timeout, and each side starts from the same
+    empty emulator.
+    """
+    log = os.path.join(WORK, "logs", "moto_server-%s-%d.log" % ("ours" if impl is OURS else "amazon", count))
+    with MotoServer(log_path=log) as server:
+        return _measure(server, impl, count, forks, options)
+
+
+def _measure(server, impl, count, forks, options):
     targets = fleet.seed(fleet.targets(count), server.url)
     tag = "%s-%d" % ("ours" if impl is OURS else "amazon", count)
     explicit = options.explicit_ids and impl is OURS
@@ -138,9 +148,16 @@ def main(argv=None):
     parser.add_argument("--explicit-ids", action="store_true",
                         help="give our hosts vpc_id, subnet and route table ids, so the role skips discovery "
                              "(experiment: what one module call per host costs)")
+    parser.add_argument("--ours-collections", metavar="PATH",
+                        help="a collections path holding another build of privatelink.ecr to measure as ours "
+                             "(experiment: a prototype of a change); its playbooks/deploy.yml is run")
     parser.add_argument("--output", default=os.path.join(HERE, "results.md"))
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.ours_collections:
+        OURS["collections"] = os.path.abspath(args.ours_collections)
+        OURS["playbook"] = os.path.join(OURS["collections"], "ansible_collections", "privatelink", "ecr",
+                                        "playbooks", "deploy.yml")
     impls = [i for i in (OURS, AMAZON) if not args.only or i["name"].startswith(args.only.replace("ours", "priv"))]
     for impl in impls:
         if not os.path.exists(impl["playbook"]):
@@ -149,12 +166,13 @@ def main(argv=None):
             parser.error("%s: no ansible-playbook in %s; run `make bench`" % (impl["name"], impl["bin"]))
     os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
     results = {}
-    with MotoServer(log_path=os.path.join(WORK, "logs", "moto_server.log")) as server:
-        print("moto_server on %s; forks=%d" % (server.url, args.forks), flush=True)
-        for count in sizes:
-            for impl in impls:
-                results[(impl["name"], count)] = measure(server, impl, count, args.forks, args)
-    notes = [flag for flag in ("profile", "pipelining", "explicit_ids") if getattr(args, flag)]
+    print("forks=%d; one moto_server on 127.0.0.1 per measurement" % args.forks, flush=True)
+    for count in sizes:
+        for impl in impls:
+            results[(impl["name"], count)] = measure(impl, count, args.forks, args)
+            with open(os.path.join(WORK, "results.json"), "w") as handle:  # kept when a later size fails
+                json.dump([[k[0], k[1], v] for k, v in results.items()], handle, indent=1)
+    notes = [flag for flag in ("profile", "pipelining", "explicit_ids", "ours_collections") if getattr(args, flag)]
     table = report.render(results, sizes, [i["name"] for i in impls], args.forks, notes)
     print(table)
     with open(args.output, "w") as handle:
