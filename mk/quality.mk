@@ -3,7 +3,7 @@
 #   make units           ansible-test units over tests/unit, on the same kind of build
 #   make lint            ansible-lint, production profile: roles, playbooks, Molecule scenarios
 #   make docs-lint       antsibull-docs lint-collection-docs, and ansible-doc renders every module and role
-#   make changelog-lint  antsibull-changelog lint (fragments and changelog.yaml)
+#   make changelog-lint  antsibull-changelog lint (the fragments) and lint-changelog-yaml (the releases)
 # The ecosystem integration tests (tests/integration/ecosystem: Galaxy tarball, ansible-builder,
 # ansible-runner, action group, --limit halves) run in test-integration; `make test-ecosystem`
 # runs them alone. Tools come from requirements-quality.txt, installed into .venv once (stamp file).
@@ -51,6 +51,7 @@ docs-lint: $(QUALITY_STAMP) link
 
 changelog-lint: $(QUALITY_STAMP)
 	$(BIN)/antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint-changelog-yaml --strict changelogs/changelog.yaml
 
 # Not a test: folds fragments added since into the 0.1.0 release entry and CHANGELOG.rst.
 changelog-release: $(QUALITY_STAMP) link
