@@ -53,14 +53,14 @@ def child(module, args_json, top):
 def run_child(module, args, top):
     env = dict(os.environ, PYTHONPATH=COLLECTIONS)
     proc = subprocess.run([sys.executable, __file__, "--child", module, json.dumps(args), "--top", str(top)],
-                          capture_output=True, text=True, env=env, timeout=600)
+                          capture_output=True, text=True, env=env, timeout=600, check=False)
     if proc.returncode:
         raise RuntimeError(proc.stderr)
     return json.loads(proc.stdout)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--phase", choices=("create", "noop"), default="noop")
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--child", nargs=2, metavar=("MODULE", "ARGS_JSON"), help=argparse.SUPPRESS)

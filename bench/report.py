@@ -34,7 +34,8 @@ def _versions():
                 "    except m.PackageNotFoundError: pass\n"
                 "print(', '.join(out))")
         try:
-            text = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60).stdout.strip()
+            text = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=60,
+                                  check=False).stdout.strip()
         except OSError:
             text = "not installed"
         found.append("%s: %s" % (label, text))
@@ -65,7 +66,7 @@ def summary_table(results, sizes, impls):
 
 
 def actions_table(results, count, impls):
-    columns = [(impl, phase) for impl in impls for phase, _ in PHASES if (impl, count) in results]
+    columns = [(impl, phase) for impl in impls for phase, _label in PHASES if (impl, count) in results]
     actions = sorted(set(a for impl, phase in columns for a in results[(impl, count)][phase]["requests"]))
     header = "| action | " + " | ".join("%s %s" % (impl, phase) for impl, phase in columns) + " |"
     lines = [header, "|---|" + "---:|" * len(columns)]
@@ -93,9 +94,9 @@ def targets_section(results, sizes):
         ratios = [(c, results[(AMAZON, c)][phase]["seconds"] / results[(OURS, c)][phase]["seconds"])
                   for c in sizes if (OURS, c) in results and (AMAZON, c) in results]
         if ratios:
-            met = all(r >= SPEEDUP_TARGET for _, r in ratios)
+            met = all(ratio >= SPEEDUP_TARGET for _count, ratio in ratios)
             cpu = ", ".join("N=%d: %.1f×" % (c, results[(AMAZON, c)][phase]["cpu"] / results[(OURS, c)][phase]["cpu"])
-                            for c, _ in ratios)
+                            for c, _ratio in ratios)
             lines.append("- Per-target wall time ≥ %d× better than amazon.aws, %s: **%s** — %s (CPU time: %s)."
                          % (SPEEDUP_TARGET, label, "met" if met else "not met",
                             ", ".join("N=%d: %.1f×" % (c, r) for c, r in ratios), cpu))

@@ -89,7 +89,7 @@ def run_playbook(impl, inventory, forks, log_path, options):
     env = playbook_env(impl, options.profile, options.pipelining)
     cpu_before = _children_cpu()
     started = time.monotonic()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
     seconds = time.monotonic() - started
     cpu = _children_cpu() - cpu_before
     with open(log_path, "w") as handle:
@@ -138,7 +138,7 @@ def _measure(server, impl, count, forks, options):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,6,60", help="comma-separated target counts (default 1,6,60)")
     parser.add_argument("--forks", type=int, default=10)
     parser.add_argument("--only", choices=("ours", "amazon"), help="run one implementation only")
