@@ -17,6 +17,10 @@ token with the same parameters gets the first answer again without reaching moto
 parameters, ``IdempotentParameterMismatch``. Concurrent requests with one token are
 serialised, so three racing runs see one endpoint.
 
+Mutating requests are forwarded one at a time: each AWS request is atomic (two racing
+``CreateSecurityGroup`` with one name make one group), while moto's threaded server checks
+and then creates without a lock.
+
 ``hold(action, nth)`` makes the proxy forward the nth such request, then keep its answer
 back until ``release()`` - so a test can SIGKILL a run at a known point of its apply step.
 
@@ -39,6 +43,8 @@ FAULT_KINDS = ("throttle", "unavailable", "drop")
 HOP_HEADERS = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade",
                "content-length"}
 TOKEN_ACTIONS = ("CreateVpcEndpoint",)
+MUTATING_PREFIXES = ("Create", "Delete", "Modify", "Authorize", "Revoke", "Associate", "Disassociate", "Replace",
+                     "Attach", "Detach", "Accept", "Reject")
 HOLD_TIMEOUT = 120  # seconds a held answer waits for release(); bounded like everything else
 UPSTREAM_TIMEOUT = 60
 
@@ -85,6 +91,7 @@ class FaultProxy:
         self.configure()
         self._tokens = {}
         self._token_locks = {}
+        self._mutation_lock = threading.Lock()
         self._hold = None
 
     # -- control --------------------------------------------------------------------------
@@ -190,12 +197,18 @@ class FaultProxy:
         self._count("forwarded")
         return answer.status, answer.reason, kept, payload
 
+    def _forward_atomically(self, action, method, path, headers, body):
+        if action and action.startswith(MUTATING_PREFIXES):
+            with self._mutation_lock:
+                return self.forward(method, path, headers, body)
+        return self.forward(method, path, headers, body)
+
     def execute(self, method, path, headers, body, params):
         """Forward, honouring ClientToken on create calls like AWS does."""
         action = _first(params, "Action")
         token = _first(params, "ClientToken")
         if action not in TOKEN_ACTIONS or not token:
-            return self.forward(method, path, headers, body)
+            return self._forward_atomically(action, method, path, headers, body)
         signature = sorted((k, tuple(v)) for k, v in params.items())
         with self._token_lock(token):
             with self._lock:
@@ -209,7 +222,7 @@ class FaultProxy:
                         "deleted or has different parameters."))
                 self._count("token_replays")
                 return seen[1]
-            answer = self.forward(method, path, headers, body)
+            answer = self._forward_atomically(action, method, path, headers, body)
             if answer[0] == 200:
                 with self._lock:
                     self._tokens[token] = (signature, answer)
