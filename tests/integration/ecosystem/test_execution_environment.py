@@ -15,7 +15,7 @@ import sys
 
 import yaml
 
-from tests.integration.ecosystem.conftest import build_collection, galaxy
+from tests.integration.ecosystem.galaxy import build_collection, galaxy
 from tests.support.ansible_cli import BIN, ROOT
 
 EE_FILES = ("execution-environment.yml", "requirements.txt", "bindep.txt", "requirements.yml")

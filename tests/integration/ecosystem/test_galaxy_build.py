@@ -15,7 +15,7 @@ import tarfile
 
 import yaml
 
-from tests.integration.ecosystem.conftest import build_collection, galaxy
+from tests.integration.ecosystem.galaxy import build_collection, galaxy
 from tests.support.ansible_cli import ROOT
 
 # Planted into the copy; none may reach the tarball.
