@@ -31,7 +31,7 @@ _CUSTOM_NAME = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]
 
 def short_name(service_name, region):
     """The short name of a full service name (``com.amazonaws.eu-west-1.ecr.api`` -> ``ecr.api``)."""
-    match = _FULL_NAME.match(service_name)
+    match = _FULL_NAME.fullmatch(service_name)
     if match and match.group(2) == region:
         return match.group(4)
     return service_name
@@ -55,13 +55,13 @@ def wanted_services(workload, services, extra_services, region):
         if not isinstance(name, str) or not name.strip():
             raise ValueError("services/extra_services contain an empty or non-string entry: %r" % (name,))
         name = name.strip()
-        if _FULL_NAME.match(name):
-            match = _FULL_NAME.match(name)
+        if _FULL_NAME.fullmatch(name):
+            match = _FULL_NAME.fullmatch(name)
             if match.group(2) != region:
                 raise ValueError("service %s belongs to region %s, but the module runs in %s"
                                  % (name, match.group(2), region))
             name = match.group(4)
-        elif not (_SHORT_NAME.match(name) or _CUSTOM_NAME.match(name)):
+        elif not (_SHORT_NAME.fullmatch(name) or _CUSTOM_NAME.fullmatch(name)):
             raise ValueError("service %r is not a service name: use a short name such as 'ecr.api' "
                              "or a full name such as 'com.amazonaws.%s.ecr.api'" % (name, region))
         if len(name) > 255:
@@ -73,7 +73,7 @@ def wanted_services(workload, services, extra_services, region):
 
 def candidate_names(short, region):
     """Full names under which AWS may offer a short name in this region."""
-    if _CUSTOM_NAME.match(short):
+    if _CUSTOM_NAME.fullmatch(short):
         return [short]
     return [prefix + region + "." + short for prefix in AWS_SERVICE_PREFIXES]
 

@@ -30,7 +30,7 @@ def check_ids(params):
     for option, shape in _ID_SHAPES.items():
         value = params.get(option)
         values = [value] if isinstance(value, str) else (value or [])
-        bad = [v for v in values if not isinstance(v, str) or not shape.match(v)]
+        bad = [v for v in values if not isinstance(v, str) or not shape.fullmatch(v)]
         if bad:
             example = shape.pattern.split("-")[0].lstrip("^")
             raise ValueError("%s: %s is not a valid id (expected %s-<8 or 17 hex digits>)"
@@ -47,14 +47,14 @@ def check_lists_not_empty(params):
 
 
 def check_group_name(name):
-    if not name or not _GROUP_NAME.match(name) or name.lower().startswith("sg-"):
+    if not name or not _GROUP_NAME.fullmatch(name) or name.lower().startswith("sg-"):
         raise ValueError("security_group_name %r is not a valid security group name (1-255 letters, digits, "
                          "spaces and ._-:/()#,@[]+=&;{}!$*; not starting with sg-)" % (name,))
 
 
 def check_tags(tags):
     for key, value in (tags or {}).items():
-        if not isinstance(key, str) or not _TAG_KEY.match(key) or key.lower().startswith("aws:"):
+        if not isinstance(key, str) or not _TAG_KEY.fullmatch(key) or key.lower().startswith("aws:"):
             raise ValueError("tags: key %r is not a valid tag key (1-128 letters, digits, spaces and "
                              "_.:/=+-@; not starting with aws:)" % (key,))
         if value is None or len(str(value)) > 256:
