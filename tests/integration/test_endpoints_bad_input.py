@@ -29,7 +29,7 @@ def case_unknown_vpc(aws, vpc):
 
 
 def case_subnet_in_another_vpc(aws, vpc):
-    subnet_id, _ = other_vpc(aws.ec2)
+    subnet_id = other_vpc(aws.ec2)[0]
     return endpoint_args(vpc, subnet_ids=vpc.private_subnet_ids[:2] + [subnet_id]), None, \
         ["subnet_ids", subnet_id, vpc.vpc_id]
 
@@ -42,7 +42,7 @@ def case_two_subnets_in_one_zone(aws, vpc):
 
 
 def case_route_table_in_another_vpc(aws, vpc):
-    _, rtb_id = other_vpc(aws.ec2)
+    rtb_id = other_vpc(aws.ec2)[1]
     return endpoint_args(vpc, route_table_ids=vpc.private_route_table_ids + [rtb_id]), None, \
         ["route_table_ids", rtb_id]
 

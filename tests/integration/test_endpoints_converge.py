@@ -227,4 +227,3 @@ def test_changes_name_the_real_group_id_after_apply(aws, private_vpc, run_endpoi
     group_id = result["security_group_id"]
     [create] = [c for c in result["changes"] if c["service"] == "ecr.api"]
     assert create["details"]["security_group_ids"] == [group_id]
-

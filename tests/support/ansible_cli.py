@@ -42,7 +42,7 @@ def run_module(module, args, env, check=False, diff=False, timeout=300):
     if diff:
         cmd.append("--diff")
     env = dict(env, ANSIBLE_STDOUT_CALLBACK="minimal", ANSIBLE_LOAD_CALLBACK_PLUGINS="1")
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     out = proc.stdout
     result = None
     marker = out.find("=> {")
@@ -62,4 +62,4 @@ def run_playbook(playbook, env, inventory=None, extra_vars=None, args=(), timeou
     if extra_vars:
         cmd += ["-e", json.dumps(extra_vars)]
     cmd += list(args)
-    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
