@@ -31,7 +31,7 @@ options:
     aliases: [aws_secret_access_key]
   session_token:
     description:
-      - AWS session token for temporary credentials. Falls back to E(AWS_SESSION_TOKEN). Never logged.
+      - AWS session token for temporary credentials. Falls back to E(AWS_SESSION_TOKEN), then E(AWS_SECURITY_TOKEN) (the older name some tools inject). Never logged.
     type: str
     aliases: [aws_session_token]
   profile:

@@ -50,7 +50,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
     secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True,
                     fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY"])),
     session_token=dict(type="str", aliases=["aws_session_token"], no_log=True,
-                       fallback=(env_fallback, ["AWS_SESSION_TOKEN"])),
+                       fallback=(env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])),
     profile=dict(type="str", aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE"])),
     endpoint_url=dict(type="str", aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_ENDPOINT_URL"])),
     validate_certs=dict(type="bool", default=True),
