@@ -31,7 +31,8 @@ options:
     aliases: [aws_secret_access_key]
   session_token:
     description:
-      - AWS session token for temporary credentials. Falls back to E(AWS_SESSION_TOKEN), then E(AWS_SECURITY_TOKEN) (the older name some tools inject). Never logged.
+      - AWS session token for temporary credentials. Never logged.
+      - Falls back to E(AWS_SESSION_TOKEN), then E(AWS_SECURITY_TOKEN) (the older name some tools inject).
     type: str
     aliases: [aws_session_token]
   profile:
