@@ -39,27 +39,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  workload:
-    description:
-      - Picks the set of services when O(services) is not given.
-      - V(ecr) is C(ecr.api), C(ecr.dkr), C(s3). V(fargate) adds C(logs). V(ecs) is V(fargate) plus C(ecs),
-        C(ecs-agent), C(ecs-telemetry). V(eks) is V(ecr) plus C(ec2), C(sts), C(logs), C(eks), C(eks-auth),
-        C(elasticloadbalancing), C(autoscaling).
-    type: str
-    choices: [ecr, fargate, ecs, eks]
-    default: fargate
-  services:
-    description:
-      - Replaces the workload's set. Short names (V(ecr.api)) or full names (V(com.amazonaws.eu-west-1.ecr.api)).
-      - Short names are resolved to the region's real service names with C(DescribeVpcEndpointServices), so
-        partitions that use another prefix (C(cn.com.amazonaws.)) work.
-    type: list
-    elements: str
-  extra_services:
-    description: Added to the set, for example V(secretsmanager), V(ssm), V(ssmmessages), V(kms), V(sts), V(xray).
-    type: list
-    elements: str
-    default: []
   s3_endpoint_type:
     description: Type of the S3 endpoint. A V(gateway) endpoint is free and is attached to route tables.
     type: str
@@ -137,6 +116,7 @@ options:
     type: int
     default: 600
 extends_documentation_fragment:
+  - privatelink.ecr.services
   - privatelink.ecr.connection
   - privatelink.ecr.attributes
   - privatelink.ecr.attributes.action_group

@@ -46,26 +46,6 @@ options:
     type: list
     elements: str
     default: []
-  workload:
-    description:
-      - Picks the services the workloads need when O(services) is not given, as in
-        M(privatelink.ecr.ecr_private_endpoints).
-      - V(ecr) is C(ecr.api), C(ecr.dkr), C(s3). V(fargate) adds C(logs). V(ecs) is V(fargate) plus C(ecs),
-        C(ecs-agent), C(ecs-telemetry). V(eks) is V(ecr) plus C(ec2), C(sts), C(logs), C(eks), C(eks-auth),
-        C(elasticloadbalancing), C(autoscaling).
-    type: str
-    choices: [ecr, fargate, ecs, eks]
-    default: fargate
-  services:
-    description:
-      - Replaces the workload's set. Short names (V(ecr.api)) or full names (V(com.amazonaws.eu-west-1.ecr.api)).
-    type: list
-    elements: str
-  extra_services:
-    description: Added to the set, for example V(secretsmanager) or V(ssm).
-    type: list
-    elements: str
-    default: []
   workload_subnet_ids:
     description:
       - The subnets where the tasks or pods run; they apply to the audited VPC that holds them.
@@ -76,6 +56,7 @@ options:
     type: list
     elements: str
 extends_documentation_fragment:
+  - privatelink.ecr.services
   - privatelink.ecr.connection
   - privatelink.ecr.attributes
   - privatelink.ecr.attributes.action_group
