@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     ClientError = Exception
 
 
-def _paginate(client, operation, key, **kwargs):
+def paginate(client, operation, key, **kwargs):
     items = []
     for page in client.get_paginator(operation).paginate(**kwargs):
         items.extend(page.get(key, []))
@@ -51,6 +51,9 @@ def normalise_vpc(raw, dns_support=None, dns_hostnames=None):
 class Ec2Reader:
     def __init__(self, client):
         self.client = client
+        # Whole-VPC listings already read (discovery): later lookups by id are answered from them.
+        self._vpc_subnets = {}
+        self._vpc_route_tables = {}
 
     def vpc(self, vpc_id):
         """The VPC, or a PrivatelinkError naming vpc_id when it does not exist."""
@@ -69,7 +72,7 @@ class Ec2Reader:
     @translated("describe the VPCs")
     def vpcs(self, vpc_ids=None):
         kwargs = {"VpcIds": vpc_ids} if vpc_ids else {}
-        return [normalise_vpc(v) for v in _paginate(self.client, "describe_vpcs", "Vpcs", **kwargs)]
+        return [normalise_vpc(v) for v in paginate(self.client, "describe_vpcs", "Vpcs", **kwargs)]
 
     @translated("read the VPC's DNS attributes")
     def dns_attributes(self, vpc_id):
@@ -79,7 +82,7 @@ class Ec2Reader:
 
     @translated("describe the VPC's endpoints")
     def endpoints(self, vpc_ids):
-        raw = _paginate(self.client, "describe_vpc_endpoints", "VpcEndpoints",
+        raw = paginate(self.client, "describe_vpc_endpoints", "VpcEndpoints",
                         Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}])
         return [dict(normalise_endpoint(r), vpc_id=r.get("VpcId")) for r in raw]
 
@@ -99,7 +102,7 @@ class Ec2Reader:
         if not ids:
             return []
         try:
-            return _paginate(self.client, operation, key, **{id_param: list(ids)}) \
+            return paginate(self.client, operation, key, **{id_param: list(ids)}) \
                 if self.client.can_paginate(operation) else \
                 getattr(self.client, operation)(**{id_param: list(ids)})[key]
         except ClientError as exc:
@@ -110,11 +113,42 @@ class Ec2Reader:
         except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
 
+    @translated("describe the VPC's subnets")
+    def subnets_of_vpc(self, vpc_id):
+        """Every subnet of the VPC (raw items), in one paginated, filtered request."""
+        if vpc_id not in self._vpc_subnets:
+            self._vpc_subnets[vpc_id] = paginate(self.client, "describe_subnets", "Subnets",
+                                                  Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        return self._vpc_subnets[vpc_id]
+
+    @translated("describe the VPC's route tables")
+    def route_tables_of_vpc(self, vpc_id):
+        """Every route table of the VPC (raw items), in one paginated, filtered request."""
+        if vpc_id not in self._vpc_route_tables:
+            self._vpc_route_tables[vpc_id] = paginate(self.client, "describe_route_tables", "RouteTables",
+                                                       Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+        return self._vpc_route_tables[vpc_id]
+
+    @staticmethod
+    def _from_listing(listings, key, ids):
+        """The items with these ids when a whole-VPC listing already holds every one of them."""
+        for items in listings.values():
+            found = [i for i in items if i[key] in set(ids)]
+            if len(found) == len(set(ids)):
+                return found
+        return None
+
     def subnets(self, subnet_ids):
+        cached = self._from_listing(self._vpc_subnets, "SubnetId", subnet_ids)
+        if cached is not None:
+            return cached
         return self._by_ids("describe_subnets", "Subnets", "SubnetIds", subnet_ids, "subnet_ids",
                             ("InvalidSubnetID.NotFound", "InvalidSubnetID.Malformed"))
 
     def route_tables(self, route_table_ids):
+        cached = self._from_listing(self._vpc_route_tables, "RouteTableId", route_table_ids)
+        if cached is not None:
+            return cached
         return self._by_ids("describe_route_tables", "RouteTables", "RouteTableIds", route_table_ids,
                             "route_table_ids", ("InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed"))
 
@@ -129,7 +163,7 @@ class Ec2Reader:
         caller say which names are not offered (and find ``cn.com.amazonaws.`` spellings).
         """
         try:
-            return _paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails",
+            return paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails",
                              ServiceNames=list(full_names))
         except ClientError as exc:
             if error_code(exc) != "InvalidServiceName":
@@ -140,4 +174,4 @@ class Ec2Reader:
 
     @translated("describe endpoint services")
     def all_endpoint_services(self):
-        return _paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails")
+        return paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails")

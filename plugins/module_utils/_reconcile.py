@@ -15,6 +15,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier
+from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GATEWAY,
@@ -118,6 +119,7 @@ class Reconciler:
         self._service_details = None
         self._retired = {}  # short service name -> ids of its deleted endpoints (for ClientTokens)
         self._applied_group_id = None
+        self.discovered = None  # the placement found by ``discover``, when it ran
 
     # -- reading --------------------------------------------------------------------------
     def _service_info(self, services):
@@ -171,30 +173,70 @@ class Reconciler:
             group_ids = params.get("security_group_ids") or []
         desired = [desired_endpoint(s, names[s], types[s], params, group_ids) for s in services]
         actions = plan_present(desired, current, self.region, params.get("purge_services"))
+        placed = self._placed(params, actions)
+        if placed is not params:
+            # "always": every endpoint goes to the discovered placement; "on_create": only the new ones.
+            creating = set(a["service"] for a in actions if a["action"] == "create")
+            everywhere = params.get("discover") == "always"
+            desired = [desired_endpoint(s, names[s], types[s], placed if everywhere or s in creating else params,
+                                        group_ids) for s in services]
+            actions = plan_present(desired, current, self.region, params.get("purge_services"))
         self._check_creatable(actions)
         if actions:
-            self._validate_against_aws(services, types, actions, vpc)
+            self._validate_against_aws(services, types, actions, vpc, placed)
         if group_action:
             actions.insert(0, group_action)
         return self._finish(actions, current, desired, group, vpc)
 
-    def _check_creatable(self, actions):
+    # -- placement discovery --------------------------------------------------------------
+    def _placed(self, params, actions):
+        """``params`` with the omitted subnet_ids / route_table_ids discovered, when ``discover`` asks.
+
+        Returns ``params`` itself when nothing is to be discovered: with V(on_create), a plan that
+        creates nothing needs no placement, and a no-op stays at three reads.
+        """
+        mode = params.get("discover") or "never"
+        omitted = params.get("subnet_ids") is None or params.get("route_table_ids") is None
+        if mode == "never" or not omitted:
+            return params
+        if mode == "on_create" and not any(a["action"] == "create" for a in actions):
+            return params
+        found = self._discover()
+        return dict(params,
+                    subnet_ids=found["subnet_ids"] if params.get("subnet_ids") is None else params["subnet_ids"],
+                    route_table_ids=(found["route_table_ids"] if params.get("route_table_ids") is None
+                                     else params["route_table_ids"]))
+
+    def _discover(self):
+        """The VPC's private subnets (one per AZ) and their route tables: two reads, the role's rule."""
+        found = discover(self.reader.subnets_of_vpc(self.vpc_id), self.reader.route_tables_of_vpc(self.vpc_id))
+        if not found["subnet_ids"]:
+            raise ValueError("VPC %s has no private subnet (every subnet's route table routes to an internet "
+                             "gateway, or the VPC has no subnet); set subnet_ids and route_table_ids to choose "
+                             "them" % self.vpc_id)
+        self.discovered = dict((k, found[k]) for k in ("subnet_ids", "route_table_ids", "availability_zones"))
+        return found
+
+    @staticmethod
+    def _check_creatable(actions):
         for action in actions:
             if action["action"] != "create":
                 continue
             details = action["details"]
-            if details["vpc_endpoint_type"] == INTERFACE and self.params.get("subnet_ids") is None:
+            if details["vpc_endpoint_type"] == INTERFACE and details.get("subnet_ids") is None:
                 raise ValueError("subnet_ids is required to create the %s endpoint: list one private subnet per "
                                  "Availability Zone, or use the privatelink.ecr.vpc_endpoints role, which "
                                  "discovers them" % action["service"])
-            if details["vpc_endpoint_type"] == GATEWAY and self.params.get("route_table_ids") is None:
+            if details["vpc_endpoint_type"] == GATEWAY and details.get("route_table_ids") is None:
                 raise ValueError("route_table_ids is required to create the %s gateway endpoint: list the route "
                                  "tables of the private subnets, or use the privatelink.ecr.vpc_endpoints role, "
                                  "which discovers them" % action["service"])
 
-    def _validate_against_aws(self, services, types, actions, vpc):
-        """Checks that need AWS's answers; run only when something is about to change."""
-        params = self.params
+    def _validate_against_aws(self, services, types, actions, vpc, params):
+        """Checks that need AWS's answers; run only when something is about to change.
+
+        Discovered subnets and route tables are checked too, from the listing already read.
+        """
         resolved = self._service_info(services)
         validate.check_types_offered(resolved, types)
         if params.get("subnet_ids"):
@@ -250,6 +292,7 @@ class Reconciler:
             "security_group_id": group_after["group_id"] if group_after else None,
             "changes": actions,
             "diff": {"before": before, "after": after},
+            "discovered": self.discovered,
             "warnings": self.warnings,
         }
 

@@ -48,9 +48,9 @@ options:
     description:
       - Subnets of the interface endpoints, at most one per Availability Zone, all in O(vpc_id), in zones where
         each service is offered.
-      - When omitted, existing endpoints keep their subnets, and creating an endpoint fails; the
-        M(privatelink.ecr.vpc_private_subnets_info) module and the C(privatelink.ecr.vpc_endpoints) role
-        discover them.
+      - When omitted, existing endpoints keep their subnets, and creating an endpoint fails, unless O(discover)
+        says to find them; the M(privatelink.ecr.vpc_private_subnets_info) module and the
+        C(privatelink.ecr.vpc_endpoints) role discover them too.
     type: list
     elements: str
   route_table_ids:
@@ -59,6 +59,23 @@ options:
       - When omitted, as for O(subnet_ids).
     type: list
     elements: str
+  discover:
+    description:
+      - Whether the module finds O(subnet_ids) and O(route_table_ids) itself when they are omitted, by the rule
+        of the C(privatelink.ecr.vpc_endpoints) role and of M(privatelink.ecr.vpc_private_subnets_info) (the
+        VPC's private subnets, those whose route table has no route to an internet gateway, one per
+        Availability Zone, first by id; and the route tables serving them, the main one included).
+      - V(never) keeps the behaviour described under O(subnet_ids).
+      - V(always) discovers on every run (two read requests more) and converges every endpoint to the
+        discovered placement, so a new private subnet in a new zone is picked up and drift is repaired.
+      - V(on_create) discovers only when an endpoint has to be created, for that endpoint; existing endpoints
+        keep their subnets and route tables, and a run that creates nothing sends no extra request.
+      - Fails, before anything changes, when the VPC has no private subnet.
+      - Ignored with O(state=absent) and for whichever of the two lists is given.
+    type: str
+    choices: [never, always, on_create]
+    default: never
+    version_added: 0.2.0
   security_group_ids:
     description:
       - Security groups of the interface endpoints, all in O(vpc_id).
@@ -128,7 +145,8 @@ attributes:
   idempotent:
     support: full
 notes:
-  - A no-op run sends three read requests (the VPC, its endpoints, the managed security group).
+  - A no-op run sends three read requests (the VPC, its endpoints, the managed security group), five with
+    O(discover=always).
   - Each create carries a deterministic C(ClientToken) derived from the VPC, the service and the desired
     specification, so a retried or concurrent create cannot make a second endpoint.
 seealso:
@@ -173,6 +191,12 @@ EXAMPLES = r"""
   check_mode: true
   diff: true
   register: plan
+
+- name: One call per VPC, placing the endpoints in the private subnets the module finds itself
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    discover: always
 
 - name: Remove what this collection created in the VPC (endpoints of every service, then the group)
   privatelink.ecr.ecr_private_endpoints:
@@ -256,6 +280,28 @@ security_group_id:
   returned: always
   type: str
   sample: sg-0123456789abcdef0
+discovered:
+  description: The placement O(discover) found (null when it did not run).
+  returned: always
+  type: dict
+  version_added: 0.2.0
+  contains:
+    subnet_ids:
+      description: One private subnet per Availability Zone.
+      type: list
+      elements: str
+    route_table_ids:
+      description: The route tables serving the VPC's private subnets.
+      type: list
+      elements: str
+    availability_zones:
+      description: The zones of the VPC's private subnets.
+      type: list
+      elements: str
+  sample:
+    subnet_ids: [subnet-0aaaaaaaaaaaaaaa1, subnet-0bbbbbbbbbbbbbbb2]
+    route_table_ids: [rtb-0aaaaaaaaaaaaaaa1]
+    availability_zones: [eu-west-1a, eu-west-1b]
 changes:
   description:
     - The plan, one item per action, in the order it is applied. Empty when nothing changes.
@@ -314,6 +360,7 @@ def argument_spec():
         s3_endpoint_type=dict(type="str", default="gateway", choices=["gateway", "interface"]),
         subnet_ids=dict(type="list", elements="str"),
         route_table_ids=dict(type="list", elements="str"),
+        discover=dict(type="str", default="never", choices=["never", "always", "on_create"]),
         security_group_ids=dict(type="list", elements="str", default=[]),
         security_group_name=dict(type="str", default="ecr-private-endpoints"),
         allowed_cidrs=dict(type="list", elements="str"),

@@ -1,61 +1,13 @@
 """The runner end to end on in-process moto: plan, check mode, apply, errors as messages."""
 
-import os
-
-import boto3
 import pytest
-from moto import mock_aws
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     AwsConnection,
     PrivatelinkError,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import reconcile
-
-REGION = "eu-west-1"
-DEFAULTS = dict(state="present", workload="fargate", services=None, extra_services=[], s3_endpoint_type="gateway",
-                subnet_ids=None, route_table_ids=None, security_group_ids=[],
-                security_group_name="ecr-private-endpoints", allowed_cidrs=None, private_dns_enabled=True,
-                policy=None, s3_policy=None, tags={}, purge_services=False, ip_address_type="ipv4", wait=True,
-                wait_timeout=30, region=REGION, access_key=None, secret_key=None, session_token=None,
-                profile=None, endpoint_url=None, validate_certs=True, role_arn=None,
-                role_session_name="privatelink-ecr", external_id=None)
-
-
-@pytest.fixture
-def aws(monkeypatch):
-    for key in list(os.environ):
-        if key.startswith("AWS_"):
-            monkeypatch.delenv(key)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        ec2 = boto3.client("ec2", region_name=REGION)
-        vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
-        ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
-        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock="10.1.%d.0/24" % i,
-                                     AvailabilityZone=REGION + zone)["Subnet"]["SubnetId"]
-                   for i, zone in enumerate("abc")]
-        table = ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
-        yield {"ec2": ec2, "vpc": vpc, "subnets": subnets, "table": table}
-
-
-def params(aws, **overrides):
-    result = dict(DEFAULTS, vpc_id=aws["vpc"], subnet_ids=aws["subnets"], route_table_ids=[aws["table"]])
-    result.update(overrides)
-    return result
-
-
-class CallRecorder:
-    def __init__(self, connection):
-        self.calls = []
-        connection.client("ec2").meta.events.register("before-call.ec2", self._record)
-
-    def _record(self, model, **_):
-        self.calls.append(model.name)
-
-    def mutating(self):
-        return [c for c in self.calls if not c.startswith("Describe")]
+from ansible_collections.privatelink.ecr.tests.unit.reconcile_fixtures import CallRecorder, params
 
 
 def test_check_mode_plans_without_mutating(aws):
