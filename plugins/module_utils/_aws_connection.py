@@ -158,9 +158,10 @@ class AwsConnection:
         self.verify = params.get("validate_certs", True)
         self._config = botocore_config()
         self._clients = {}
+        self._assumed = {}  # the role's credentials, as client keyword arguments
         self.session = self._base_session(params)
         if params.get("role_arn"):
-            self.session = self._assumed_session(params)
+            self._assumed = self._assume_role(params)
 
     @translated("create an AWS session")
     def _base_session(self, params):
@@ -182,27 +183,26 @@ class AwsConnection:
         return session
 
     @translated("assume the role")
-    def _assumed_session(self, params):
-        sts = self._make_client(self.session, "sts")
+    def _assume_role(self, params):
+        sts = self._make_client("sts")
         kwargs = dict(RoleArn=params["role_arn"],
                       RoleSessionName=params.get("role_session_name") or DEFAULT_SESSION_NAME)
         if params.get("external_id"):
             kwargs["ExternalId"] = params["external_id"]
         creds = sts.assume_role(**kwargs)["Credentials"]
-        return boto3.session.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-            region_name=self.region,
-        )
+        # The role's clients come from the same session, with the role's keys: a second session would
+        # load botocore's endpoint and model data again (about 0.1 CPU s per module run).
+        return dict(aws_access_key_id=creds["AccessKeyId"],
+                    aws_secret_access_key=creds["SecretAccessKey"],
+                    aws_session_token=creds["SessionToken"])
 
-    def _make_client(self, session, service):
-        return session.client(service, region_name=self.region, endpoint_url=self.endpoint_url,
-                              verify=self.verify, config=self._config)
+    def _make_client(self, service, credentials=None):
+        return self.session.client(service, region_name=self.region, endpoint_url=self.endpoint_url,
+                                   verify=self.verify, config=self._config, **(credentials or {}))
 
     def client(self, service):
         if service not in self._clients:
-            self._clients[service] = self._make_client(self.session, service)
+            self._clients[service] = self._make_client(service, self._assumed)
             # A module process exits right after its few calls; the service model just loaded is
             # large, and freezing it spares the collector walking it again (about -17 % CPU per
             # run, measured by bench/).

@@ -278,3 +278,79 @@ def test_example_inventory_describes_three_accounts_in_two_regions():
         assert host["aws_role_arn"] == "arn:aws:iam::%s:role/privatelink-ecr-automation" % host["aws_account_id"]
         assert host["aws_external_id"] and (host.get("vpc_name") or host.get("vpc_id")), name
         assert host["ansible_connection"] == "local"
+
+
+def endpoint_of(ec2, vpc_id, service):
+    name = "com.amazonaws.%s.%s" % (REGION, service)
+    return [e for e in live_endpoints(ec2, vpc_id) if e["ServiceName"] == name][0]
+
+
+@pytest.mark.parametrize("discover, no_op_reads", [
+    ("always", {"ec2.DescribeVpcs": 1, "ec2.DescribeVpcEndpoints": 1, "ec2.DescribeSecurityGroups": 1,
+                "ec2.DescribeSubnets": 1, "ec2.DescribeRouteTables": 1}),
+    ("on_create", {"ec2.DescribeVpcs": 1, "ec2.DescribeVpcEndpoints": 1, "ec2.DescribeSecurityGroups": 1}),
+])
+def test_a_vpc_by_id_is_one_module_call_and_a_few_reads(moto, tmp_path, discover, no_op_reads):
+    ec2 = ec2_in(moto, ACCOUNTS[1])
+    vpc = seed_private_vpc(ec2, "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[1], {
+        "vpc_id": vpc["vpc_id"], "vpc_endpoints_discover": discover})])
+    first = run("playbooks/deploy.yml", inventory, playbook_env())
+    assert first.returncode == 0, first.stdout + first.stderr
+    api = endpoint_of(ec2, vpc["vpc_id"], "ecr.api")
+    assert sorted(api["SubnetIds"]) == sorted(vpc["private_subnet_ids"])
+    assert sorted(endpoint_of(ec2, vpc["vpc_id"], "s3")["RouteTableIds"]) == sorted(vpc["private_route_table_ids"])
+    moto.clear_requests()
+
+    again = run("playbooks/deploy.yml", inventory, playbook_env())
+
+    assert again.returncode == 0 and recap(again.stdout)["target"]["changed"] == 0
+    # One module process: the role is assumed once, and nothing is read twice.
+    assert moto.requests() == dict(no_op_reads, **{"sts.AssumeRole": 1})
+
+
+@pytest.mark.parametrize("discover, repaired", [("always", True), ("on_create", False)])
+def test_placement_drift_is_repaired_unless_discovery_is_on_create_only(moto, tmp_path, discover, repaired):
+    ec2 = ec2_in(moto, ACCOUNTS[0])
+    vpc = seed_private_vpc(ec2, "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[0], {
+        "vpc_id": vpc["vpc_id"], "vpc_endpoints_discover": discover})])
+    assert run("playbooks/deploy.yml", inventory, playbook_env()).returncode == 0
+    api = endpoint_of(ec2, vpc["vpc_id"], "ecr.api")
+    ec2.modify_vpc_endpoint(VpcEndpointId=api["VpcEndpointId"], RemoveSubnetIds=[vpc["private_subnet_ids"][0]])
+    s3 = endpoint_of(ec2, vpc["vpc_id"], "s3")
+    ec2.modify_vpc_endpoint(VpcEndpointId=s3["VpcEndpointId"], RemoveRouteTableIds=[vpc["private_route_table_ids"][0]])
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert recap(result.stdout)["target"]["changed"] == (1 if repaired else 0)
+    subnets = sorted(endpoint_of(ec2, vpc["vpc_id"], "ecr.api")["SubnetIds"])
+    tables = sorted(endpoint_of(ec2, vpc["vpc_id"], "s3")["RouteTableIds"])
+    if repaired:
+        assert subnets == sorted(vpc["private_subnet_ids"]) and tables == sorted(vpc["private_route_table_ids"])
+    else:
+        assert subnets == sorted(vpc["private_subnet_ids"][1:]) and tables == sorted(vpc["private_route_table_ids"][1:])
+    assert endpoint_of(ec2, vpc["vpc_id"], "ecr.api")["VpcEndpointId"] == api["VpcEndpointId"]
+
+
+def test_role_passes_the_module_options_through(moto, tmp_path):
+    ec2 = ec2_in(moto, ACCOUNTS[2])
+    vpc = seed_private_vpc(ec2, "apps")
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+         "Resource": "arn:aws:s3:::prod-%s-starport-layer-bucket/*" % REGION}]}
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[2], {
+        "vpc_name": "apps", "vpc_endpoints_workload": "ecr", "vpc_endpoints_security_group_name": "registry-https",
+        "vpc_endpoints_allowed_cidrs": ["10.0.10.0/24", "10.0.11.0/24"], "vpc_endpoints_s3_policy": policy})])
+
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    groups = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]},
+                                                   {"Name": "group-name", "Values": ["registry-https"]}])
+    group = groups["SecurityGroups"][0]
+    assert sorted(r["CidrIp"] for p in group["IpPermissions"] for r in p["IpRanges"]) == [
+        "10.0.10.0/24", "10.0.11.0/24"]
+    assert endpoint_of(ec2, vpc["vpc_id"], "ecr.api")["Groups"][0]["GroupId"] == group["GroupId"]
+    assert json.loads(endpoint_of(ec2, vpc["vpc_id"], "s3")["PolicyDocument"]) == policy
