@@ -109,36 +109,22 @@ def unconverged(fleet, endpoint_url):
     return {t["host"]: h for t, h in zip(fleet, held) if h != wanted}
 
 
-def discovered_ids(target, endpoint_url):
-    """The ids the role would discover: private subnets (one per AZ) and their route tables."""
-    ec2 = ec2_for(target, endpoint_url)
-    by_vpc = [{"Name": "vpc-id", "Values": [target["vpc_id"]]}]
-    tables = ec2.describe_route_tables(Filters=by_vpc)["RouteTables"]
-    private = [t for t in tables if not any((r.get("GatewayId") or "").startswith("igw-") for r in t["Routes"])]
-    subnets = sorted(a["SubnetId"] for t in private for a in t.get("Associations", []) if a.get("SubnetId"))
-    return {"vpc_endpoints_subnet_ids": subnets,
-            "vpc_endpoints_route_table_ids": sorted(t["RouteTableId"] for t in private if t.get("Associations")
-                                                    and not any(a.get("Main") for a in t["Associations"]))}
-
-
-def ids_of(fleet, endpoint_url):
-    return _parallel(discovered_ids, fleet, endpoint_url)
-
-
-def write_inventory(fleet, path, endpoint_url, explicit_ids=None):
+def write_inventory(fleet, path, endpoint_url, by_id=False, host_vars=None):
     """YAML-compatible JSON inventory: one host per target VPC, under `all`.
 
-    With ``explicit_ids`` (one dict per target) hosts carry vpc_id and the subnet and route table
-    ids instead of vpc_name, so the role has nothing to discover (an experiment, not the default).
+    Hosts name their VPC by ``vpc_name`` (its Name tag), or by ``vpc_id`` with ``by_id``;
+    ``host_vars`` are added to every host (a role variable a variant sets).
     """
     hosts = {}
-    for index, target in enumerate(fleet):
-        hosts[target["host"]] = {key: target[key] for key in
-                                 ("aws_region", "vpc_name", "aws_role_arn", "aws_external_id", "aws_account_id")}
-        hosts[target["host"]]["aws_endpoint_url"] = endpoint_url
-        if explicit_ids:
-            del hosts[target["host"]]["vpc_name"]
-            hosts[target["host"]].update(explicit_ids[index], vpc_id=target["vpc_id"])
+    for target in fleet:
+        host = {key: target[key] for key in ("aws_region", "aws_role_arn", "aws_external_id", "aws_account_id")}
+        host["aws_endpoint_url"] = endpoint_url
+        if by_id:
+            host["vpc_id"] = target["vpc_id"]
+        else:
+            host["vpc_name"] = target["vpc_name"]
+        host.update(host_vars or {})
+        hosts[target["host"]] = host
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as handle:
         json.dump({"all": {"hosts": hosts, "vars": {"ansible_connection": "local"}}}, handle, indent=1)

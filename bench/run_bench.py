@@ -1,6 +1,8 @@
 """`make bench`: privatelink.ecr's deploy playbook against the amazon.aws way, on N targets.
 
-For each N (default 1, 6 and 60) and each implementation, on a fresh moto_server state:
+For each N (default 1, 6 and 60) and each variant (ours with hosts naming their VPC by id, the
+default; ours with `vpc_endpoints_discover: on_create`; ours with hosts naming their VPC by its
+Name tag; the amazon.aws playbook), on a fresh moto_server state:
 seed N targets (accounts via assume-role x regions, one private VPC each), run the
 playbook once (create) and again (no-op), and record the wall time and the AWS requests
 counted at moto_server, per action. Both runs must leave every VPC with exactly the
@@ -40,6 +42,17 @@ AMAZON = {
     "bin": os.path.join(WORK, "venv-amazon", "bin"),
     "collections": None,  # the collections bundled in the `ansible` package
 }
+# What is measured, in this order. The first is the headline (the role's defaults, hosts with vpc_id,
+# as a dynamic inventory of VPCs gives them); the baseline finds its VPC by Name tag either way (one
+# ec2_vpc_net_info task), so naming by id gives it nothing to save.
+VARIANTS = (
+    {"key": "ours", "label": report.OURS, "impl": OURS, "by_id": True, "host_vars": {}},
+    {"key": "ours-on-create", "label": report.OURS + " (discover: on_create)", "impl": OURS, "by_id": True,
+     "host_vars": {"vpc_endpoints_discover": "on_create"}},
+    {"key": "ours-by-name", "label": report.OURS + " (VPC by Name tag)", "impl": OURS, "by_id": False,
+     "host_vars": {}},
+    {"key": "amazon", "label": report.AMAZON, "impl": AMAZON, "by_id": False, "host_vars": {}},
+)
 RECAP = re.compile(r"^\S+\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
@@ -102,24 +115,24 @@ def run_playbook(impl, inventory, forks, log_path, options):
     return seconds, cpu, totals
 
 
-def measure(impl, count, forks, options):
+def measure(variant, count, forks, options):
     """On a new moto_server, seed ``count`` targets, converge them, re-run; return both phases' measurements.
 
     A new server per measurement rather than POST /moto-api/reset: resetting dozens of accounts'
-    backends can take longer than the reset call's timeout, and each side starts from the same
+    backends can take longer than the reset call's timeout, and each variant starts from the same
     empty emulator.
     """
-    log = os.path.join(WORK, "logs", "moto_server-%s-%d.log" % ("ours" if impl is OURS else "amazon", count))
+    log = os.path.join(WORK, "logs", "moto_server-%s-%d.log" % (variant["key"], count))
     with MotoServer(log_path=log) as server:
-        return _measure(server, impl, count, forks, options)
+        return _measure(server, variant, count, forks, options)
 
 
-def _measure(server, impl, count, forks, options):
+def _measure(server, variant, count, forks, options):
+    impl = variant["impl"]
     targets = fleet.seed(fleet.targets(count), server.url)
-    tag = "%s-%d" % ("ours" if impl is OURS else "amazon", count)
-    explicit = options.explicit_ids and impl is OURS
+    tag = "%s-%d" % (variant["key"], count)
     inventory = fleet.write_inventory(targets, os.path.join(WORK, "inventory-%s.yml" % tag), server.url,
-                                      explicit_ids=fleet.ids_of(targets, server.url) if explicit else None)
+                                      by_id=variant["by_id"], host_vars=variant["host_vars"])
     phases = {}
     for phase in ("create", "noop"):
         server.clear_requests()
@@ -129,10 +142,10 @@ def _measure(server, impl, count, forks, options):
         missing = fleet.unconverged(targets, server.url)
         if missing:
             raise RuntimeError("%s %s left %d of %d targets unconverged, e.g. %s; see %s" % (
-                impl["name"], phase, len(missing), count, sorted(missing.items())[0], log))
+                variant["label"], phase, len(missing), count, sorted(missing.items())[0], log))
         phases[phase] = {"seconds": seconds, "cpu": cpu, "requests": requests, "recap": totals, "log": log}
-        print("  %-16s N=%-3d %-6s %7.1f s wall %7.1f s CPU  %5.1f requests/target  %d/%d hosts changed" % (
-            impl["name"], count, phase, seconds, cpu, sum(requests.values()) / float(count),
+        print("  %-40s N=%-3d %-6s %7.1f s wall %7.1f s CPU  %5.1f requests/target  %d/%d hosts changed" % (
+            variant["label"], count, phase, seconds, cpu, sum(requests.values()) / float(count),
             totals["changed_hosts"], totals["hosts"]), flush=True)
     return phases
 
@@ -141,13 +154,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,6,60", help="comma-separated target counts (default 1,6,60)")
     parser.add_argument("--forks", type=int, default=10)
-    parser.add_argument("--only", choices=("ours", "amazon"), help="run one implementation only")
+    parser.add_argument("--variants", default=",".join(v["key"] for v in VARIANTS),
+                        help="comma-separated variants to run (default: all of %s)"
+                             % ", ".join(v["key"] for v in VARIANTS))
     parser.add_argument("--profile", action="store_true",
                         help="enable ansible.posix.profile_tasks in both runs (the logs in bench/.work/logs show it)")
     parser.add_argument("--pipelining", action="store_true", help="ANSIBLE_PIPELINING=true for both (experiment)")
-    parser.add_argument("--explicit-ids", action="store_true",
-                        help="give our hosts vpc_id, subnet and route table ids, so the role skips discovery "
-                             "(experiment: what one module call per host costs)")
     parser.add_argument("--ours-collections", metavar="PATH",
                         help="a collections path holding another build of privatelink.ecr to measure as ours "
                              "(experiment: a prototype of a change); its playbooks/deploy.yml is run")
@@ -158,8 +170,10 @@ def main(argv=None):
         OURS["collections"] = os.path.abspath(args.ours_collections)
         OURS["playbook"] = os.path.join(OURS["collections"], "ansible_collections", "privatelink", "ecr",
                                         "playbooks", "deploy.yml")
-    impls = [i for i in (OURS, AMAZON) if not args.only or i["name"].startswith(args.only.replace("ours", "priv"))]
-    for impl in impls:
+    chosen = [v for v in VARIANTS if v["key"] in args.variants.split(",")]
+    if not chosen:
+        parser.error("--variants: none of %s" % ", ".join(v["key"] for v in VARIANTS))
+    for impl in [i for i in (OURS, AMAZON) if any(v["impl"] is i for v in chosen)]:
         if not os.path.exists(impl["playbook"]):
             parser.error("%s: playbook %s is missing" % (impl["name"], impl["playbook"]))
         if not os.path.exists(os.path.join(impl["bin"], "ansible-playbook")):
@@ -168,12 +182,12 @@ def main(argv=None):
     results = {}
     print("forks=%d; one moto_server on 127.0.0.1 per measurement" % args.forks, flush=True)
     for count in sizes:
-        for impl in impls:
-            results[(impl["name"], count)] = measure(impl, count, args.forks, args)
+        for variant in chosen:
+            results[(variant["label"], count)] = measure(variant, count, args.forks, args)
             with open(os.path.join(WORK, "results.json"), "w") as handle:  # kept when a later size fails
                 json.dump([[k[0], k[1], v] for k, v in results.items()], handle, indent=1)
-    notes = [flag for flag in ("profile", "pipelining", "explicit_ids", "ours_collections") if getattr(args, flag)]
-    table = report.render(results, sizes, [i["name"] for i in impls], args.forks, notes)
+    notes = [flag for flag in ("profile", "pipelining", "ours_collections") if getattr(args, flag)]
+    table = report.render(results, sizes, [v["label"] for v in chosen], args.forks, notes)
     print(table)
     with open(args.output, "w") as handle:
         handle.write(table)
