@@ -3,10 +3,10 @@
     .venv/bin/python bench/profile_module.py [--phase create|noop] [--top 25]
 
 Starts moto_server on 127.0.0.1 (always stopped), seeds one target like the benchmark
-(assume-role into its account), then runs vpc_private_subnets_info and ecr_private_endpoints
-each in a fresh Python process under cProfile, the way Ansible runs them (one process per
-module call), and prints each run's wall time, the AWS requests it sent, and the top
-functions by cumulative time. With --phase noop the VPC is converged first.
+(assume-role into its account), then runs ecr_private_endpoints as the role does for a VPC
+given by id (discover: always) in a fresh Python process under cProfile, the way Ansible runs
+it (one process per module call), and prints its wall time, the AWS requests it sent, and the
+top functions by cumulative time. With --phase noop the VPC is converged first.
 """
 
 import argparse
@@ -73,28 +73,18 @@ def main(argv=None):
     from tests.support.moto_server import MotoServer
     with MotoServer() as server:
         target = fleet.seed(fleet.targets(1), server.url)[0]
-        connection = {"region": target["aws_region"], "endpoint_url": server.url, "access_key": "testing",
-                      "secret_key": "testing", "role_arn": target["aws_role_arn"],
-                      "external_id": target["aws_external_id"]}
-        runs = [("vpc_private_subnets_info", dict(connection, vpc_name=target["vpc_name"]))]
-        for attempt in range(2 if args.phase == "noop" else 1):
-            server.clear_requests()
-            found = run_child(*runs[0], top=args.top)
-            discovered = found["result"]
-            module_args = dict(connection, vpc_id=discovered["vpc_id"], subnet_ids=discovered["subnet_ids"],
-                               route_table_ids=discovered["route_table_ids"])
-            if attempt == 0 and args.phase == "noop":
-                run_child("ecr_private_endpoints", module_args, args.top)
-                continue
-            requests = server.requests()
-            server.clear_requests()
-            converged = run_child("ecr_private_endpoints", module_args, args.top)
-            for label, run, sent in (("vpc_private_subnets_info", found, requests),
-                                     ("ecr_private_endpoints", converged, server.requests())):
-                print("=" * 100)
-                print("%s (%s): %.2f s in-process, changed=%s, AWS requests %s" % (
-                    label, args.phase, run["seconds"], run["result"].get("changed"), json.dumps(sent, sort_keys=True)))
-                print(run["stats"])
+        # What the role runs for a host naming its VPC by id: one call that discovers the placement.
+        module_args = {"region": target["aws_region"], "endpoint_url": server.url, "access_key": "testing",
+                       "secret_key": "testing", "role_arn": target["aws_role_arn"],
+                       "external_id": target["aws_external_id"], "vpc_id": target["vpc_id"], "discover": "always"}
+        if args.phase == "noop":
+            run_child("ecr_private_endpoints", module_args, args.top)
+        server.clear_requests()
+        converged = run_child("ecr_private_endpoints", module_args, args.top)
+        print("ecr_private_endpoints (%s): %.2f s in-process, changed=%s, AWS requests %s" % (
+            args.phase, converged["seconds"], converged["result"].get("changed"),
+            json.dumps(server.requests(), sort_keys=True)))
+        print(converged["stats"])
     return 0
 
 

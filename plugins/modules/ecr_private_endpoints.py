@@ -75,7 +75,6 @@ options:
     type: str
     choices: [never, always, on_create]
     default: never
-    version_added: 0.2.0
   security_group_ids:
     description:
       - Security groups of the interface endpoints, all in O(vpc_id).
@@ -284,7 +283,6 @@ discovered:
   description: The placement O(discover) found (null when it did not run).
   returned: always
   type: dict
-  version_added: 0.2.0
   contains:
     subnet_ids:
       description: One private subnet per Availability Zone.
