@@ -143,3 +143,34 @@ def render(results, sizes, variants, forks, notes=()):
     for count in sizes:
         parts += ["", "## AWS requests per target by action, N=%d" % count, "", actions_table(results, count, variants)]
     return "\n".join(parts) + "\n"
+
+
+README_BEGIN = "<!-- bench:begin -->"
+README_END = "<!-- bench:end -->"
+
+
+def readme_block(results, sizes, variants, forks):
+    """What `make bench` puts between the README's markers: the summary table and the targets."""
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    return "\n".join([
+        "Measured %s by `make bench`: %d cores, Python %s, forks=%d." % (
+            stamp, os.cpu_count() or 0, platform.python_version(), forks),
+        "",
+        summary_table(results, sizes, variants),
+        "",
+        "Targets of this run, as measured:",
+        "",
+        targets_section(results, sizes, variants),
+    ])
+
+
+def update_readme(path, block):
+    """Replace what is between the README's bench markers; False when the markers are missing."""
+    with open(path) as handle:
+        text = handle.read()
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        return False
+    with open(path, "w") as handle:
+        handle.write(text[:begin + len(README_BEGIN)] + "\n" + block + "\n" + text[end:])
+    return True

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The reconcile runner behind ecr_private_endpoints: read -> plan -> validate -> apply (private).
 
-A no-op run sends three read requests (the VPC, its endpoints, the managed group);
-everything else (service names, subnets, DNS attributes) is read only when the plan
-is about to change something that depends on it.
+A no-op run sends three read requests (the VPC, its endpoints, the managed group), and two
+more (the VPC's subnets and route tables) when ``discover`` is ``always``; everything else
+(service names, DNS attributes) is read only when the plan is about to change something that
+depends on it.
 """
 
 from __future__ import absolute_import, division, print_function
