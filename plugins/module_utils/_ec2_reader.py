@@ -83,7 +83,7 @@ class Ec2Reader:
     @translated("describe the VPC's endpoints")
     def endpoints(self, vpc_ids):
         raw = paginate(self.client, "describe_vpc_endpoints", "VpcEndpoints",
-                        Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}])
+                       Filters=[{"Name": "vpc-id", "Values": list(vpc_ids)}])
         return [dict(normalise_endpoint(r), vpc_id=r.get("VpcId")) for r in raw]
 
     @translated("describe the VPC's endpoints")
@@ -118,7 +118,7 @@ class Ec2Reader:
         """Every subnet of the VPC (raw items), in one paginated, filtered request."""
         if vpc_id not in self._vpc_subnets:
             self._vpc_subnets[vpc_id] = paginate(self.client, "describe_subnets", "Subnets",
-                                                  Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+                                                 Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
         return self._vpc_subnets[vpc_id]
 
     @translated("describe the VPC's route tables")
@@ -126,7 +126,7 @@ class Ec2Reader:
         """Every route table of the VPC (raw items), in one paginated, filtered request."""
         if vpc_id not in self._vpc_route_tables:
             self._vpc_route_tables[vpc_id] = paginate(self.client, "describe_route_tables", "RouteTables",
-                                                       Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
+                                                      Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
         return self._vpc_route_tables[vpc_id]
 
     @staticmethod
@@ -164,7 +164,7 @@ class Ec2Reader:
         """
         try:
             return paginate(self.client, "describe_vpc_endpoint_services", "ServiceDetails",
-                             ServiceNames=list(full_names))
+                            ServiceNames=list(full_names))
         except ClientError as exc:
             if error_code(exc) != "InvalidServiceName":
                 raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), code=error_code(exc))

@@ -47,11 +47,11 @@ def test_always_no_op_costs_two_reads_more_and_changes_nothing(aws):
 
 
 def test_always_repairs_placement_drift_and_picks_up_a_new_zone(aws):
-    first, _ = run(aws, discover="always", services=["ecr.api"])
+    first = run(aws, discover="always", services=["ecr.api"])[0]
     endpoint_id = first["endpoints"]["ecr.api"]["vpc_endpoint_id"]
     aws["ec2"].modify_vpc_endpoint(VpcEndpointId=endpoint_id, RemoveSubnetIds=[aws["subnets"][0]])
 
-    result, _ = run(aws, discover="always", services=["ecr.api"])
+    result = run(aws, discover="always", services=["ecr.api"])[0]
 
     assert [(c["service"], c["action"]) for c in result["changes"]] == [("ecr.api", "modify")]
     assert result["changes"][0]["details"]["add_subnet_ids"] == [aws["subnets"][0]]
@@ -70,7 +70,7 @@ def test_on_create_no_op_sends_only_the_three_reads(aws):
 
 
 def test_on_create_keeps_existing_placement_and_places_only_what_it_creates(aws):
-    first, _ = run(aws, discover="always", services=["ecr.api"])
+    first = run(aws, discover="always", services=["ecr.api"])[0]
     endpoint_id = first["endpoints"]["ecr.api"]["vpc_endpoint_id"]
     aws["ec2"].modify_vpc_endpoint(VpcEndpointId=endpoint_id, RemoveSubnetIds=[aws["subnets"][0]])
 
@@ -85,7 +85,7 @@ def test_on_create_keeps_existing_placement_and_places_only_what_it_creates(aws)
 def test_given_ids_win_over_discovery(aws):
     chosen = aws["subnets"][:2]
 
-    result, _ = run(aws, discover="always", subnet_ids=chosen)
+    result = run(aws, discover="always", subnet_ids=chosen)[0]
 
     assert result["endpoints"]["ecr.api"]["subnet_ids"] == sorted(chosen)
     assert result["endpoints"]["s3"]["route_table_ids"] == [main_route_table(aws)]
