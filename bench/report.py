@@ -117,6 +117,10 @@ def targets_section(results, sizes, variants):
     return "\n".join(lines)
 
 
+def _table_and_targets(results, sizes, variants, heading):
+    return [summary_table(results, sizes, variants), "", heading, "", targets_section(results, sizes, variants)]
+
+
 def render(results, sizes, variants, forks, notes=()):
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
@@ -134,12 +138,7 @@ def render(results, sizes, variants, forks, notes=()):
         "CPU is user+sys of `ansible-playbook` and every process under it (workers, modules); on a shared "
         "machine it moves much less than wall time. With 2 cores, wall time cannot go below CPU / 2.",
         "",
-        summary_table(results, sizes, variants),
-        "",
-        "## Targets",
-        "",
-        targets_section(results, sizes, variants),
-    ]
+    ] + _table_and_targets(results, sizes, variants, "## Targets")
     for count in sizes:
         parts += ["", "## AWS requests per target by action, N=%d" % count, "", actions_table(results, count, variants)]
     return "\n".join(parts) + "\n"
@@ -156,12 +155,7 @@ def readme_block(results, sizes, variants, forks):
         "Measured %s by `make bench`: %d cores, Python %s, forks=%d." % (
             stamp, os.cpu_count() or 0, platform.python_version(), forks),
         "",
-        summary_table(results, sizes, variants),
-        "",
-        "Targets of this run, as measured:",
-        "",
-        targets_section(results, sizes, variants),
-    ])
+    ] + _table_and_targets(results, sizes, variants, "Targets of this run, as measured:"))
 
 
 def update_readme(path, block):
