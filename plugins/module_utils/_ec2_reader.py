@@ -132,9 +132,10 @@ class Ec2Reader:
     @staticmethod
     def _from_listing(listings, key, ids):
         """The items with these ids when a whole-VPC listing already holds every one of them."""
+        wanted = set(ids)
         for items in listings.values():
-            found = [i for i in items if i[key] in set(ids)]
-            if len(found) == len(set(ids)):
+            found = [i for i in items if i[key] in wanted]
+            if len(found) == len(wanted):
                 return found
         return None
 
