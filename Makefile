@@ -28,7 +28,7 @@ link:
 	@ln -sfn $(CURDIR) $(COLLECTION_LINK)
 
 test-unit: venv link
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q tests/unit tests/bench
 
 test-integration: venv link
 	$(BIN)/python -m pytest -q tests/integration
