@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import needs_workload_enis
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
-from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader, normalise_vpc
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader, normalise_vpc, paginate_filtered
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     default_full_name,
     resolve_from_details,
@@ -25,23 +25,6 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
 # Interfaces AWS places in a subnet for infrastructure, not for tasks or pods that pull images.
 NOT_WORKLOAD_INTERFACES = frozenset(["vpc_endpoint", "nat_gateway", "load_balancer", "network_load_balancer",
                                      "gateway_load_balancer", "gateway_load_balancer_endpoint", "transit_gateway"])
-
-# AWS accepts at most 200 values in one filter; stay well below.
-_FILTER_CHUNK = 100
-
-
-def _chunks(values, size=_FILTER_CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-def _paginate_filtered(client, operation, key, name, values):
-    items = []
-    for chunk in _chunks(values):
-        for page in client.get_paginator(operation).paginate(Filters=[{"Name": name, "Values": chunk}]):
-            items.extend(page.get(key, []))
-    return items
 
 
 # ---------------------------------------------------------------- pure normalisers
@@ -201,18 +184,18 @@ class AuditReader:
 
     @translated("describe the subnets")
     def subnets(self, vpc_ids):
-        return _paginate_filtered(self.client, "describe_subnets", "Subnets", "vpc-id", vpc_ids)
+        return paginate_filtered(self.client, "describe_subnets", "Subnets", "vpc-id", vpc_ids)
 
     @translated("describe the route tables")
     def route_tables(self, vpc_ids):
-        return _paginate_filtered(self.client, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids)
+        return paginate_filtered(self.client, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids)
 
     @translated("describe the network interfaces of the workload subnets")
     def enis(self, subnet_ids):
         if not subnet_ids:
             return []
-        raw = _paginate_filtered(self.client, "describe_network_interfaces", "NetworkInterfaces",
-                                 "subnet-id", subnet_ids)
+        raw = paginate_filtered(self.client, "describe_network_interfaces", "NetworkInterfaces",
+                                "subnet-id", subnet_ids)
         return [normalise_eni(r) for r in raw]
 
     def security_groups(self, group_ids):

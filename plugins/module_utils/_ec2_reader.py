@@ -32,6 +32,23 @@ def paginate(client, operation, key, **kwargs):
     return items
 
 
+# AWS accepts at most 200 values in one filter; stay well below.
+_FILTER_CHUNK = 100
+
+
+def _chunks(values, size=_FILTER_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def paginate_filtered(client, operation, key, name, values):
+    items = []
+    for chunk in _chunks(values):
+        items.extend(paginate(client, operation, key, Filters=[{"Name": name, "Values": chunk}]))
+    return items
+
+
 def normalise_vpc(raw, dns_support=None, dns_hostnames=None):
     return {
         "vpc_id": raw["VpcId"],
@@ -113,21 +130,20 @@ class Ec2Reader:
         except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
 
+    def _vpc_listing(self, cache, operation, key, vpc_id):
+        if vpc_id not in cache:
+            cache[vpc_id] = paginate_filtered(self.client, operation, key, "vpc-id", [vpc_id])
+        return cache[vpc_id]
+
     @translated("describe the VPC's subnets")
     def subnets_of_vpc(self, vpc_id):
         """Every subnet of the VPC (raw items), in one paginated, filtered request."""
-        if vpc_id not in self._vpc_subnets:
-            self._vpc_subnets[vpc_id] = paginate(self.client, "describe_subnets", "Subnets",
-                                                 Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-        return self._vpc_subnets[vpc_id]
+        return self._vpc_listing(self._vpc_subnets, "describe_subnets", "Subnets", vpc_id)
 
     @translated("describe the VPC's route tables")
     def route_tables_of_vpc(self, vpc_id):
         """Every route table of the VPC (raw items), in one paginated, filtered request."""
-        if vpc_id not in self._vpc_route_tables:
-            self._vpc_route_tables[vpc_id] = paginate(self.client, "describe_route_tables", "RouteTables",
-                                                      Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])
-        return self._vpc_route_tables[vpc_id]
+        return self._vpc_listing(self._vpc_route_tables, "describe_route_tables", "RouteTables", vpc_id)
 
     @staticmethod
     def _from_listing(listings, key, ids):

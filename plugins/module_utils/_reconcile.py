@@ -171,15 +171,19 @@ class Reconciler:
             group_ids = [group["group_id"] if group else MANAGED_GROUP_PLACEHOLDER]
         else:
             group_ids = params.get("security_group_ids") or []
-        desired = [desired_endpoint(s, names[s], types[s], params, group_ids) for s in services]
+        mode = params.get("discover") or "never"
+        omitted = params.get("subnet_ids") is None or params.get("route_table_ids") is None
+        # "always": every endpoint goes to the discovered placement, found before planning.
+        placed = self._placed(params) if mode == "always" and omitted else params
+        desired = [desired_endpoint(s, names[s], types[s], placed, group_ids) for s in services]
         actions = plan_present(desired, current, self.region, params.get("purge_services"))
-        placed = self._placed(params, actions)
-        if placed is not params:
-            # "always": every endpoint goes to the discovered placement; "on_create": only the new ones.
-            creating = set(a["service"] for a in actions if a["action"] == "create")
-            everywhere = params.get("discover") == "always"
-            desired = [desired_endpoint(s, names[s], types[s], placed if everywhere or s in creating else params,
-                                        group_ids) for s in services]
+        creating = set(a["service"] for a in actions if a["action"] == "create")
+        if mode == "on_create" and omitted and creating:
+            # "on_create": only what the plan creates gets the discovered placement; a plan that
+            # creates nothing needs none, and a no-op stays at three reads.
+            placed = self._placed(params)
+            desired = [desired_endpoint(s, names[s], types[s], placed if s in creating else params, group_ids)
+                       for s in services]
             actions = plan_present(desired, current, self.region, params.get("purge_services"))
         self._check_creatable(actions)
         if actions:
@@ -189,18 +193,8 @@ class Reconciler:
         return self._finish(actions, current, desired, group, vpc)
 
     # -- placement discovery --------------------------------------------------------------
-    def _placed(self, params, actions):
-        """``params`` with the omitted subnet_ids / route_table_ids discovered, when ``discover`` asks.
-
-        Returns ``params`` itself when nothing is to be discovered: with V(on_create), a plan that
-        creates nothing needs no placement, and a no-op stays at three reads.
-        """
-        mode = params.get("discover") or "never"
-        omitted = params.get("subnet_ids") is None or params.get("route_table_ids") is None
-        if mode == "never" or not omitted:
-            return params
-        if mode == "on_create" and not any(a["action"] == "create" for a in actions):
-            return params
+    def _placed(self, params):
+        """``params`` with whichever of subnet_ids / route_table_ids is omitted discovered."""
         found = self._discover()
         return dict(params,
                     subnet_ids=found["subnet_ids"] if params.get("subnet_ids") is None else params["subnet_ids"],
