@@ -3,6 +3,11 @@
 Runs moto's own WSGI application on 127.0.0.1 and counts every AWS request by
 ``Service.Action`` so tests can assert how many (and which) requests a run sent:
 ``GET /_counter`` returns the counts, ``DELETE /_counter`` clears them.
+
+Inside the counter sits the AWS-semantics layer (tests/support/aws_semantics.py: pending /
+deleting endpoints, ClientToken, DryRun, placement and DNS conflicts as EC2 answers them), so a
+request the layer refuses still counts as sent. ``--raw`` leaves it out (plain moto);
+``--pending-seconds`` / ``--deleting-seconds`` set its timings.
 """
 
 import argparse
@@ -17,6 +22,9 @@ from urllib.parse import parse_qs
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto.server import MotoRequestHandler
 from werkzeug.serving import run_simple
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # run as a script: find the sibling
+from aws_semantics import AwsSemantics  # noqa: E402
 
 READ_PREFIXES = ("Describe", "Get", "List")
 
@@ -67,10 +75,15 @@ class CountingMiddleware:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--raw", action="store_true", help="plain moto, without the AWS-semantics layer")
+    parser.add_argument("--pending-seconds", type=float, default=0.3)
+    parser.add_argument("--deleting-seconds", type=float, default=0.3)
     args = parser.parse_args()
     os.environ.setdefault("MOTO_PORT", str(args.port))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     app = DomainDispatcherApplication(create_backend_app)
+    if not args.raw:
+        app = AwsSemantics(app, pending_seconds=args.pending_seconds, deleting_seconds=args.deleting_seconds)
     run_simple("127.0.0.1", args.port, CountingMiddleware(app), threaded=True,
                request_handler=MotoRequestHandler)
 

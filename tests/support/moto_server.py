@@ -1,4 +1,10 @@
-"""Start and stop a counting moto_server on 127.0.0.1 (tests, demo, benchmark)."""
+"""Start and stop a counting moto_server on 127.0.0.1 (tests, demo, benchmark).
+
+By default the server runs the AWS-semantics layer (tests/support/aws_semantics.py), so EC2
+endpoints behave as AWS documents them (pending, deleting, ClientToken, DryRun, conflicts).
+``MotoServer(semantics=False)``, or ``PRIVATELINK_ECR_RAW_MOTO=1`` in the environment, runs
+plain moto instead.
+"""
 
 import json
 import os
@@ -22,17 +28,30 @@ def free_port():
 class MotoServer:
     """A moto_server process; use as a context manager so it is always stopped."""
 
-    def __init__(self, port=None, log_path=None):
+    def __init__(self, port=None, log_path=None, semantics=None, pending_seconds=None, deleting_seconds=None):
         self.port = port or free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.log_path = log_path
+        if semantics is None:
+            semantics = os.environ.get("PRIVATELINK_ECR_RAW_MOTO", "") in ("", "0")
+        self.semantics = semantics
+        self.pending_seconds = pending_seconds
+        self.deleting_seconds = deleting_seconds
         self.process = None
+
+    def command(self):
+        args = [sys.executable, os.path.join(HERE, "counting_moto.py"), "--port", str(self.port)]
+        if not self.semantics:
+            args.append("--raw")
+        if self.pending_seconds is not None:
+            args += ["--pending-seconds", str(self.pending_seconds)]
+        if self.deleting_seconds is not None:
+            args += ["--deleting-seconds", str(self.deleting_seconds)]
+        return args
 
     def start(self, timeout=30):
         log = open(self.log_path or os.devnull, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, os.path.join(HERE, "counting_moto.py"), "--port", str(self.port)],
-            stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -67,8 +86,21 @@ class MotoServer:
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.read()
 
+    def configure_semantics(self, **settings):
+        """Change the AWS-semantics layer (pending_seconds, deleting_seconds, service_azs) until
+        the next reset; returns the whole config. Fails on a raw (``semantics=False``) server."""
+        if not self.semantics:
+            raise RuntimeError("this moto_server runs without the AWS-semantics layer")
+        answer = self._call("/_aws_semantics", method="POST", data=json.dumps(settings).encode(),
+                            headers={"Content-Type": "application/json"})
+        return json.loads(answer)
+
+    def semantics_config(self):
+        return json.loads(self._call("/_aws_semantics")) if self.semantics else None
+
     def reset(self):
-        """Forget every resource (about 1 ms) and the request counts."""
+        """Forget every resource (about 1 ms), the request counts, and the AWS-semantics layer's
+        tokens and timers; its config goes back to the startup values."""
         self._call("/moto-api/reset", method="POST")
         self.clear_requests()
 
