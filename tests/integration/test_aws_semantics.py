@@ -96,6 +96,8 @@ def test_interface_endpoint_is_pending_after_create_and_modify_then_available(ec
     endpoint_id = created["VpcEndpointId"]
     assert created["State"] == "pending"
     assert describe(ec2, endpoint_id)["State"] == "pending"
+    by_id_filter = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-id", "Values": [endpoint_id]}])
+    assert [e["VpcEndpointId"] for e in by_id_filter["VpcEndpoints"]] == [endpoint_id]
 
     with pytest.raises(ClientError) as refused:
         ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, RemoveSubnetIds=[vpc.private_subnet_ids[2]])

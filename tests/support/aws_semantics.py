@@ -27,6 +27,7 @@ per rule, each citing the page it follows:
 8. ``apply_modify_extras`` -- ModifyVpcEndpoint ``PrivateDnsEnabled`` and ``ResetPolicy`` take
    effect (moto ignores both); ``sync_gateway_routes`` keeps a gateway endpoint's routes in step
    with Add/RemoveRouteTableIds. API_ModifyVpcEndpoint, privatelink/vpce-gateway.html.
+   (Also: DescribeVpcEndpoints accepts the ``vpc-endpoint-id`` filter; moto answers 500.)
 9. ``rule_group_unused`` -- DeleteSecurityGroup of a group an endpoint (even ``deleting``) still
    uses -> ``DependencyViolation``. API_DeleteSecurityGroup.
 
@@ -418,7 +419,7 @@ class AwsSemantics:
         if token and not req.flag("DryRun"):
             record = rule_client_token(self, req, key)
             if record is not None:
-                return self._replay(backend, record)
+                return self._replay(backend, record, token)
         service, vpc_id = req.get("ServiceName"), req.get("VpcId")
         interface = is_interface(req.get("VpcEndpointType"))
         subnet_ids = req.list("SubnetId")
@@ -437,6 +438,9 @@ class AwsSemantics:
             return status, body
         endpoint = backend.vpc_end_points[re.search(rb"<vpcEndpointId>([^<]+)<", body).group(1).decode()]
         endpoint.private_dns_enabled = private_dns  # gateway endpoints report false, as AWS does
+        # DescribeVpcEndpoints' filter vpc-endpoint-id (API_DescribeVpcEndpoints.html): moto's generic
+        # filter reads the attribute of that name and answers 500 without it.
+        endpoint.vpc_endpoint_id = endpoint.id
         if interface:
             self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])
         answer = self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
@@ -444,10 +448,10 @@ class AwsSemantics:
             self.tokens[key] = {"fingerprint": req.fingerprint(), "id": endpoint.id, "body": answer[1]}
         return answer
 
-    def _replay(self, backend, record):
+    def _replay(self, backend, record, token):
         endpoint = backend.vpc_end_points.get(record["id"])
         if endpoint is not None:
-            return self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": None})
+            return self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
         # Gone: the original answer, in its final state.
         return "200 OK", re.sub(rb"<state>[^<]*</state>", b"<state>deleted</state>", record["body"], count=1)
 
