@@ -8,6 +8,7 @@ plain moto instead.
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -119,6 +120,8 @@ class MotoServer:
 if __name__ == "__main__":
     # Used by the Makefile's demo/bench: `python tests/support/moto_server.py PORT` runs until killed.
     server = MotoServer(port=int(sys.argv[1]) if len(sys.argv) > 1 else None)
+    # "until killed": a SIGTERM unwinds the `with`, so the moto_server child is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with server:
         print(server.url, flush=True)
         try:
