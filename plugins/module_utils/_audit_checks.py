@@ -17,6 +17,12 @@ Nothing here calls AWS. ``_audit_reader.vpc_state`` builds the state; its shape 
       "security_groups": {sg_id: {"group_id", "group_name", "ingress": [rule, ...]}},
       "workload_subnet_ids": [...],                              # where tasks run
       "workload_enis": {subnet_id: [{"eni_id", "group_ids"}]},   # optional: read only when needed
+      "account_id": "111122223333", "org_id": "o-..." or None,   # optional: the policy check needs them
+      "org_note": None or why org_id is None ("denied": the read was refused),
+      "network_acls": {acl_id: _nacl_eval.normalise_acl(...)},   # optional: the NACL check needs them
+      "subnet_network_acl": {subnet_id: acl_id},
+      "s3_prefix_cidrs": [cidr, ...] or None,                    # the com.amazonaws.REGION.s3 prefix list
+      "client_port_range": [32768, 65535],
     }
 
 A security-group rule is ``{"protocol", "from_port", "to_port", "cidrs", "ipv6_cidrs",
@@ -36,7 +42,18 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     GONE_STATES,
     INTERFACE,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import (
+    evaluate_flow,
+    free_rule_number,
+    rule_label,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import is_full_access
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import (
+    depends_on_unevaluated,
+    layer_bucket,
+    partition_of,
+    pull_blockers,
+)
 
 SEVERITIES = ("high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -53,11 +70,18 @@ FINDING_SEVERITIES = {
     "SG_OPEN_TO_WORLD": "medium",
     "INTERNET_ROUTE": "info",
     "POLICY_UNRESTRICTED": "low",
+    "NACL_BLOCKS_HTTPS": "high",
+    "POLICY_BLOCKS_PULL": "high",
 }
 
 DEPLOY = "run privatelink.ecr.deploy for this VPC"
 WORLD = ("0.0.0.0/0", "::/0")
 HTTPS_PORT = 443
+# Ephemeral ports of Linux (32768-60999) and Windows (49152-65535) clients: where NACL return traffic goes.
+DEFAULT_CLIENT_PORT_RANGE = (32768, 65535)
+HOURS_PER_MONTH = 730
+# Endpoints in these states are not billed (DESIGN.md, monthly_cost_usd).
+UNBILLED_STATES = frozenset(["deleted", "deleting", "failed", "rejected"])
 
 
 def finding(finding_id, resource, message, remediation):
@@ -266,7 +290,17 @@ def check_s3_route_missing(state):
         return []
     gateways = _gateways(state, "s3")
     if not gateways:
-        return []  # ENDPOINT_MISSING, or an S3 interface endpoint that needs no route
+        # An S3 interface endpoint alone does not serve image layers: ECR's guide (Amazon ECR interface VPC
+        # endpoints, https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html) names the S3
+        # gateway endpoint for them. No endpoint at all is ENDPOINT_MISSING.
+        return [finding(
+            "S3_ROUTE_MISSING", endpoint["vpc_endpoint_id"],
+            "VPC %s reaches S3 only through the interface endpoint %s, and no route table of its workload "
+            "subnets has the S3 gateway endpoint: ECR image layers are downloaded through the S3 gateway "
+            "endpoint, so pulls fail" % (state["vpc"]["vpc_id"], endpoint["vpc_endpoint_id"]),
+            "%s with s3_endpoint_type gateway (the default): it adds the S3 gateway endpoint on the private "
+            "route tables (gateway endpoints are free; the interface endpoint may stay for other uses)" % DEPLOY)
+            for endpoint in _interfaces(state, "s3")]
     attached = set()
     for gateway in gateways:
         attached.update(gateway.get("route_table_ids") or [])
@@ -434,6 +468,218 @@ def _policy_advice(service, region):
             "logs:CreateLogStream/PutLogEvents on their log groups")
 
 
+# ---------------------------------------------------------------- network ACLs (stateless)
+
+def _client_ports(state):
+    low, high = state.get("client_port_range") or DEFAULT_CLIENT_PORT_RANGE
+    return int(low), int(high)
+
+
+def _pair_cidrs(workload, endpoint_subnet, ip_address_type):
+    """The CIDR blocks the two subnets talk over: IPv4, or IPv6 for an IPv6-only endpoint (or no IPv4)."""
+    if ip_address_type != "ipv6" and workload.get("cidr") and endpoint_subnet.get("cidr"):
+        return workload["cidr"], endpoint_subnet["cidr"]
+    if workload.get("ipv6_cidrs") and endpoint_subnet.get("ipv6_cidrs"):
+        return workload["ipv6_cidrs"][0], endpoint_subnet["ipv6_cidrs"][0]
+    return None, None
+
+
+def _direction(egress):
+    return "outbound" if egress else "inbound"
+
+
+def _ports_text(low, high):
+    return "%d" % low if low == high else "%d-%d" % (low, high)
+
+
+class _NaclProblems:
+    """Blocked flows gathered per (ACL, direction, ports): one finding each."""
+
+    def __init__(self, state):
+        self.state = state
+        self.acls = state.get("network_acls") or {}
+        self.by_subnet = state.get("subnet_network_acl") or {}
+        self.groups = {}
+        self.cache = {}
+
+    def check(self, subnet_id, egress, peer_cidr, ports, peer_label):
+        acl_id = self.by_subnet.get(subnet_id)
+        acl = self.acls.get(acl_id)
+        if not acl or not peer_cidr:
+            return
+        key = (acl_id, egress, peer_cidr, ports)
+        if key not in self.cache:
+            self.cache[key] = evaluate_flow(acl["entries"], egress, peer_cidr, ports[0], ports[1])
+        verdict = self.cache[key]
+        if verdict.allowed:
+            return
+        group = self.groups.setdefault((acl_id, egress, ports), {"subnets": set(), "peers": {}})
+        group["subnets"].add(subnet_id)
+        peer = group["peers"].setdefault(peer_cidr, {"labels": {}, "blocked": verdict.blocked})
+        what, user = peer_label
+        users = peer["labels"].setdefault(what, [])
+        if user and user not in users:
+            users.append(user)
+
+    def findings(self):
+        result = []
+        for (acl_id, egress, ports), group in sorted(self.groups.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2])):
+            result.append(self._finding(acl_id, egress, ports, group))
+        return result
+
+    def _finding(self, acl_id, egress, ports, group):
+        direction = _direction(egress)
+        to_from = "to" if egress else "from"
+        port_text = _ports_text(*ports)
+        peers, entries, rules = [], [], set()
+        used = set()
+        acl_entries = self.acls[acl_id]["entries"]
+        for cidr in sorted(group["peers"]):
+            peer = group["peers"][cidr]
+            parts = []
+            for piece in peer["blocked"]:
+                rules.add(piece["rule_number"])
+                where = [] if piece["cidr"] == cidr else [piece["cidr"]]
+                if (piece["from_port"], piece["to_port"]) != ports:
+                    where.append("ports %s" % _ports_text(piece["from_port"], piece["to_port"]))
+                parts.append("rule %s%s" % (rule_label(piece["rule_number"]),
+                                            " for %s" % " ".join(where) if where else ""))
+            labels = "; ".join(what + (" " + ", ".join(users) if users else "")
+                               for what, users in sorted(peer["labels"].items()))
+            peers.append("%s %s (%s): %s" % (to_from, cidr, labels, ", ".join(parts)))
+            below = min(p["rule_number"] for p in peer["blocked"])
+            number = _unused_number(acl_entries, egress, below, used)
+            if number is None:
+                entries.append("rule %s denies %s; replace it so TCP %s %s %s is allowed"
+                               % (rule_label(below), cidr, port_text, to_from, cidr))
+                continue
+            used.add(number)
+            entries.append("aws ec2 create-network-acl-entry --network-acl-id %s %s--rule-number %d --protocol 6 "
+                           "--port-range From=%d,To=%d --%s %s --rule-action allow"
+                           % (acl_id, "--egress " if egress else "--ingress ", number, ports[0], ports[1],
+                              "ipv6-cidr-block" if ":" in cidr else "cidr-block", cidr))
+        kind = "TCP 443" if ports == (HTTPS_PORT, HTTPS_PORT) else \
+            "TCP %s (return traffic to the clients' ephemeral ports, client_port_range)" % port_text
+        message = ("network ACL %s (of subnet(s) %s) denies %s %s by %s: %s. ACLs are stateless: both "
+                   "directions of the HTTPS connection must be allowed"
+                   % (acl_id, _join(sorted(group["subnets"])), direction, kind,
+                      ", ".join("rule %s" % rule_label(r) for r in sorted(rules)), "; ".join(peers)))
+        remediation = ("add %s entr%s to %s, numbered below the rule that denies, allowing TCP %s %s each of "
+                       "these blocks: %s" % (direction, "y" if len(entries) == 1 else "ies", acl_id, port_text,
+                                             to_from, " ; ".join(entries)))
+        return finding("NACL_BLOCKS_HTTPS", acl_id, message, remediation)
+
+
+def _unused_number(entries, egress, below, used):
+    taken = list(entries) + [{"rule_number": n, "egress": egress} for n in used]
+    return free_rule_number(taken, egress, below)
+
+
+def check_nacl_blocks_https(state):
+    """Workload subnet <-> endpoint subnets on TCP 443 and back, and workload subnet <-> S3 for the gateway."""
+    if not state.get("subnet_network_acl"):
+        return []
+    problems = _NaclProblems(state)
+    https = (HTTPS_PORT, HTTPS_PORT)
+    clients = _client_ports(state)
+    for workload in workload_subnets(state):
+        wid = workload["subnet_id"]
+        for service in interface_services(state):
+            for endpoint in serving_interfaces(state, service):
+                label = "%s %s" % (service, endpoint["vpc_endpoint_id"])
+                for sid in endpoint.get("subnet_ids") or []:
+                    other = state["subnets"].get(sid)
+                    if sid == wid or not other:
+                        continue  # inside one subnet, traffic never crosses an ACL
+                    wcidr, ecidr = _pair_cidrs(workload, other, endpoint.get("ip_address_type"))
+                    if not wcidr:
+                        continue
+                    to_endpoint = ("endpoint subnet %s of" % sid, label)
+                    to_workload = ("workload subnet %s, client of" % wid, label)
+                    problems.check(wid, True, ecidr, https, to_endpoint)        # request leaves the workload
+                    problems.check(sid, False, wcidr, https, to_workload)       # and enters the endpoint subnet
+                    problems.check(sid, True, wcidr, clients, to_workload)      # the answer leaves it
+                    problems.check(wid, False, ecidr, clients, to_endpoint)     # and comes back
+        if "s3" in state["wanted"] and _gateways(state, "s3"):
+            for cidr in state.get("s3_prefix_cidrs") or []:
+                if (":" in cidr) != (":" in (workload.get("cidr") or ":")):
+                    continue
+                label = ("S3, prefix list com.amazonaws.%s.s3 of the gateway endpoint" % state["region"], None)
+                problems.check(wid, True, cidr, https, label)
+                problems.check(wid, False, cidr, clients, label)
+    return problems.findings()
+
+
+# ---------------------------------------------------------------- endpoint policies against a pull
+
+_PULL_NEEDS = {
+    "ecr.api": "ecr:GetAuthorizationToken on *, and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the "
+               "account's repositories (arn:%(p)s:ecr:%(r)s:%(a)s:repository/*), for the account's principals",
+    "ecr.dkr": "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the account's repositories "
+               "(arn:%(p)s:ecr:%(r)s:%(a)s:repository/*), for the account's principals",
+    "logs": "logs:CreateLogStream and logs:PutLogEvents on the account's log groups "
+            "(arn:%(p)s:logs:%(r)s:%(a)s:log-group:*), for the account's principals",
+    "s3": "s3:GetObject on arn:%(p)s:s3:::%(b)s/* for every principal, with no aws:PrincipalAccount or "
+          "aws:PrincipalOrgID condition (the layer URLs are presigned by ECR)",
+}
+
+
+def policy_endpoints(state, service):
+    """The endpoints of ``service`` whose policy a pull goes through (the S3 gateway for S3)."""
+    if service == "s3":
+        return _gateways(state, "s3")
+    return serving_interfaces(state, service)
+
+
+def check_policy_blocks_pull(state):
+    account_id = state.get("account_id") or state["vpc"].get("owner_id")
+    if not account_id:
+        return []
+    region, org_id, vpc_id = state["region"], state.get("org_id"), state["vpc"]["vpc_id"]
+    findings = []
+    for service in state["wanted"]:
+        if service not in _PULL_NEEDS:
+            continue
+        for endpoint in policy_endpoints(state, service):
+            reasons = pull_blockers(service, endpoint.get("policy"), region, account_id, org_id, vpc_id,
+                                    endpoint["vpc_endpoint_id"])
+            if not reasons:
+                continue
+            notes = []
+            if depends_on_unevaluated(reasons):
+                notes.append("statements with condition keys the audit does not evaluate were taken as not "
+                             "matching; check them by hand")
+            if org_id is None:
+                notes.append("the account's organization was %s, so aws:PrincipalOrgID and aws:ResourceOrgID are "
+                             "absent from the evaluated requests" % (
+                                 "not readable (organizations:DescribeOrganization was denied)"
+                                 if state.get("org_note") == "denied" else "none"))
+            needs = _PULL_NEEDS[service] % {"p": partition_of(region), "r": region, "a": account_id,
+                                            "b": layer_bucket(region)}
+            findings.append(finding(
+                "POLICY_BLOCKS_PULL", endpoint["vpc_endpoint_id"],
+                "the policy of the %s endpoint %s blocks image pulls: %s%s"
+                % (service, endpoint["vpc_endpoint_id"], "; ".join(reasons),
+                   "".join(" (%s)" % n for n in notes)),
+                "let the endpoint policy allow %s: set %s (or perimeter_org_id, which generates a data-perimeter "
+                "policy that keeps pulls working), then %s" % (
+                    needs, "s3_policy" if service == "s3" else "policy", DEPLOY)))
+    return findings
+
+
+# ---------------------------------------------------------------- cost
+
+def monthly_cost_usd(state, endpoint_hour_usd=0.01):
+    """Hourly charge of the VPC's interface endpoints for a month: subnets x 730 h x rate, in cents.
+
+    Every interface endpoint of the VPC counts (any service, owned or not) unless deleted, deleting, failed
+    or rejected; gateway endpoints are free and data processing is left out (AWS PrivateLink pricing).
+    """
+    subnets = sum(len(e.get("subnet_ids") or []) for e in state["endpoints"]
+                  if e.get("vpc_endpoint_type") == INTERFACE and _state_of(e) not in UNBILLED_STATES)
+    return round(subnets * HOURS_PER_MONTH * float(endpoint_hour_usd), 2)
+
+
 CHECKS = (
     check_endpoint_missing,
     check_endpoint_not_available,
@@ -445,6 +691,8 @@ CHECKS = (
     check_sg_open_to_world,
     check_internet_route,
     check_policy_unrestricted,
+    check_nacl_blocks_https,
+    check_policy_blocks_pull,
 )
 
 

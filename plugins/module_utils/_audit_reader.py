@@ -12,15 +12,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import needs_workload_enis
-from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import (
+    DEFAULT_CLIENT_PORT_RANGE,
+    needs_workload_enis,
+    policy_endpoints,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    PrivatelinkError,
+    describe_exception,
+    error_code,
+    translated,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
-from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader, normalise_vpc, paginate_filtered
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import (
+    Ec2Reader,
+    normalise_vpc,
+    paginate,
+    paginate_filtered,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import normalise_acl
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import is_full_access
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     default_full_name,
     resolve_from_details,
     short_name,
 )
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
+    BotoCoreError = ClientError = Exception
 
 # Interfaces AWS places in a subnet for infrastructure, not for tasks or pods that pull images.
 NOT_WORKLOAD_INTERFACES = frozenset(["vpc_endpoint", "nat_gateway", "load_balancer", "network_load_balancer",
@@ -110,9 +131,27 @@ def service_catalog(wanted, region, details):
     return catalog
 
 
+def acl_maps(acls, vpc_id, subnet_ids):
+    """``(network_acls, subnet_network_acl)`` of one VPC; a subnet with no association uses the default ACL."""
+    mine = dict((a["network_acl_id"], a) for a in acls if a.get("vpc_id") in (None, vpc_id))
+    by_subnet = {}
+    for acl in mine.values():
+        for subnet_id in acl["subnet_ids"]:
+            by_subnet[subnet_id] = acl["network_acl_id"]
+    default = [a["network_acl_id"] for a in mine.values() if a.get("is_default")]
+    for subnet_id in subnet_ids:
+        if subnet_id not in by_subnet and default:
+            by_subnet[subnet_id] = default[0]
+    return mine, by_subnet
+
+
 def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
-              workload_subnet_ids=None, enis=None):
-    """The plain state of one VPC that every check reads (see ``_audit_checks``)."""
+              workload_subnet_ids=None, enis=None, acls=None, extra=None):
+    """The plain state of one VPC that every check reads (see ``_audit_checks``).
+
+    ``acls``: normalised network ACLs (None: not read, the NACL check is skipped); ``extra``: keys added
+    as they are (account_id, org_id, org_note, s3_prefix_cidrs, client_port_range).
+    """
     vpc_id = vpc["vpc_id"]
     raw_subnets = [s for s in raw_subnets if s.get("VpcId") == vpc_id]
     raw_route_tables = [t for t in raw_route_tables if t.get("VpcId") == vpc_id]
@@ -126,7 +165,7 @@ def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_ta
     for eni in enis or []:
         if eni.get("subnet_id") and eni.get("interface_type") not in NOT_WORKLOAD_INTERFACES:
             enis_by_subnet.setdefault(eni["subnet_id"], []).append(eni)
-    return {
+    state = {
         "vpc": vpc,
         "region": region,
         "wanted": list(wanted),
@@ -139,6 +178,10 @@ def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_ta
         "workload_subnet_ids": list(workload_subnet_ids),
         "workload_enis": enis_by_subnet,
     }
+    if acls is not None:
+        state["network_acls"], state["subnet_network_acl"] = acl_maps(acls, vpc_id, list(state["subnets"]))
+    state.update(extra or {})
+    return state
 
 
 # ---------------------------------------------------------------- AWS reads
@@ -198,6 +241,44 @@ class AuditReader:
                                 "subnet-id", subnet_ids)
         return [normalise_eni(r) for r in raw]
 
+    @translated("describe the network ACLs")
+    def network_acls(self, vpc_ids):
+        raw = paginate_filtered(self.client, "describe_network_acls", "NetworkAcls", "vpc-id", vpc_ids)
+        return [normalise_acl(a) for a in raw]
+
+    @translated("read the S3 managed prefix list")
+    def prefix_list_cidrs(self, name):
+        """The CIDR blocks of the AWS-managed prefix list ``name`` (None when the region has none)."""
+        lists = paginate(self.client, "describe_managed_prefix_lists", "PrefixLists",
+                         Filters=[{"Name": "prefix-list-name", "Values": [name]}])
+        if not lists:
+            return None
+        entries = paginate(self.client, "get_managed_prefix_list_entries", "Entries",
+                           PrefixListId=lists[0]["PrefixListId"])
+        return sorted(e["Cidr"] for e in entries if e.get("Cidr"))
+
+    def organization_id(self):
+        """``(org_id, note)``: the account's AWS Organizations id, or None and why.
+
+        AWSOrganizationsNotInUseException means the account is in no organization (note "none"): its
+        requests carry no aws:PrincipalOrgID. AccessDenied(Exception) means the credentials may not ask
+        (note "denied"): the audit then evaluates as if there were no organization and says so in the
+        POLICY_BLOCKS_PULL message. Anything else fails the audit like any other read.
+        """
+        try:
+            answer = self.connection.client("organizations").describe_organization()
+        except ClientError as exc:
+            code = error_code(exc)
+            if code == "AWSOrganizationsNotInUseException":
+                return None, "none"
+            if code in ("AccessDeniedException", "AccessDenied"):
+                return None, "denied"
+            raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"),
+                                   code=code)
+        except BotoCoreError as exc:
+            raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"))
+        return (answer.get("Organization") or {}).get("Id"), None
+
     def security_groups(self, group_ids):
         return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)))]
 
@@ -213,8 +294,15 @@ def _check_workload_subnets(workload_subnet_ids, raw_subnets):
         raise PrivatelinkError("workload_subnet_ids %s: not a subnet of the audited VPC(s)" % ", ".join(unknown))
 
 
-def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, workload_subnet_ids=None):
-    """Read every audited VPC of one region; return ``(account_id, [state, ...])``."""
+def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, workload_subnet_ids=None,
+                client_port_range=None):
+    """Read every audited VPC of one region; return ``(account_id, [state, ...])``.
+
+    Beyond one request per resource kind, two reads are made only when they can matter: the S3 prefix
+    list (DescribeManagedPrefixLists by name + GetManagedPrefixListEntries, once per region) when an S3
+    gateway endpoint is audited, and organizations:DescribeOrganization (once) when an audited endpoint
+    has a policy other than full access.
+    """
     reader = AuditReader(connection)
     account_id = reader.account_id()
     vpcs = reader.vpcs(vpc_ids or [], vpc_names or [])
@@ -230,15 +318,25 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
         _check_workload_subnets(workload_subnet_ids, raw_subnets)
     groups = reader.security_groups(g for e in endpoints for g in e.get("security_group_ids") or [])
     catalog = reader.services(wanted, region)
+    acls = reader.network_acls(ids)
+    extra = {"account_id": account_id, "org_id": None, "org_note": None, "s3_prefix_cidrs": None,
+             "client_port_range": list(client_port_range or DEFAULT_CLIENT_PORT_RANGE)}
 
     def state_for(vpc, enis=None):
         # The listed workload subnets apply to the VPC holding them; other VPCs keep the default rule.
         explicit = [s["SubnetId"] for s in raw_subnets
                     if s["SubnetId"] in (workload_subnet_ids or []) and s.get("VpcId") == vpc["vpc_id"]]
         return vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
-                         explicit or None, enis)
+                         explicit or None, enis, acls, extra)
 
     states = [state_for(v) for v in vpcs]
+    if "s3" in wanted and any(policy_endpoints(s, "s3") for s in states):
+        extra["s3_prefix_cidrs"] = reader.prefix_list_cidrs(_prefix_list_name(catalog, region))
+    if any(not is_full_access(e.get("policy")) for s in states for service in wanted
+           for e in policy_endpoints(s, service)):
+        extra["org_id"], extra["org_note"] = reader.organization_id()
+    for state in states:
+        state.update(extra)
     # Workload interfaces matter only where an endpoint group admits HTTPS by group reference.
     referencing = [s for s in states if needs_workload_enis(_endpoint_groups_only(s))]
     if referencing:
@@ -246,6 +344,12 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
         by_vpc = dict((s["vpc"]["vpc_id"], s) for s in referencing)
         states = [state_for(v, enis) if v["vpc_id"] in by_vpc else s for v, s in zip(vpcs, states)]
     return account_id, states
+
+
+def _prefix_list_name(catalog, region):
+    """The S3 gateway's prefix list is named after the S3 service (com.amazonaws.REGION.s3)."""
+    name = (catalog.get("s3") or {}).get("service_name") or "com.amazonaws.%s.s3" % region
+    return name[len("cn."):] if name.startswith("cn.") else name
 
 
 def _endpoint_groups_only(state):

@@ -423,30 +423,45 @@ def _candidate_names(policy, service, marker, region, account_id):
 
 def _explain(verdict, request):
     if verdict.decision == EXPLICIT_DENY:
-        text = "%s is denied by %s" % (request.describe(), ", ".join(verdict.deciding))
-    else:
-        text = "%s is not allowed (no Allow statement matches it)" % request.describe()
-    if verdict.unevaluated:
-        text += "; %s not evaluated and taken as not matching (%s)" % (
-            ", ".join(label for label, _ in verdict.unevaluated),
-            "; ".join(reason for _, reason in verdict.unevaluated))
-    return text
+        return "%s is denied by %s" % (request.describe(), ", ".join(verdict.deciding))
+    return "%s is not allowed (no Allow statement matches it)" % request.describe()
+
+
+UNEVALUATED_NOTE = "not evaluated and taken as not matching"
+
+
+def _with_unevaluated(reasons, verdicts):
+    """Name, once, the undecidable statements the failed verdicts rest on (on the first reason)."""
+    seen = []
+    for verdict in verdicts:
+        if verdict.allowed:
+            continue
+        for item in verdict.unevaluated:
+            if item not in seen:
+                seen.append(item)
+    if reasons and seen:
+        reasons = list(reasons)
+        reasons[0] += "; the verdict rests on %s, %s (%s)" % (
+            ", ".join(label for label, _ in seen), UNEVALUATED_NOTE, "; ".join(reason for _, reason in seen))
+    return reasons
 
 
 def _first_allowed(policy, requests_per_candidate):
-    """``(True, None)`` when every request of some candidate is allowed, else ``(False, reasons)``."""
-    first_failures = None
+    """``(True, None, [])`` when every request of some candidate is allowed, else the first candidate's
+    ``(False, reasons, verdicts)``."""
+    first = None
     for requests in requests_per_candidate:
-        failures = []
+        failures, verdicts = [], []
         for request in requests:
             verdict = evaluate(policy, request)
             if not verdict.allowed:
                 failures.append(_explain(verdict, request))
+                verdicts.append(verdict)
         if not failures:
-            return True, None
-        if first_failures is None:
-            first_failures = failures
-    return False, first_failures
+            return True, None, []
+        if first is None:
+            first = (False, failures, verdicts)
+    return first
 
 
 def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
@@ -483,21 +498,23 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
                           label="s3:GetObject on %s/* by the presigned layer URL's principal (an ECR account, "
                                 "outside the VPC's account and organization)" % bucket)
         verdict = evaluate(policy, request)
-        return [] if verdict.allowed else [_explain(verdict, request)]
+        return [] if verdict.allowed else _with_unevaluated([_explain(verdict, request)], [verdict])
 
-    reasons = []
+    reasons, verdicts = [], []
     if service == "ecr.api":
         request = own_request("ecr:GetAuthorizationToken", "*")
         verdict = evaluate(policy, request)
         if not verdict.allowed:
             reasons.append(_explain(verdict, request))
+            verdicts.append(verdict)
     if service in ("ecr.api", "ecr.dkr"):
         names = _candidate_names(policy, "ecr", "repository/", region, account_id)
-        ok, failures = _first_allowed(policy, [
+        ok, failures, failed = _first_allowed(policy, [
             [own_request(action, arn % ("ecr", "repository/" + name)) for action in PULL_ACTIONS]
             for name in names])
         if not ok:
             reasons.extend(failures)
+            verdicts.extend(failed)
     if service == "logs":
         names = _candidate_names(policy, "logs", "log-group:", region, account_id)
         candidates = []
@@ -507,28 +524,30 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
             # CreateLogStream is authorised on the log group, PutLogEvents on the stream; policies name
             # either form (log-group:NAME or log-group:NAME:*), so each action passes on either.
             candidates.append([(own_request(action, group), own_request(action, stream)) for action in LOG_ACTIONS])
-        ok, failures = _first_allowed_pairs(policy, candidates)
+        ok, failures, failed = _first_allowed_pairs(policy, candidates)
         if not ok:
             reasons.extend(failures)
-    return reasons
+            verdicts.extend(failed)
+    return _with_unevaluated(reasons, verdicts)
 
 
 def _first_allowed_pairs(policy, candidates):
-    first_failures = None
+    first = None
     for pairs in candidates:
-        failures = []
+        failures, failed = [], []
         for pair in pairs:
             verdicts = [evaluate(policy, r) for r in pair]
             if not any(v.allowed for v in verdicts):
-                failures.append(_explain(verdicts[1], pair[1]) if verdicts[1].decision == EXPLICIT_DENY
-                                else _explain(verdicts[0], pair[0]))
+                index = 1 if verdicts[1].decision == EXPLICIT_DENY else 0
+                failures.append(_explain(verdicts[index], pair[index]))
+                failed.extend(verdicts)
         if not failures:
-            return True, None
-        if first_failures is None:
-            first_failures = failures
-    return False, first_failures
+            return True, None, []
+        if first is None:
+            first = (False, failures, failed)
+    return first
 
 
 def depends_on_unevaluated(reasons):
     """True when a reason says the verdict rested on statements taken as not matching."""
-    return any("not evaluated and taken as not matching" in r for r in reasons)
+    return any(UNEVALUATED_NOTE in r for r in reasons)

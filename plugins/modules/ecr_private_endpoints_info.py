@@ -27,9 +27,36 @@ description:
     interface endpoint), C(SG_BLOCKS_HTTPS) (high, a workload subnet's CIDR is not admitted on TCP 443 by
     the endpoint's security groups), C(SG_OPEN_TO_WORLD) (medium, an endpoint group admits C(0.0.0.0/0) or
     C(::/0)), C(INTERNET_ROUTE) (info, a workload subnet routes the default route to an internet or NAT
-    gateway), C(POLICY_UNRESTRICTED) (low, the default full-access endpoint policy)."
+    gateway), C(POLICY_UNRESTRICTED) (low, the default full-access endpoint policy),
+    C(NACL_BLOCKS_HTTPS) (high, a network ACL denies TCP 443 between a workload subnet and an endpoint subnet,
+    or the return traffic to O(client_port_range), or, for the S3 gateway, to or from the CIDR blocks of the
+    region's S3 prefix list), C(POLICY_BLOCKS_PULL) (high, an endpoint policy does not allow what an image
+    pull needs)."
+  - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING): ECR's
+    guide names the gateway endpoint for image layer downloads.
+  - "Network ACLs are evaluated as AWS does: stateless, per direction, lowest rule number first, the first
+    matching rule decides and the C(*) rule denies the rest; a flow passes only when every address of the
+    peer's CIDR block and every port of the range passes. Traffic inside one subnet is not filtered."
+  - "Endpoint policies are evaluated as IAM does, for the requests of a pull (explicit Deny wins, C(*) and
+    C(?) wildcards, actions case-insensitive, C(NotAction), C(NotResource), C(NotPrincipal)): C(ecr.api)
+    needs C(ecr:GetAuthorizationToken) on C(*) and C(ecr:BatchGetImage) and C(ecr:GetDownloadUrlForLayer) on
+    a repository of the VPC's account; C(ecr.dkr) the two pull actions; C(logs) C(logs:CreateLogStream) and
+    C(logs:PutLogEvents) on a log group of the account; the S3 gateway C(s3:GetObject) on
+    C(arn:aws:s3:::prod-REGION-starport-layer-bucket/*) by a principal outside the account and its
+    organization (ECR presigns the layer URLs). The requester of the first three is a principal of the
+    account, in its organization (read with C(organizations:DescribeOrganization); none when the account is
+    in no organization or the read is denied)."
+  - "Conditions on C(aws:PrincipalAccount), C(aws:PrincipalOrgID), C(aws:ResourceAccount),
+    C(aws:ResourceOrgID), C(aws:SourceVpc) and C(aws:SourceVpce) are evaluated (C(String*) operators,
+    C(...IfExists), C(Null), C(ForAnyValue:) and C(ForAllValues:)). A statement with any other condition key
+    or operator, or naming a given role or user of the account as principal, is taken as not matching: an
+    Allow that grants nothing, a Deny that denies nothing; the finding's message says so when the verdict
+    depends on such a statement."
+  - Each VPC result carries RV(vpcs[].monthly_cost_usd), the hourly charge of its interface endpoints.
   - Reads a region's VPCs together, with one batched request per resource kind (plus two DNS attribute
-    requests per VPC, which the EC2 API cannot batch).
+    requests per VPC, which the EC2 API cannot batch); the S3 prefix list is read once per region when an S3
+    gateway endpoint is audited, the organization once when an audited endpoint has a policy other than
+    full access.
 author:
   - privatelink.ecr maintainers (@privatelink)
 options:
@@ -55,6 +82,19 @@ options:
       - A subnet that is in none of the audited VPCs fails the module.
     type: list
     elements: str
+  client_port_range:
+    description:
+      - The ports clients receive answers on (C(LOW-HIGH)), which network ACLs must pass back to the workload
+        subnets from the endpoint subnets and from S3 (ACLs are stateless).
+      - The default covers the ephemeral ports of Linux (32768-60999) and Windows (49152-65535) clients.
+    type: str
+    default: 32768-65535
+  endpoint_hour_usd:
+    description:
+      - The price of one interface endpoint in one Availability Zone for one hour, in US dollars, for
+        RV(vpcs[].monthly_cost_usd). Look it up on the AWS PrivateLink pricing page for the region.
+    type: float
+    default: 0.01
 extends_documentation_fragment:
   - privatelink.ecr.services
   - privatelink.ecr.connection
@@ -73,6 +113,8 @@ notes:
     subnet only when the network interfaces running in that subnet now all carry a referenced group;
     a subnet with nothing running cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS)."
   - Endpoints in state C(deleted) or C(deleting) count as absent.
+  - "The audit needs, besides the EC2 reads, C(ec2:DescribeNetworkAcls), C(ec2:DescribeManagedPrefixLists),
+    C(ec2:GetManagedPrefixListEntries) and C(organizations:DescribeOrganization) (docs/iam-policy.json)."
 seealso:
   - module: privatelink.ecr.ecr_private_endpoints
   - name: The privatelink.ecr.audit playbook
@@ -104,6 +146,12 @@ EXAMPLES = r"""
     region: eu-west-1
     vpc_names: [platform-prod]
     workload_subnet_ids: [subnet-0aaaaaaaaaaaaaaaa, subnet-0bbbbbbbbbbbbbbbb]
+
+- name: Audit with the Linux ephemeral ports only and the endpoint price of another region
+  privatelink.ecr.ecr_private_endpoints_info:
+    region: sa-east-1
+    client_port_range: 32768-60999
+    endpoint_hour_usd: 0.017
 """
 
 RETURN = r"""
@@ -132,6 +180,14 @@ vpcs:
       description: The subnets the checks treated as workload subnets (given, or the discovered private subnets).
       type: list
       elements: str
+    monthly_cost_usd:
+      description:
+        - The hourly charge of the VPC's interface endpoints for a month, in US dollars, rounded to cents
+          (each endpoint's number of subnets x 730 h x O(endpoint_hour_usd)).
+        - Every interface endpoint of the VPC counts, whatever its service or owner, unless it is C(deleted),
+          C(deleting), C(failed) or C(rejected). Gateway endpoints are free; data processing is not included.
+      type: float
+      sample: 87.6
     endpoints:
       description:
         - The endpoint of each wanted service that has one, keyed by short service name; when a service has
@@ -160,7 +216,7 @@ vpcs:
           description: >-
             One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
             C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
-            C(POLICY_UNRESTRICTED).
+            C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL).
           type: str
           sample: S3_ROUTE_MISSING
         severity:
@@ -168,7 +224,7 @@ vpcs:
           type: str
           sample: high
         resource:
-          description: The id of the resource concerned (VPC, endpoint, route table or security group).
+          description: The id of the resource concerned (VPC, endpoint, route table, security group or network ACL).
           type: str
           sample: rtb-0123456789abcdef0
         message:
@@ -181,7 +237,7 @@ vpcs:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import audit, is_compliant
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import audit, is_compliant, monthly_cost_usd
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
@@ -200,6 +256,8 @@ def argument_spec():
         services=dict(type="list", elements="str"),
         extra_services=dict(type="list", elements="str", default=[]),
         workload_subnet_ids=dict(type="list", elements="str"),
+        client_port_range=dict(type="str", default="32768-65535"),
+        endpoint_hour_usd=dict(type="float", default=0.01),
     )
     spec.update(CONNECTION_ARGUMENT_SPEC)
     return spec
@@ -213,7 +271,20 @@ def _primary(endpoints):
     return sorted(endpoints, key=rank)[0]
 
 
-def vpc_result(account_id, state):
+def parse_port_range(value):
+    """``LOW-HIGH`` as ``(low, high)``, or raise ValueError naming client_port_range."""
+    parts = str(value).strip().split("-")
+    try:
+        low, high = (int(p) for p in parts) if len(parts) == 2 else (None, None)
+    except ValueError:
+        low = high = None
+    if low is None or not 0 <= low <= high <= 65535:
+        raise ValueError("client_port_range is %r; use LOW-HIGH with 0 <= LOW <= HIGH <= 65535, such as "
+                         "32768-65535" % (value,))
+    return low, high
+
+
+def vpc_result(account_id, state, endpoint_hour_usd=0.01):
     findings = audit(state)
     endpoints = {}
     for service in state["wanted"]:
@@ -227,6 +298,7 @@ def vpc_result(account_id, state):
         "region": state["region"],
         "compliant": is_compliant(findings),
         "workload_subnet_ids": state["workload_subnet_ids"],
+        "monthly_cost_usd": monthly_cost_usd(state, endpoint_hour_usd),
         "endpoints": endpoints,
         "findings": findings,
     }
@@ -239,15 +311,18 @@ def main():
         if not params.get("region"):
             raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
         wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
+        client_ports = parse_port_range(params["client_port_range"])
+        if params["endpoint_hour_usd"] < 0:
+            raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
     except ValueError as exc:
         module.fail_json(msg=str(exc))
     connection = connection_from_module(module)
     try:
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
-                                         params["vpc_names"], params["workload_subnet_ids"])
+                                         params["vpc_names"], params["workload_subnet_ids"], client_ports)
     except PrivatelinkError as exc:
         module.fail_json(msg=str(exc))
-    module.exit_json(changed=False, vpcs=[vpc_result(account_id, s) for s in states])
+    module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 
 if __name__ == "__main__":

@@ -223,6 +223,90 @@ def nat_route(ec2, vpc, deployed):
     return [("INTERNET_ROUTE", vpc["private_route_table_ids"][0])]
 
 
+def _custom_acl(ec2, vpc, subnet_ids, entries):
+    """A new network ACL with ``entries`` (rule, egress, protocol, cidr, ports), put on ``subnet_ids``."""
+    acl_id = ec2.create_network_acl(VpcId=vpc["vpc_id"])["NetworkAcl"]["NetworkAclId"]
+    for number, egress, protocol, cidr, ports in entries:
+        entry = {"NetworkAclId": acl_id, "RuleNumber": number, "Egress": egress, "Protocol": protocol,
+                 "RuleAction": "allow", "CidrBlock": cidr}
+        if ports:
+            entry["PortRange"] = {"From": ports[0], "To": ports[1]}
+        ec2.create_network_acl_entry(**entry)
+    acls = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]}])["NetworkAcls"]
+    for subnet_id in subnet_ids:
+        (association,) = [a["NetworkAclAssociationId"] for acl in acls for a in acl["Associations"]
+                          if a["SubnetId"] == subnet_id]
+        ec2.replace_network_acl_association(AssociationId=association, NetworkAclId=acl_id)
+    return acl_id
+
+
+def _s3_prefix_cidrs(ec2):
+    (prefix_list,) = ec2.describe_managed_prefix_lists(Filters=[
+        {"Name": "prefix-list-name", "Values": ["com.amazonaws.%s.s3" % REGION]}])["PrefixLists"]
+    return [e["Cidr"] for e in ec2.get_managed_prefix_list_entries(
+        PrefixListId=prefix_list["PrefixListId"])["Entries"]]
+
+
+def break_nacl_return_traffic(ec2, vpc, deployed):
+    # The second private subnet gets an ACL that admits HTTPS in and lets everything out, and forgets that
+    # the answers to its own clients come back in on ephemeral ports (stateless).
+    acl_id = _custom_acl(ec2, vpc, [vpc["private_subnet_ids"][1]], [
+        (100, False, "6", vpc["cidr"], (443, 443)), (100, True, "-1", "0.0.0.0/0", None)])
+    return [("NACL_BLOCKS_HTTPS", acl_id)]
+
+
+def tight_nacl_that_works(ec2, vpc, deployed):
+    # Every private subnet: HTTPS and its answers within the VPC, HTTPS to each S3 range and the answers back.
+    entries = [(100, False, "6", vpc["cidr"], (443, 443)), (110, False, "6", vpc["cidr"], (32768, 65535)),
+               (100, True, "6", vpc["cidr"], (443, 443)), (110, True, "6", vpc["cidr"], (32768, 65535))]
+    for index, cidr in enumerate(_s3_prefix_cidrs(ec2)):
+        entries += [(200 + index, True, "6", cidr, (443, 443)), (200 + index, False, "6", cidr, (32768, 65535))]
+    _custom_acl(ec2, vpc, vpc["private_subnet_ids"], entries)
+    return []
+
+
+LAYERS = "arn:aws:s3:::prod-%s-starport-layer-bucket/*" % REGION
+
+
+def _set_policy(ec2, deployed, service, statements):
+    ec2.modify_vpc_endpoint(VpcEndpointId=_endpoint_id(deployed, service), PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}))
+
+
+def break_s3_policy(ec2, vpc, deployed):
+    # Restricted to the team's own bucket: ECR's layer bucket is forgotten.
+    _set_policy(ec2, deployed, "s3", [{"Effect": "Allow", "Principal": "*", "Action": "s3:*",
+                                       "Resource": ["arn:aws:s3:::team-artifacts", "arn:aws:s3:::team-artifacts/*"]}])
+    return [("POLICY_BLOCKS_PULL", _endpoint_id(deployed, "s3"))]
+
+
+def least_privilege_policies(ec2, vpc, deployed):
+    _set_policy(ec2, deployed, "s3", [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                       "Resource": [LAYERS, "arn:aws:s3:::team-artifacts/*"]}])
+    _set_policy(ec2, deployed, "ecr.api", [
+        {"Effect": "Allow", "Principal": "*", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+         "Resource": "arn:aws:ecr:%s:123456789012:repository/team-a/*" % REGION}])
+    _set_policy(ec2, deployed, "ecr.dkr", [
+        {"Effect": "Allow", "Principal": "*", "Action": ["ecr:Batch*", "ecr:Get*"], "Resource": "*"},
+        {"Effect": "Deny", "Principal": "*", "Action": "ecr:*", "Resource": "*",
+         "Condition": {"StringNotEquals": {"aws:SourceVpc": vpc["vpc_id"]}}}])
+    _set_policy(ec2, deployed, "logs", [
+        {"Effect": "Allow", "Principal": "*", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "arn:aws:logs:%s:123456789012:log-group:/ecs/*" % REGION}])
+    return []
+
+
+def break_s3_interface_only(ec2, vpc, deployed):
+    # The S3 gateway replaced by an S3 interface endpoint: ECR's layers need the gateway.
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[_endpoint_id(deployed, "s3")])
+    new = ec2.create_vpc_endpoint(
+        VpcId=vpc["vpc_id"], ServiceName="com.amazonaws.%s.s3" % REGION, VpcEndpointType="Interface",
+        SubnetIds=vpc["private_subnet_ids"], SecurityGroupIds=[deployed["security_group_id"]],
+        PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+    return [("S3_ROUTE_MISSING", new)]
+
+
 def untouched(ec2, vpc, deployed):
     return []
 
@@ -237,13 +321,20 @@ BREAKS = {
     "enable-dns-hostnames-off": break_dns_hostnames,
     "logs-endpoint-deleted": break_missing_logs,
     "sg-open-to-world": break_sg_world,
+    "nacl-forgets-return-traffic": break_nacl_return_traffic,
+    "s3-policy-without-the-layer-bucket": break_s3_policy,
+    "s3-interface-endpoint-without-gateway": break_s3_interface_only,
 }
 # Not broken: what the audit must accept.
 FINE = {
     "correct": untouched,
     "sg-reference-worn-by-every-workload": sg_reference_worn,
     "nat-route-is-info-only": nat_route,
+    "tight-nacl-with-every-range": tight_nacl_that_works,
+    "least-privilege-policies": least_privilege_policies,
 }
+# The cases that set their own endpoint policies (the others keep AWS's full-access default).
+RESTRICTED = {"least-privilege-policies": ("ecr.api", "ecr.dkr", "logs", "s3")}
 
 
 @pytest.fixture(scope="module")
@@ -300,7 +391,10 @@ def test_correct_vpc_is_compliant(fleet, name):
     assert sorted(vpc["workload_subnet_ids"]) == sorted(fleet["seeded"][name]["private_subnet_ids"])
     # The deploy sets no policy: AWS's default full-access one is reported, at low severity only.
     assert sorted(f["resource"] for f in found(vpc, "POLICY_UNRESTRICTED")) == sorted(
-        e["vpc_endpoint_id"] for e in vpc["endpoints"].values())
+        e["vpc_endpoint_id"] for s, e in vpc["endpoints"].items() if s not in RESTRICTED.get(name, ()))
+    assert found(vpc, "NACL_BLOCKS_HTTPS") == [] and found(vpc, "POLICY_BLOCKS_PULL") == []
+    # Three interface endpoints (ecr.api, ecr.dkr, logs) in three subnets: 9 x 730 h x 0.01 USD.
+    assert vpc["monthly_cost_usd"] == 65.7
     info = [(f["id"], f["resource"]) for f in vpc["findings"] if f["severity"] == "info"]
     assert info == fleet["expected"][name]
 
@@ -324,6 +418,11 @@ def test_every_vpc_of_the_region_in_batched_reads(fleet):
     # Two DNS attributes per VPC (the API has no batch form); one request per kind for the rest.
     assert counts.pop("ec2.DescribeVpcAttribute") == 2 * len(audited)
     assert all(n == 1 for n in counts.values()), counts
+    # The NACL and policy checks add four reads per region, whatever the number of VPCs: the ACLs, the S3
+    # prefix list (by name, then its entries), and the organization (some endpoint here has a policy).
+    for kind in ("ec2.DescribeNetworkAcls", "ec2.DescribeManagedPrefixLists", "ec2.GetManagedPrefixListEntries",
+                 "organizations.DescribeOrganization"):
+        assert counts[kind] == 1, kind
 
 
 def test_vpc_by_name_with_explicit_workload_subnets(fleet):
@@ -340,6 +439,17 @@ def test_vpc_by_name_with_explicit_workload_subnets(fleet):
 
 def test_check_mode_audits_and_changes_nothing(lab):
     assert audit(lab, check=True)["vpcs"] == audit(lab)["vpcs"]
+
+
+def test_deployed_vpc_reads_and_cost(lab):
+    deploy(lab)
+    result = audit(lab, endpoint_hour_usd=0.02, client_port_range="1024-65535")
+    vpc = the_vpc(result, lab["vpc"]["vpc_id"])
+    assert serious(vpc) == [] and vpc["monthly_cost_usd"] == 131.4
+    counts = lab["server"].requests()
+    # Default endpoint policies: no organization read; an S3 gateway: its prefix list is read once.
+    assert "organizations.DescribeOrganization" not in counts
+    assert counts["ec2.DescribeNetworkAcls"] == counts["ec2.GetManagedPrefixListEntries"] == 1
 
 
 def test_untouched_vpc_misses_every_endpoint(lab):
@@ -399,6 +509,7 @@ def test_private_dns_repaired_by_deploy(lab):
     ({"vpc_ids": [], "vpc_names": ["nobody-calls-it-this"]}, "nobody-calls-it-this"),
     ({"workload_subnet_ids": ["subnet-0000000000000dead"]}, "subnet-0000000000000dead"),
     ({"services": ["not a service!"]}, "not a service!"),
+    ({"client_port_range": "65535-1024"}, "client_port_range"),
 ])
 def test_bad_input_fails_with_a_message_naming_it(lab, args, names):
     args = dict({"vpc_ids": [lab["vpc"]["vpc_id"]]}, **args)

@@ -15,8 +15,14 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader impo
 REGION = "eu-west-1"
 ZONES = ["eu-west-1a", "eu-west-1b", "eu-west-1c"]
 WORKLOAD_SUBNETS = ["subnet-a", "subnet-b", "subnet-c"]
+ACCOUNT = "111122223333"
+# Restricted (not AWS's full-access default) and still enough for a pull through every endpoint.
 RESTRICTED = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": "*", "Action": ["ecr:BatchGetImage"], "Resource": "*"}]}
+    {"Effect": "Allow", "Principal": "*", "Action": ["ecr:GetAuthorizationToken", "ecr:BatchGetImage",
+                                                     "ecr:GetDownloadUrlForLayer", "logs:CreateLogStream",
+                                                     "logs:PutLogEvents"], "Resource": "*"},
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+     "Resource": "arn:aws:s3:::prod-%s-starport-layer-bucket/*" % REGION}]}
 
 
 def interface(service, endpoint_id, **extra):
@@ -29,6 +35,17 @@ def interface(service, endpoint_id, **extra):
     }
     endpoint.update(extra)
     return endpoint
+
+
+def default_acl(acl_id="acl-default", subnets=("subnet-a", "subnet-b", "subnet-c", "subnet-pub")):
+    entries = []
+    for egress in (False, True):
+        entries.append({"rule_number": 100, "egress": egress, "protocol": "-1", "action": "allow",
+                        "cidr": "0.0.0.0/0", "from_port": None, "to_port": None})
+        entries.append({"rule_number": 32767, "egress": egress, "protocol": "-1", "action": "deny",
+                        "cidr": "0.0.0.0/0", "from_port": None, "to_port": None})
+    return {"network_acl_id": acl_id, "vpc_id": "vpc-1", "is_default": True, "subnet_ids": list(subnets),
+            "entries": entries}
 
 
 def https_rule(*cidrs, **extra):
@@ -79,6 +96,13 @@ def correct_state():
                                              "ingress": [https_rule("10.0.0.0/16")]}},
         "workload_subnet_ids": list(WORKLOAD_SUBNETS),
         "workload_enis": {},
+        "account_id": ACCOUNT,
+        "org_id": None,
+        "org_note": "none",
+        "network_acls": {"acl-default": default_acl()},
+        "subnet_network_acl": {s: "acl-default" for s in ("subnet-a", "subnet-b", "subnet-c", "subnet-pub")},
+        "s3_prefix_cidrs": ["52.216.0.0/15", "3.5.0.0/19", "54.231.0.0/16"],
+        "client_port_range": [32768, 65535],
     }
 
 
@@ -107,7 +131,7 @@ def test_severities_match_the_contract():
         "ENDPOINT_MISSING": "high", "ENDPOINT_NOT_AVAILABLE": "high", "PRIVATE_DNS_DISABLED": "high",
         "VPC_DNS_DISABLED": "high", "S3_ROUTE_MISSING": "high", "AZ_NOT_COVERED": "medium",
         "SG_BLOCKS_HTTPS": "high", "SG_OPEN_TO_WORLD": "medium", "INTERNET_ROUTE": "info",
-        "POLICY_UNRESTRICTED": "low"}
+        "POLICY_UNRESTRICTED": "low", "NACL_BLOCKS_HTTPS": "high", "POLICY_BLOCKS_PULL": "high"}
     assert len(checks.CHECKS) == len(checks.FINDING_SEVERITIES)
 
 
@@ -221,6 +245,19 @@ def test_s3_interface_endpoint_without_gateway_is_checked_as_interface():
     state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "s3"]
     state["endpoints"].append(interface("s3", "vpce-s3i", private_dns_enabled=False))
     assert ids(checks.check_private_dns_disabled(state)) == [("PRIVATE_DNS_DISABLED", "vpce-s3i")]
+
+
+def test_s3_interface_endpoint_alone_is_s3_route_missing():
+    # ECR's guide names the S3 gateway endpoint for layers: an interface endpoint alone does not do.
+    state = correct_state()
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "s3"]
+    state["endpoints"].append(interface("s3", "vpce-s3i"))
+    (item,) = only(state, checks.check_s3_route_missing)
+    assert (item["id"], item["resource"]) == ("S3_ROUTE_MISSING", "vpce-s3i")
+    assert "gateway" in item["message"] and "s3_endpoint_type" in item["remediation"]
+    assert ids(checks.audit(state)) == [("S3_ROUTE_MISSING", "vpce-s3i")]
+    # Next to a gateway endpoint, the interface endpoint is fine.
+    state["endpoints"].append(endpoint(correct_state(), "vpce-s3"))
     assert checks.check_s3_route_missing(state) == []
 
 
@@ -570,4 +607,175 @@ def test_module_result_shows_the_endpoint_workloads_use():
     assert ids(result["findings"]) == [("ENDPOINT_NOT_AVAILABLE", "vpce-api-old")]
     assert result["compliant"] is False and result["account_id"] == "111111111111"
     assert set(result) == {"vpc_id", "account_id", "region", "compliant", "workload_subnet_ids", "endpoints",
-                           "findings"}
+                           "findings", "monthly_cost_usd"}
+
+
+# ---------------------------------------------------------------- NACL_BLOCKS_HTTPS, POLICY_BLOCKS_PULL, cost
+
+def _acl_entry(number, action, egress, cidr="0.0.0.0/0", protocol="-1", ports=(None, None)):
+    return {"rule_number": number, "egress": egress, "protocol": protocol, "action": action, "cidr": cidr,
+            "from_port": ports[0], "to_port": ports[1]}
+
+
+def test_correct_vpc_with_default_acls_has_no_nacl_finding():
+    assert checks.check_nacl_blocks_https(correct_state()) == []
+
+
+def test_nacl_check_is_skipped_when_the_acls_were_not_read():
+    state = correct_state()
+    del state["network_acls"], state["subnet_network_acl"]
+    assert checks.check_nacl_blocks_https(state) == []
+
+
+def test_endpoints_in_the_workload_subnets_cross_acls_only_between_subnets():
+    # Each workload subnet holds an endpoint interface; only the traffic to the other two subnets is filtered.
+    state = correct_state()
+    acl = state["network_acls"]["acl-default"]
+    acl["entries"] = [_acl_entry(100, "allow", False, "10.0.1.0/24"), _acl_entry(100, "allow", True, "10.0.1.0/24"),
+                      _acl_entry(32767, "deny", False), _acl_entry(32767, "deny", True)]
+    findings = only(state, checks.check_nacl_blocks_https)
+    assert {f["resource"] for f in findings} == {"acl-default"}
+    text = " ".join(f["message"] for f in findings)
+    assert "10.0.2.0/24" in text and "10.0.3.0/24" in text and "inbound" in text and "outbound" in text
+
+
+def test_s3_prefix_list_is_only_checked_for_a_gateway():
+    state = correct_state()
+    state["network_acls"]["acl-default"]["entries"] = [
+        _acl_entry(100, "allow", e, "10.0.0.0/16") for e in (False, True)] + [
+        _acl_entry(32767, "deny", e) for e in (False, True)]
+    findings = only(state, checks.check_nacl_blocks_https)
+    assert {f["resource"] for f in findings} == {"acl-default"}
+    assert all("52.216.0.0/15" in f["message"] for f in findings) and len(findings) == 2
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] != "s3"]
+    assert checks.check_nacl_blocks_https(state) == []
+
+
+def test_client_port_range_is_what_return_traffic_must_reach():
+    state = correct_state()
+    state["network_acls"]["acl-default"]["entries"] = [
+        _acl_entry(100, "allow", False, protocol="6", ports=(443, 443)),
+        _acl_entry(110, "allow", False, protocol="6", ports=(32768, 60999)),
+        _acl_entry(100, "allow", True, protocol="6", ports=(443, 443)),
+        _acl_entry(110, "allow", True, protocol="6", ports=(32768, 60999)),
+        _acl_entry(32767, "deny", False), _acl_entry(32767, "deny", True)]
+    assert checks.check_nacl_blocks_https(dict(state, client_port_range=[32768, 60999])) == []
+    findings = checks.check_nacl_blocks_https(state)   # the default also covers Windows clients
+    assert findings and all("61000-65535" in f["message"] for f in findings)
+    assert all("From=32768,To=65535" in f["remediation"] for f in findings)
+
+
+def test_policy_blocks_pull_names_the_missing_permission_and_the_endpoint():
+    state = correct_state()
+    endpoint(state, "vpce-s3")["policy"] = {"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::team-bucket/*"}]}
+    (item,) = only(state, checks.check_policy_blocks_pull)
+    assert item["resource"] == "vpce-s3" and "s3:GetObject" in item["message"]
+    assert "prod-eu-west-1-starport-layer-bucket" in item["remediation"] and "s3_policy" in item["remediation"]
+    assert not checks.is_compliant(checks.audit(state))
+
+
+def test_policy_finding_says_when_the_organization_could_not_be_read():
+    state = correct_state()
+    state["org_note"] = "denied"
+    endpoint(state, "vpce-dkr")["policy"] = {"Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abcdefghij"}}}]}
+    (item,) = only(state, checks.check_policy_blocks_pull)
+    assert "DescribeOrganization was denied" in item["message"]
+
+
+def test_policy_check_needs_the_account():
+    state = correct_state()
+    state.pop("account_id")
+    endpoint(state, "vpce-s3")["policy"] = {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "*"}]}
+    assert checks.check_policy_blocks_pull(state) == []
+    state["vpc"]["owner_id"] = ACCOUNT
+    assert ids(checks.check_policy_blocks_pull(state)) == [("POLICY_BLOCKS_PULL", "vpce-s3")]
+
+
+def test_monthly_cost_counts_billed_interface_endpoints_only():
+    state = correct_state()
+    # Three interface endpoints in three subnets: 9 endpoint-AZs x 730 h x 0.01.
+    assert checks.monthly_cost_usd(state) == 65.7
+    assert checks.monthly_cost_usd(state, 0.011) == 72.27
+    state["endpoints"].append(interface("sts", "vpce-sts", subnet_ids=["subnet-a"], tags={}))      # any service
+    state["endpoints"].append(interface("ssm", "vpce-ssm", state="pendingAcceptance"))            # still billed
+    for gone in ("deleted", "deleting", "failed", "rejected"):
+        state["endpoints"].append(interface("kms", "vpce-" + gone, state=gone))
+    assert checks.monthly_cost_usd(state) == round((9 + 1 + 3) * 730 * 0.01, 2)
+    state["endpoints"] = []
+    assert checks.monthly_cost_usd(state) == 0
+
+
+@pytest.mark.parametrize("value,expected", [("32768-65535", (32768, 65535)), (" 1024-65535 ", (1024, 65535)),
+                                            ("443-443", (443, 443))])
+def test_client_port_range_option(value, expected):
+    from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints_info import parse_port_range
+
+    assert parse_port_range(value) == expected
+
+
+@pytest.mark.parametrize("value", ["", "32768", "65535-32768", "0-70000", "a-b", "1-2-3", "-1-5"])
+def test_bad_client_port_range_is_refused(value):
+    from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints_info import parse_port_range
+
+    with pytest.raises(ValueError) as err:
+        parse_port_range(value)
+    assert "client_port_range" in str(err.value)
+
+
+def test_module_result_carries_the_monthly_cost():
+    from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints_info import vpc_result
+
+    assert vpc_result(ACCOUNT, correct_state(), 0.02)["monthly_cost_usd"] == 131.4
+
+
+def test_acl_maps_use_the_default_acl_for_unassociated_subnets():
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import acl_maps
+    from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import normalise_acl
+
+    raw = [{"NetworkAclId": "acl-default", "VpcId": "vpc-1", "IsDefault": True, "Associations": [], "Entries": []},
+           {"NetworkAclId": "acl-tight", "VpcId": "vpc-1", "Associations": [{"SubnetId": "subnet-b"}], "Entries": []},
+           {"NetworkAclId": "acl-other", "VpcId": "vpc-2", "IsDefault": True, "Associations": [], "Entries": []}]
+    acls, by_subnet = acl_maps([normalise_acl(a) for a in raw], "vpc-1", ["subnet-a", "subnet-b"])
+    assert sorted(acls) == ["acl-default", "acl-tight"]
+    assert by_subnet == {"subnet-a": "acl-default", "subnet-b": "acl-tight"}
+
+
+class _Orgs:
+    def __init__(self, code=None):
+        self.code = code
+
+    def describe_organization(self):
+        from botocore.exceptions import ClientError
+
+        if self.code:
+            raise ClientError({"Error": {"Code": self.code, "Message": "no"}}, "DescribeOrganization")
+        return {"Organization": {"Id": "o-abcdefghij"}}
+
+
+class _Connection:
+    def __init__(self, orgs):
+        self.orgs = orgs
+
+    def client(self, service):
+        return self.orgs if service == "organizations" else object()
+
+
+@pytest.mark.parametrize("code,expected", [(None, ("o-abcdefghij", None)),
+                                           ("AWSOrganizationsNotInUseException", (None, "none")),
+                                           ("AccessDeniedException", (None, "denied"))])
+def test_organization_id_read(code, expected):
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import AuditReader
+
+    assert AuditReader(_Connection(_Orgs(code))).organization_id() == expected
+
+
+def test_organization_read_other_errors_fail_with_a_message():
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import AuditReader
+    from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+
+    with pytest.raises(PrivatelinkError) as err:
+        AuditReader(_Connection(_Orgs("ServiceException"))).organization_id()
+    assert "DescribeOrganization" in str(err.value)
