@@ -30,6 +30,8 @@ def molecule_env(url):
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_REGION": "eu-west-1",
         "AWS_MAX_ATTEMPTS": "3",
+        # moto_server runs with the AWS-semantics layer: endpoints are pending for a fraction of a second.
+        "PRIVATELINK_ECR_WAIT_DELAY": "0.1",
         "ANSIBLE_COLLECTIONS_PATH": os.path.join(ROOT, ".build", "collections"),
         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
         "ANSIBLE_NOCOLOR": "1",

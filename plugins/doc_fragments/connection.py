@@ -38,6 +38,7 @@ options:
   profile:
     description:
       - A named profile from the shared AWS configuration files. Falls back to E(AWS_PROFILE).
+      - Mutually exclusive with O(access_key), O(secret_key) and O(session_token).
     type: str
     aliases: [aws_profile]
   endpoint_url:
@@ -66,7 +67,23 @@ options:
     description:
       - External id required by the role's trust policy, if any. Never logged.
     type: str
+  aws_ca_bundle:
+    description:
+      - A PEM file of certificate authorities to verify AWS's TLS certificates against, for
+        networks whose proxy inspects TLS. Falls back to E(AWS_CA_BUNDLE).
+      - Ignored when O(validate_certs=false).
+    type: path
+  aws_config:
+    description:
+      - botocore C(Config) settings for every client, for example
+        V({"connect_timeout": 5, "proxies": {"https": "http://proxy:3128"}}). They win over the
+        collection's own settings (retries, timeouts). An unknown setting is an error.
+    type: dict
 notes:
+  - On failure the result carries, besides C(msg), C(error) (C(code), C(message)) and
+    C(response_metadata) (C(request_id), C(http_status_code)) when AWS answered, and
+    C(boto3_version) / C(botocore_version); a failure after the first change also returns
+    C(changed=true) and C(changes), exactly the actions that were applied.
   - Throttling, 5xx answers and dropped connections are retried by botocore's own retry mode
     (V(adaptive) by default, which also slows the client down when AWS throttles). Set
     E(AWS_RETRY_MODE) and E(AWS_MAX_ATTEMPTS) (default 10) to change it.

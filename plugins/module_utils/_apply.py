@@ -16,15 +16,19 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 import json
+import os
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
+    aws_error_details,
     describe_exception,
     error_code,
     translated,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    GONE_STATES,
     MANAGED_GROUP_PLACEHOLDER,
+    PENDING_STATES,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import SECURITY_GROUP_SERVICE
 
@@ -34,7 +38,23 @@ try:
 except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     ClientError = WaiterError = Exception
 
-WAIT_DELAY = 5
+
+
+def _wait_delay():
+    """Seconds between two polls of a wait.
+
+    Real endpoints take a minute or more to become available, so 5 s costs nothing against AWS.
+    An emulator whose endpoints are ``pending`` for a fraction of a second (the test suite's
+    AWS-semantics layer) sets PRIVATELINK_ECR_WAIT_DELAY to poll that often.
+    """
+    try:
+        delay = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "5"))
+    except ValueError:
+        delay = 5.0
+    return min(max(delay, 0.05), 60.0)
+
+
+WAIT_DELAY = _wait_delay()
 
 _WAITERS = {
     "version": 2,
@@ -49,6 +69,8 @@ _WAITERS = {
                 {"matcher": "pathAny", "argument": "VpcEndpoints[].State", "expected": "rejected", "state": "failure"},
             ],
         },
+        # Called with a vpc-endpoint-id filter, not VpcEndpointIds: AWS drops deleted endpoints from
+        # its listings, and a request naming one that is gone fails as a whole.
         "EndpointsDeleted": {
             "operation": "DescribeVpcEndpoints",
             "delay": WAIT_DELAY,
@@ -56,7 +78,6 @@ _WAITERS = {
             "acceptors": [
                 {"matcher": "path", "argument": "length(VpcEndpoints[?State != 'deleted']) == `0`",
                  "expected": True, "state": "success"},
-                {"matcher": "error", "expected": "InvalidVpcEndpointId.NotFound", "state": "success"},
             ],
         },
         "InterfacesReleased": {
@@ -83,6 +104,11 @@ def client_token(vpc_id, details, retired_ids):
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:64]
 
 
+def is_stale_answer(endpoint, retired_ids):
+    """True when a create's answer is an endpoint that no longer exists (a reused token's answer)."""
+    return (endpoint.get("State") or "").lower() in GONE_STATES or endpoint.get("VpcEndpointId") in retired_ids
+
+
 def _permissions(cidrs):
     v4 = [{"CidrIp": c, "Description": "HTTPS to VPC endpoints"} for c in cidrs
           if ipaddress.ip_network(c).version == 4]
@@ -106,6 +132,7 @@ class PlanApplier:
         self.vpc_id = vpc_id
         self.wait_timeout = wait_timeout
         self.group_id = None
+        self.applied = []  # the actions applied so far, in order: what a failure reports as changed
         self._waiters = WaiterModel(_WAITERS)
 
     # -- security group -------------------------------------------------------------------
@@ -200,7 +227,16 @@ class PlanApplier:
 
     @translated("create a VPC endpoint")
     def create_endpoint(self, action, retired_ids):
+        """Create one endpoint; return its id.
+
+        The ClientToken makes retries and concurrent runs create one endpoint. EC2 binds a token
+        to the request that first used it for long after the resource is gone ("Ensuring
+        idempotency", https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html), so
+        an answer naming an endpoint that is deleted, or one this run already knows as retired, is
+        the old request's answer: the create is sent again with a token that names that endpoint.
+        """
         details = dict(action["details"])
+        details.pop("vpc_endpoint_id", None)  # set by an earlier attempt: not part of the request
         if details.get("security_group_ids"):
             details["security_group_ids"] = self._resolve_group(details["security_group_ids"])
         kwargs = {
@@ -208,7 +244,6 @@ class PlanApplier:
             "ServiceName": details["service_name"],
             "VpcEndpointType": details["vpc_endpoint_type"],
             "TagSpecifications": [{"ResourceType": "vpc-endpoint", "Tags": _tag_list(details["tags"])}],
-            "ClientToken": client_token(self.vpc_id, details, retired_ids),
         }
         if details.get("policy") is not None:
             kwargs["PolicyDocument"] = json.dumps(details["policy"], sort_keys=True)
@@ -220,11 +255,24 @@ class PlanApplier:
             kwargs["PrivateDnsEnabled"] = bool(details.get("private_dns_enabled"))
             if details.get("ip_address_type"):
                 kwargs["IpAddressType"] = details["ip_address_type"]
-        endpoint = self.client.create_vpc_endpoint(**kwargs)["VpcEndpoint"]
-        return endpoint["VpcEndpointId"]
+        retired = set(retired_ids)
+        for _attempt in range(2):
+            kwargs["ClientToken"] = client_token(self.vpc_id, details, retired)
+            endpoint = self.client.create_vpc_endpoint(**kwargs)["VpcEndpoint"]
+            if not is_stale_answer(endpoint, retired):
+                return endpoint["VpcEndpointId"]
+            retired.add(endpoint["VpcEndpointId"])
+        raise PrivatelinkError("AWS answered the create of the %s endpoint twice with a deleted endpoint (%s); "
+                               "run again" % (action["service"], ", ".join(sorted(retired))))
 
     @translated("modify a VPC endpoint")
-    def modify_endpoint(self, action):
+    def modify_endpoint(self, action, state=None):
+        """Modify one endpoint, first waiting (bounded by wait_timeout) while it is pending.
+
+        EC2 refuses ModifyVpcEndpoint with IncorrectState while the endpoint is not available
+        (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html, IncorrectState);
+        another run may have just modified it, so IncorrectState is waited out once too.
+        """
         details = action["details"]
         kwargs = {}
         for key, param in (("add_subnet_ids", "AddSubnetIds"), ("remove_subnet_ids", "RemoveSubnetIds"),
@@ -243,27 +291,62 @@ class PlanApplier:
             kwargs["PrivateDnsEnabled"] = details["private_dns_enabled"]
         if "ip_address_type" in details:
             kwargs["IpAddressType"] = details["ip_address_type"]
+        endpoint_id = details["vpc_endpoint_id"]
         if kwargs:
-            self.client.modify_vpc_endpoint(VpcEndpointId=details["vpc_endpoint_id"], **kwargs)
+            if state in PENDING_STATES:
+                self.wait_available([endpoint_id])
+            try:
+                self.client.modify_vpc_endpoint(VpcEndpointId=endpoint_id, **kwargs)
+            except ClientError as exc:
+                if error_code(exc) != "IncorrectState":
+                    raise
+                self.wait_available([endpoint_id])
+                self.client.modify_vpc_endpoint(VpcEndpointId=endpoint_id, **kwargs)
         if details.get("tags"):
-            self.client.create_tags(Resources=[details["vpc_endpoint_id"]], Tags=_tag_list(details["tags"]))
+            self.client.create_tags(Resources=[endpoint_id], Tags=_tag_list(details["tags"]))
 
-    def apply(self, actions, retired_ids_by_service):
-        """Execute the plan; return the ids of endpoints created or modified."""
-        touched = []
+    def apply(self, actions, retired_ids_by_service, states=None, wait=True):
+        """Execute the plan, already in execution order (``_plan.execution_order``); return the actions
+        applied, in that order. After a failure ``self.applied`` still lists what was applied.
+
+        ``states`` maps the ids of existing endpoints to their state, so a pending endpoint is
+        waited for before it is modified.
+        """
+        states = states or {}
+        deletes = [a for a in actions if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE]
         for action in actions:
-            if action["service"] == SECURITY_GROUP_SERVICE and action["action"] != "delete":
+            is_group = action["service"] == SECURITY_GROUP_SERVICE
+            if is_group and action["action"] == "delete":
+                if wait:
+                    self.wait_deleted([a["details"]["vpc_endpoint_id"] for a in deletes])
+                    self.wait_interfaces_released(action["details"]["group_id"])
                 self.apply_group(action)
-        self.delete_endpoints([a["details"]["vpc_endpoint_id"] for a in actions
-                               if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE])
-        for action in actions:
-            if action["action"] == "create" and action["service"] != SECURITY_GROUP_SERVICE:
-                touched.append(self.create_endpoint(action, retired_ids_by_service.get(action["service"], [])))
-        for action in actions:
-            if action["action"] in ("modify", "adopt") and action["service"] != SECURITY_GROUP_SERVICE:
-                self.modify_endpoint(action)
-                touched.append(action["details"]["vpc_endpoint_id"])
-        return touched
+            elif is_group:
+                self.apply_group(action)
+            elif action["action"] == "delete":
+                if action is not deletes[0]:
+                    continue  # one DeleteVpcEndpoints request for all of them
+                self.delete_endpoints([a["details"]["vpc_endpoint_id"] for a in deletes])
+                self.applied.extend(deletes)
+                self._wait_for_replaced(deletes, actions)
+                continue
+            elif action["action"] == "create":
+                action["details"]["vpc_endpoint_id"] = self.create_endpoint(
+                    action, retired_ids_by_service.get(action["service"], []))
+            else:
+                self.modify_endpoint(action, states.get(action["details"]["vpc_endpoint_id"]))
+            self.applied.append(action)
+        return self.applied
+
+    def _wait_for_replaced(self, deletes, actions):
+        """An endpoint being deleted keeps its private DNS name and its routes until it is gone
+        (https://docs.aws.amazon.com/vpc/latest/privatelink/delete-vpc-endpoint.html): wait for it
+        before its service gets another endpoint or a change that would claim them."""
+        later = set(a["service"] for a in actions
+                    if a["action"] in ("create", "modify", "adopt") and a["service"] != SECURITY_GROUP_SERVICE)
+        replaced = [a["details"]["vpc_endpoint_id"] for a in deletes if a["service"] in later]
+        if replaced:
+            self.wait_deleted(replaced)
 
     # -- waiting --------------------------------------------------------------------------
     def _wait(self, name, what, **kwargs):
@@ -278,7 +361,7 @@ class PlanApplier:
             raise PrivatelinkError("Timed out or failed after %ss waiting for %s: %s" % (
                 self.wait_timeout, what, ", ".join(pending) or describe_exception(exc, "wait")))
         except ClientError as exc:  # pylint: disable=duplicate-except
-            raise PrivatelinkError(describe_exception(exc, "wait for %s" % what), code=error_code(exc))
+            raise PrivatelinkError(describe_exception(exc, "wait for %s" % what), **aws_error_details(exc))
 
     def wait_available(self, endpoint_ids):
         if endpoint_ids:
@@ -287,7 +370,8 @@ class PlanApplier:
 
     def wait_deleted(self, endpoint_ids):
         if endpoint_ids:
-            self._wait("EndpointsDeleted", "the endpoints to be deleted", VpcEndpointIds=sorted(set(endpoint_ids)))
+            self._wait("EndpointsDeleted", "the endpoints to be deleted",
+                       Filters=[{"Name": "vpc-endpoint-id", "Values": sorted(set(endpoint_ids))}])
 
     def wait_interfaces_released(self, group_id):
         self._wait("InterfacesReleased", "the network interfaces using %s to be released" % group_id,

@@ -59,7 +59,11 @@ CONNECTION_ARGUMENT_SPEC = dict(
     role_arn=dict(type="str"),
     role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
     external_id=dict(type="str", no_log=True),
+    aws_ca_bundle=dict(type="path", fallback=(env_fallback, ["AWS_CA_BUNDLE"])),
+    aws_config=dict(type="dict"),
 )
+# A profile names its own credentials: keys beside it would silently win, so both is an error.
+CONNECTION_MUTUALLY_EXCLUSIVE = [["profile", "access_key"], ["profile", "secret_key"], ["profile", "session_token"]]
 
 # Error codes a person usually fixes the same way; the hint is appended to the message.
 _HINTS = {
@@ -125,15 +129,16 @@ def translated(action):
             try:
                 return func(*args, **kwargs)
             except (BotoCoreError, ClientError) as exc:
-                raise PrivatelinkError(describe_exception(exc, action), code=error_code(exc))
+                raise PrivatelinkError(describe_exception(exc, action), **aws_error_details(exc))
 
         return wrapper
 
     return decorate
 
 
-def botocore_config():
-    """botocore's own retries (adaptive mode also rate-limits the client when AWS throttles)."""
+def botocore_config(user_settings=None):
+    """botocore's own retries (adaptive mode also rate-limits the client when AWS throttles),
+    merged with the user's ``aws_config`` settings (theirs win)."""
     mode = os.environ.get("AWS_RETRY_MODE") or "adaptive"
     if mode not in ("legacy", "standard", "adaptive"):
         mode = "adaptive"
@@ -141,7 +146,7 @@ def botocore_config():
         attempts = int(os.environ.get("AWS_MAX_ATTEMPTS") or 10)
     except ValueError:
         attempts = 10
-    return Config(
+    config = Config(
         # AWS_MAX_ATTEMPTS counts the first attempt too (as in every AWS SDK); botocore's
         # "max_attempts" would count retries only and make one attempt more than asked.
         retries={"mode": mode, "total_max_attempts": max(1, attempts)},
@@ -149,6 +154,13 @@ def botocore_config():
         connect_timeout=10,
         read_timeout=60,
     )
+    if user_settings:
+        try:
+            config = config.merge(Config(**user_settings))
+        except TypeError as exc:
+            raise PrivatelinkError("aws_config: %s; it takes botocore Config settings such as "
+                                   "connect_timeout, read_timeout, retries, proxies" % exc)
+    return config
 
 
 class AwsConnection:
@@ -157,8 +169,9 @@ class AwsConnection:
     def __init__(self, params):
         self.region = params.get("region")
         self.endpoint_url = params.get("endpoint_url") or None
-        self.verify = params.get("validate_certs", True)
-        self._config = botocore_config()
+        # A CA bundle (TLS-inspecting proxies) is what botocore verifies against; off stays off.
+        self.verify = (params.get("aws_ca_bundle") or True) if params.get("validate_certs", True) else False
+        self._config = botocore_config(params.get("aws_config"))
         self._clients = {}
         self._assumed = {}  # the role's credentials, as client keyword arguments
         self.session = self._base_session(params)
@@ -219,4 +232,45 @@ def connection_from_module(module):
     try:
         return AwsConnection(module.params)
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
+
+
+def sdk_versions():
+    try:
+        import boto3
+        boto3_version = boto3.__version__
+    except ImportError:  # pragma: no cover - reported by HAS_BOTO3 already
+        boto3_version = None
+    try:
+        import botocore
+        botocore_version = botocore.__version__
+    except ImportError:  # pragma: no cover
+        botocore_version = None
+    return {"boto3_version": boto3_version, "botocore_version": botocore_version}
+
+
+def failure_fields(exc):
+    """What every module returns beside ``msg`` on failure (DESIGN, "Connection options"): AWS's
+    ``error`` and ``response_metadata`` when it answered, the SDK versions, and after a partial
+    apply ``changed: true`` with the ``changes`` that were applied."""
+    details = getattr(exc, "details", None) or {}
+    fields = sdk_versions()
+    for key in ("error", "response_metadata"):
+        if details.get(key):
+            fields[key] = details[key]
+    if details.get("changes"):
+        fields["changed"] = True
+        fields["changes"] = details["changes"]
+    return fields
+
+
+def aws_error_details(exc):
+    """``error`` and ``response_metadata`` of a botocore ClientError, as the failure returns them."""
+    if not isinstance(exc, ClientError):
+        return {}
+    error = exc.response.get("Error", {})
+    meta = exc.response.get("ResponseMetadata", {})
+    return {"code": error.get("Code"),
+            "error": {"code": error.get("Code"), "message": error.get("Message")},
+            "response_metadata": {"request_id": meta.get("RequestId"),
+                                  "http_status_code": meta.get("HTTPStatusCode")}}

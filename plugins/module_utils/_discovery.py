@@ -67,3 +67,18 @@ def discover(subnets, route_tables):
         "route_table_ids": private_route_table_ids(subnets, route_tables),
         "availability_zones": sorted(set(s.get("AvailabilityZone") for s in private)),
     }
+
+
+def fit_to_zones(subnets, offered_zones):
+    """The discovered ``subnets`` (raw items) a service can use, and the zones it skips.
+
+    AWS offers some services in only some Availability Zones of a region (DescribeVpcEndpointServices
+    ``AvailabilityZones``, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ServiceDetail.html)
+    and refuses an endpoint subnet elsewhere. An empty ``offered_zones`` means AWS named none: every
+    zone is kept. Returns (subnet ids, skipped zones), both sorted.
+    """
+    offered = set(offered_zones or [])
+    kept = sorted(s["SubnetId"] for s in subnets if not offered or s.get("AvailabilityZone") in offered)
+    skipped = sorted(set(s.get("AvailabilityZone") for s in subnets if offered and s.get("AvailabilityZone")
+                         not in offered))
+    return kept, skipped

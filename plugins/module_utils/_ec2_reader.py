@@ -9,6 +9,7 @@ __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
+    aws_error_details,
     error_code,
     describe_exception,
     translated,
@@ -79,7 +80,7 @@ class Ec2Reader:
         except ClientError as exc:
             if error_code(exc) in ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed"):
                 raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
-            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), code=error_code(exc))
+            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), **aws_error_details(exc))
         except Exception as exc:  # pylint: disable=duplicate-except  # botocore's other errors (credentials, region, network)
             raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id))
         if not vpcs:
@@ -108,6 +109,13 @@ class Ec2Reader:
         raw = self.client.describe_vpc_endpoints(VpcEndpointIds=list(endpoint_ids))["VpcEndpoints"]
         return [normalise_endpoint(r) for r in raw]
 
+    @translated("describe the VPC's endpoints")
+    def endpoints_filtered(self, endpoint_ids):
+        """The endpoints with these ids that still exist (a filter, unlike VpcEndpointIds, does not
+        fail as a whole when one of them is gone)."""
+        return [normalise_endpoint(r) for r in paginate_filtered(
+            self.client, "describe_vpc_endpoints", "VpcEndpoints", "vpc-endpoint-id", endpoint_ids)]
+
     @translated("describe the managed security group")
     def group_by_name(self, vpc_id, name):
         groups = self.client.describe_security_groups(
@@ -126,7 +134,7 @@ class Ec2Reader:
             if error_code(exc) in not_found_codes:
                 message = exc.response.get("Error", {}).get("Message", "")
                 raise PrivatelinkError("%s: %s (%s)" % (what, message or "not found", ", ".join(ids)))
-            raise PrivatelinkError(describe_exception(exc, "describe %s" % what), code=error_code(exc))
+            raise PrivatelinkError(describe_exception(exc, "describe %s" % what), **aws_error_details(exc))
         except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
 
@@ -184,7 +192,7 @@ class Ec2Reader:
                             ServiceNames=list(full_names))
         except ClientError as exc:
             if error_code(exc) != "InvalidServiceName":
-                raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), code=error_code(exc))
+                raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), **aws_error_details(exc))
         except Exception as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "describe endpoint services"))
         return self.all_endpoint_services()

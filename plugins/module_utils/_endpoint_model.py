@@ -20,6 +20,8 @@ GATEWAY = "Gateway"
 
 # Endpoints in these states no longer serve traffic and are not reconciled.
 GONE_STATES = frozenset(["deleted", "deleting"])
+# Endpoints on their way to "available": EC2 refuses to modify them until then.
+PENDING_STATES = frozenset(["pending", "pendingAcceptance"])
 # Endpoints in these states never will; an owned one is deleted so it can be created again.
 BROKEN_STATES = frozenset(["failed", "rejected", "expired"])
 

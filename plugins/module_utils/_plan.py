@@ -38,8 +38,10 @@ def _usable(endpoint):
 
 
 def _keeper_order(endpoint):
-    # Keep the user's own endpoint over ours, then the oldest: deterministic across runs.
-    return (is_owned(endpoint), endpoint.get("creation_timestamp") or "", endpoint["vpc_endpoint_id"])
+    # The endpoint that serves a service: the user's own over ours, then the one holding the private
+    # DNS name (what workloads resolve), then the oldest: deterministic across runs.
+    return (is_owned(endpoint), not endpoint.get("private_dns_enabled"), endpoint.get("creation_timestamp") or "",
+            endpoint["vpc_endpoint_id"])
 
 
 def endpoint_changes(desired, current):
@@ -157,6 +159,23 @@ def plan_security_group(group_name, cidrs, tags, current_group, description):
     details["group_name"] = current_group["group_name"]
     return {"service": SECURITY_GROUP_SERVICE, "action": "modify" if is_owned(current_group) else "adopt",
             "details": details}
+
+
+# The order a plan is applied in: the managed group first (endpoints name it), then deletes (a
+# replaced endpoint must be gone before its successor claims its private DNS name or routes),
+# creates, modifications, and last the group's own deletion (once no endpoint uses it).
+_PHASES = {"delete": 1, "create": 2, "modify": 3, "adopt": 3}
+
+
+def _phase(action):
+    if action["service"] == SECURITY_GROUP_SERVICE:
+        return 4 if action["action"] == "delete" else 0
+    return _PHASES[action["action"]]
+
+
+def execution_order(actions):
+    """The plan sorted into the order it is applied (stable within a phase): ``changes`` lists it so."""
+    return sorted(actions, key=_phase)
 
 
 def predict(current, actions, region, vpc_id=None):

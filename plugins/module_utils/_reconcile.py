@@ -15,7 +15,8 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover
+from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, fit_to_zones
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GATEWAY,
@@ -30,6 +31,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     SECURITY_GROUP_SERVICE,
     endpoints_by_service,
+    execution_order,
     live,
     plan_absent,
     plan_present,
@@ -173,24 +175,69 @@ class Reconciler:
             group_ids = params.get("security_group_ids") or []
         mode = params.get("discover") or "never"
         omitted = params.get("subnet_ids") is None or params.get("route_table_ids") is None
-        # "always": every endpoint goes to the discovered placement, found before planning.
-        placed = self._placed(params) if mode == "always" and omitted else params
-        desired = [desired_endpoint(s, names[s], types[s], placed, group_ids) for s in services]
-        actions = plan_present(desired, current, self.region, params.get("purge_services"))
-        creating = set(a["service"] for a in actions if a["action"] == "create")
-        if mode == "on_create" and omitted and creating:
-            # "on_create": only what the plan creates gets the discovered placement; a plan that
-            # creates nothing needs none, and a no-op stays at three reads.
+        placed, creating, fitted = params, set(), {}
+
+        def placement_of(service):
+            # "always": every endpoint goes to the discovered placement; "on_create": only those created.
+            if placed is params or (mode == "on_create" and service not in creating):
+                return params
+            if service in fitted and params.get("subnet_ids") is None:
+                return dict(placed, subnet_ids=fitted[service])
+            return placed
+
+        if mode == "always" and omitted:
             placed = self._placed(params)
-            desired = [desired_endpoint(s, names[s], types[s], placed if s in creating else params, group_ids)
-                       for s in services]
-            actions = plan_present(desired, current, self.region, params.get("purge_services"))
+        desired, actions = self._plan(services, names, types, group_ids, current, placement_of)
+        if mode == "on_create" and omitted:
+            creating = set(a["service"] for a in actions if a["action"] == "create")
+            if creating:
+                # A plan that creates nothing needs no discovery, and a no-op stays at three reads.
+                placed = self._placed(params)
+                desired, actions = self._plan(services, names, types, group_ids, current, placement_of)
+        if self.discovered is not None and params.get("subnet_ids") is None \
+                and self._places_interfaces(actions, types):
+            # Discovery is per service: each interface service only where AWS offers it. Read only
+            # when the plan would create or add subnets, so a no-op needs no service read.
+            fitted = self._fit_to_offered_zones(services, types)
+            desired, actions = self._plan(services, names, types, group_ids, current, placement_of)
         self._check_creatable(actions)
         if actions:
-            self._validate_against_aws(services, types, actions, vpc, placed)
+            self._validate_against_aws(services, types, actions, vpc, placed, current)
         if group_action:
             actions.insert(0, group_action)
-        return self._finish(actions, current, desired, group, vpc)
+        return self._finish(execution_order(actions), current, desired, group, vpc)
+
+    def _plan(self, services, names, types, group_ids, current, placement_of):
+        desired = [desired_endpoint(s, names[s], types[s], placement_of(s), group_ids) for s in services]
+        return desired, plan_present(desired, current, self.region, self.params.get("purge_services"))
+
+    @staticmethod
+    def _places_interfaces(actions, types):
+        return any(types.get(a["service"]) == INTERFACE and (a["action"] == "create" or a["details"].get(
+            "add_subnet_ids")) for a in actions)
+
+    def _fit_to_offered_zones(self, services, types):
+        """Each interface service's share of the discovered subnets; skipped zones are reported."""
+        resolved = self._service_info(services)
+        chosen = set(self.discovered["subnet_ids"])
+        subnets = [s for s in self.reader.subnets_of_vpc(self.vpc_id) if s["SubnetId"] in chosen]
+        fitted, skipped = {}, {}
+        for service in services:
+            if types[service] != INTERFACE:
+                continue
+            fitted[service], skipped_zones = fit_to_zones(subnets, resolved[service]["zones"])
+            if skipped_zones:
+                skipped[service] = skipped_zones
+                self.warnings.append(
+                    "%s: AWS does not offer this endpoint service in %s, so its endpoint has no subnet there; "
+                    "workloads in %s reach it across zones" % (service, ", ".join(skipped_zones),
+                                                               " and ".join(skipped_zones)))
+            if not fitted[service]:
+                raise ValueError("%s: AWS offers this endpoint service only in %s, and VPC %s has no private subnet "
+                                 "there; add a private subnet in one of those zones, or remove %s from services"
+                                 % (service, ", ".join(sorted(resolved[service]["zones"])), self.vpc_id, service))
+        self.discovered["skipped"] = skipped
+        return fitted
 
     # -- placement discovery --------------------------------------------------------------
     def _placed(self, params):
@@ -209,6 +256,7 @@ class Reconciler:
                              "gateway, or the VPC has no subnet); set subnet_ids and route_table_ids to choose "
                              "them" % self.vpc_id)
         self.discovered = dict((k, found[k]) for k in ("subnet_ids", "route_table_ids", "availability_zones"))
+        self.discovered["skipped"] = {}
         return found
 
     @staticmethod
@@ -226,15 +274,19 @@ class Reconciler:
                                  "tables of the private subnets, or use the privatelink.ecr.vpc_endpoints role, "
                                  "which discovers them" % action["service"])
 
-    def _validate_against_aws(self, services, types, actions, vpc, params):
+    def _validate_against_aws(self, services, types, actions, vpc, params, current):
         """Checks that need AWS's answers; run only when something is about to change.
 
-        Discovered subnets and route tables are checked too, from the listing already read.
+        Discovered subnets and route tables are checked too, from the listing already read. Every
+        conflict EC2 would only report in the middle of the apply is found here, before it.
         """
         resolved = self._service_info(services)
         validate.check_types_offered(resolved, types)
         if params.get("subnet_ids"):
-            zones = {s: resolved[s]["zones"] for s in services if types[s] == INTERFACE}
+            # A subnet the user lists in a zone where a service is not offered is an error; the
+            # discovered ones were already fitted to each service's zones.
+            given = self.params.get("subnet_ids") is not None
+            zones = {s: resolved[s]["zones"] for s in services if types[s] == INTERFACE} if given else {}
             validate.check_subnets(self.reader.subnets(params["subnet_ids"]), self.vpc_id, zones)
         if params.get("route_table_ids") and GATEWAY in types.values():
             validate.check_in_vpc(self.reader.route_tables(params["route_table_ids"]), "RouteTableId",
@@ -249,6 +301,17 @@ class Reconciler:
         if dns_changes:
             support, hostnames = self.reader.dns_attributes(self.vpc_id)
             validate.check_private_dns(support, hostnames, self.vpc_id)
+        validate.check_route_table_conflicts(actions, current)
+        validate.check_private_dns_conflicts(actions, current)
+        added = [a for a in actions if a["action"] in ("modify", "adopt") and a["details"].get("add_subnet_ids")]
+        if added:
+            by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+            ids = set()
+            for action in added:
+                ids.update(action["details"]["add_subnet_ids"])
+                ids.update(by_id[action["details"]["vpc_endpoint_id"]]["subnet_ids"])
+            zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
+            validate.check_one_subnet_per_zone(actions, current, zone_of)
 
     def _run_absent(self, services, current, vpc):
         existing = set(e["service_name"] for e in current)
@@ -263,7 +326,7 @@ class Reconciler:
             if not any(group["group_id"] in e["security_group_ids"] for e in remaining):
                 actions.append({"service": SECURITY_GROUP_SERVICE, "action": "delete",
                                 "details": {"group_id": group["group_id"], "group_name": group["group_name"]}})
-        return self._finish(actions, current, [], group, vpc)
+        return self._finish(execution_order(actions), current, [], group, vpc)
 
     # -- apply and report -----------------------------------------------------------------
     def _finish(self, actions, current, desired, group, vpc):
@@ -273,12 +336,13 @@ class Reconciler:
         if self.check_mode:
             after_endpoints = predicted
         else:
-            after_endpoints = self._apply(actions) if actions else current
+            after_endpoints = self._apply(actions, current) if actions else current
             group_after = self._group_after(actions, group, self._applied_group_id)
             if self._applied_group_id:
                 actions = name_created_group(actions, self._applied_group_id)
             if self.params.get("wait") and desired:
                 after_endpoints = self._wait_until_available(after_endpoints, desired)
+            self._check_every_service_live(after_endpoints, desired, actions)
         after = self._view(after_endpoints, desired, group_after)
         return {
             "changed": bool(actions),
@@ -289,6 +353,16 @@ class Reconciler:
             "discovered": self.discovered,
             "warnings": self.warnings,
         }
+
+    @staticmethod
+    def _check_every_service_live(endpoints, desired, actions):
+        """A run never reports success for an endpoint that does not exist."""
+        kept = endpoints_by_service(endpoints, desired)
+        missing = [d["service"] for d in desired if d["service"] not in kept]
+        if missing:
+            raise PrivatelinkError("After the changes AWS lists no live endpoint for %s; the run is not converged: "
+                                   "run again, and if this persists look for a deleted endpoint in the VPC"
+                                   % ", ".join(missing), changes=actions)
 
     def _wait_until_available(self, endpoints, desired):
         """Every wanted service's endpoint, touched or not, must be available before we report success."""
@@ -306,19 +380,41 @@ class Reconciler:
 
         return PlanApplier(self.client, self.vpc_id, self.params.get("wait_timeout", 600))
 
-    def _apply(self, actions):
+    def _apply(self, actions, current):
         applier = self._applier()
-        applier.apply(actions, self._retired)
-        self._applied_group_id = applier.group_id
-        deleted = [a["details"]["vpc_endpoint_id"] for a in actions
-                   if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE]
-        group_delete = [a for a in actions if a["service"] == SECURITY_GROUP_SERVICE and a["action"] == "delete"]
-        if group_delete:
-            if self.params.get("wait"):
-                applier.wait_deleted(deleted)
-                applier.wait_interfaces_released(group_delete[0]["details"]["group_id"])
-            applier.apply_group(group_delete[0])
-        return live(self.reader.endpoints([self.vpc_id]))
+        states = dict((e["vpc_endpoint_id"], e.get("state")) for e in current)
+        try:
+            applier.apply(actions, self._retired, states, wait=self.params.get("wait"))
+            self._applied_group_id = applier.group_id
+            after = live(self.reader.endpoints([self.vpc_id]))
+            return self._recreate_vanished(applier, actions, after)
+        except PrivatelinkError as exc:
+            # What was applied before the failure is part of the answer (changed, changes).
+            exc.details["changes"] = name_created_group(applier.applied, applier.group_id) \
+                if applier.group_id else list(applier.applied)
+            raise
+
+    def _recreate_vanished(self, applier, actions, after):
+        """Never trust a create's answer: an endpoint it named that does not exist is created again.
+
+        EC2 answers a reused ClientToken with the original request's endpoint even after that one
+        was deleted. Not listed and not found by id either means it is gone (listings and reads by
+        id can lag a create for a moment, hence the second look before creating again).
+        """
+        listed = set(e["vpc_endpoint_id"] for e in after)
+        missing = [a for a in actions if a["action"] == "create" and a["service"] != SECURITY_GROUP_SERVICE
+                   and a["details"].get("vpc_endpoint_id") not in listed]
+        if not missing:
+            return after
+        found = live(self.reader.endpoints_filtered([a["details"]["vpc_endpoint_id"] for a in missing]))
+        found_ids = set(e["vpc_endpoint_id"] for e in found)
+        gone = [a for a in missing if a["details"]["vpc_endpoint_id"] not in found_ids]
+        for action in gone:
+            stale_id = action["details"]["vpc_endpoint_id"]
+            retired = self._retired.setdefault(action["service"], [])
+            retired.append(stale_id)
+            action["details"]["vpc_endpoint_id"] = applier.create_endpoint(action, retired)
+        return live(self.reader.endpoints([self.vpc_id])) if gone else after + found
 
     def _group_after(self, actions, group, applied_id=None):
         for action in actions:

@@ -89,12 +89,13 @@ def check_subnets(subnets, vpc_id, service_zones):
         raise ValueError("subnet_ids: %s are all in %s; an interface endpoint takes at most one subnet "
                          "per Availability Zone" % (", ".join(sorted(crowded[zone])), zone))
     for service, zones in sorted(service_zones.items()):
-        missing = sorted(s["SubnetId"] + " (" + s["AvailabilityZone"] + ")" for s in subnets
-                         if zones and s["AvailabilityZone"] not in zones)
-        if missing:
-            raise ValueError("subnet_ids: %s offers no %s endpoint in %s; remove the subnet or "
-                             "choose one in %s" % (service, service, ", ".join(missing),
-                                                   ", ".join(sorted(zones))))
+        elsewhere = sorted(s["SubnetId"] + " (" + s["AvailabilityZone"] + ")" for s in subnets
+                           if zones and s["AvailabilityZone"] not in zones)
+        if elsewhere:
+            raise ValueError("subnet_ids: AWS does not offer the %s endpoint service in the zone of %s (it is offered "
+                             "in %s); remove the subnet from subnet_ids, or omit subnet_ids and use discover, which "
+                             "places each service only in the zones AWS offers it"
+                             % (service, ", ".join(elsewhere), ", ".join(sorted(zones))))
 
 
 def check_in_vpc(records, id_key, vpc_id, option):
@@ -126,3 +127,104 @@ def check_private_dns(enable_dns_support, enable_dns_hostnames, vpc_id):
                          "needs both enableDnsSupport and enableDnsHostnames; turn them on "
                          "(aws ec2 modify-vpc-attribute) or set private_dns_enabled: false"
                          % (vpc_id, " and ".join(off)))
+
+
+# -- conflicts AWS would reject in the middle of an apply --------------------------------------
+# Each check takes the plan and the endpoints read before it, and fails before the first
+# mutating call with the resource that conflicts and the way out.
+
+def _target_endpoint(action, by_id):
+    return by_id.get(action["details"].get("vpc_endpoint_id"))
+
+
+def _others(current, service_name, endpoint_type, exclude_ids):
+    return [e for e in current if e["service_name"] == service_name and e["vpc_endpoint_type"] == endpoint_type
+            and e["vpc_endpoint_id"] not in exclude_ids]
+
+
+def _owner_note(endpoint, owned_key="ManagedBy", owned_value="privatelink.ecr"):
+    owned = (endpoint.get("tags") or {}).get(owned_key) == owned_value
+    return "managed by privatelink.ecr" if owned else "not managed by privatelink.ecr"
+
+
+def check_route_table_conflicts(actions, current):
+    """A route table routes to a gateway service through one endpoint only: EC2 answers
+    RouteAlreadyExists otherwise (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html,
+    "Routing"). ``current`` holds the live endpoints; those the plan deletes are no conflict (the
+    applier waits until they are gone)."""
+    by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+    deleted = set(a["details"]["vpc_endpoint_id"] for a in actions if a["action"] == "delete")
+    for action in actions:
+        if action["action"] == "create" and action["details"].get("vpc_endpoint_type") == "Gateway":
+            service_name, target_id, wanted = (action["details"]["service_name"], None,
+                                               action["details"].get("route_table_ids") or [])
+        elif action["action"] in ("modify", "adopt") and action["details"].get("add_route_table_ids"):
+            target = _target_endpoint(action, by_id)
+            service_name, target_id, wanted = (target["service_name"], target["vpc_endpoint_id"],
+                                               action["details"]["add_route_table_ids"])
+        else:
+            continue
+        for other in _others(current, service_name, "Gateway", deleted | set([target_id])):
+            held = sorted(set(wanted) & set(other["route_table_ids"]))
+            if held:
+                tables = ", ".join(held)
+                raise ValueError(
+                    "route_table_ids: %s already route%s to %s through %s (%s), and a route table can use only "
+                    "one gateway endpoint per service; remove %s from route_table_ids, or detach %s from %s first "
+                    "(aws ec2 modify-vpc-endpoint --vpc-endpoint-id %s --remove-route-table-ids %s)"
+                    % (tables, "s" if len(held) == 1 else "", service_name, other["vpc_endpoint_id"],
+                       _owner_note(other), tables, tables, other["vpc_endpoint_id"], other["vpc_endpoint_id"],
+                       " ".join(held)))
+
+
+def check_private_dns_conflicts(actions, current):
+    """One endpoint per service and VPC can hold the service's private DNS name
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html, "DNS
+    hostnames"); EC2 refuses a second one with InvalidParameter."""
+    by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+    deleted = set(a["details"]["vpc_endpoint_id"] for a in actions if a["action"] == "delete")
+    for action in actions:
+        details = action["details"]
+        if action["action"] == "create" and details.get("vpc_endpoint_type") == "Interface" \
+                and details.get("private_dns_enabled"):
+            service_name, target_id = details["service_name"], None
+        elif action["action"] in ("modify", "adopt") and details.get("private_dns_enabled") is True:
+            target = _target_endpoint(action, by_id)
+            service_name, target_id = target["service_name"], target["vpc_endpoint_id"]
+        else:
+            continue
+        holders = [e for e in _others(current, service_name, "Interface", deleted | set([target_id]))
+                   if e.get("private_dns_enabled")]
+        if holders:
+            holder = holders[0]
+            raise ValueError(
+                "private_dns_enabled: %s (%s) already holds the private DNS name of %s in this VPC, and only one "
+                "endpoint per service can; turn private DNS off on %s or delete it (aws ec2 modify-vpc-endpoint "
+                "--vpc-endpoint-id %s --no-private-dns-enabled), or set private_dns_enabled: false"
+                % (holder["vpc_endpoint_id"], _owner_note(holder), service_name, holder["vpc_endpoint_id"],
+                   holder["vpc_endpoint_id"]))
+
+
+def check_one_subnet_per_zone(actions, current, zone_of):
+    """An interface endpoint takes one subnet per Availability Zone (DuplicateSubnetsInSameZone,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html); check the set
+    each modification leaves. ``zone_of`` maps subnet ids to their zone."""
+    by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+    for action in actions:
+        details = action["details"]
+        if action["action"] not in ("modify", "adopt") or not details.get("add_subnet_ids"):
+            continue
+        target = _target_endpoint(action, by_id)
+        result = (set(target["subnet_ids"]) | set(details["add_subnet_ids"])) - set(details.get("remove_subnet_ids")
+                                                                                   or [])
+        by_zone = {}
+        for subnet_id in sorted(result):
+            by_zone.setdefault(zone_of.get(subnet_id), []).append(subnet_id)
+        for zone, ids in sorted(by_zone.items(), key=lambda item: str(item[0])):
+            if zone is not None and len(ids) > 1:
+                kept = sorted(set(ids) & set(target["subnet_ids"]))
+                added = sorted(set(ids) - set(kept))
+                raise ValueError(
+                    "subnet_ids: %s already uses %s in %s, and adding %s would give it two subnets there (an "
+                    "interface endpoint takes one subnet per Availability Zone); list %s for %s instead"
+                    % (target["vpc_endpoint_id"], ", ".join(kept), zone, ", ".join(added), ", ".join(kept), zone))

@@ -341,8 +341,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
+    failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import check_local_input, reconcile
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
@@ -376,7 +378,8 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                           supports_check_mode=True)
     try:
         # Local checks first: a typo fails before any credential or network problem can hide it.
         if module.params.get("region"):
@@ -384,12 +387,12 @@ def main():
         if module.params["wait_timeout"] < 0:
             raise ValueError("wait_timeout must be zero or more seconds")
     except ValueError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
     connection = connection_from_module(module)
     try:
         result = reconcile(connection, module.params, module.check_mode)
     except (PrivatelinkError, ValueError) as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
     for warning in result.pop("warnings"):
         module.warn(warning)
     diff = result.pop("diff")

@@ -104,8 +104,10 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
+    failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover
 from ansible_collections.privatelink.ecr.plugins.module_utils._vpc_lookup import VpcLookup
@@ -123,7 +125,7 @@ def argument_spec():
 def main():
     module = AnsibleModule(
         argument_spec=argument_spec(),
-        mutually_exclusive=[("vpc_id", "vpc_name")],
+        mutually_exclusive=[("vpc_id", "vpc_name")] + CONNECTION_MUTUALLY_EXCLUSIVE,
         required_one_of=[("vpc_id", "vpc_name")],
         supports_check_mode=True,
     )
@@ -131,7 +133,7 @@ def main():
     try:
         found = VpcLookup(connection.client("ec2")).find(module.params.get("vpc_id"), module.params.get("vpc_name"))
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
     discovered = discover(found["subnets"], found["route_tables"])
     module.exit_json(
         changed=False,

@@ -4,6 +4,7 @@ The fixtures in tests/integration/conftest.py are built from these; a sub-folder
 conftest or test can import them too: ``from tests.integration.moto_vpc import ...``.
 """
 
+import time
 from types import SimpleNamespace
 
 import boto3
@@ -12,7 +13,7 @@ REGION = "eu-west-1"
 ZONES = ("eu-west-1a", "eu-west-1b", "eu-west-1c")
 VPC_CIDR = "10.20.0.0/16"
 OWNER_TAG = {"ManagedBy": "privatelink.ecr"}
-# moto keeps deleted endpoints visible (state "deleted") until a reset; AWS shows them a while too.
+# States of endpoints on their way out (raw moto keeps "deleted" ones listed until a reset).
 GONE_STATES = ("deleted", "deleting")
 # The endpoints of the default (fargate) workload, and their types.
 FARGATE_TYPES = {"ecr.api": "Interface", "ecr.dkr": "Interface", "logs": "Interface", "s3": "Gateway"}
@@ -121,3 +122,14 @@ def https_sources(ec2, group_id):
         else:
             others.append(perm)
     return cidrs, others
+
+
+def wait_gone(ec2, vpc_id, endpoint_ids, timeout=10.0):
+    """Wait (bounded) until the AWS-semantics layer has dropped deleted endpoints from the listing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        listed = set(e["VpcEndpointId"] for e in read_endpoints(ec2, vpc_id, include_gone=True))
+        if not listed & set(endpoint_ids):
+            return
+        time.sleep(0.05)
+    raise AssertionError("%s still listed after %ss" % (", ".join(endpoint_ids), timeout))

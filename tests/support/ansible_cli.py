@@ -21,6 +21,8 @@ def aws_env(endpoint_url, region="eu-west-1", collections_path=COLLECTIONS, extr
         "AWS_REGION": region,
         "AWS_ENDPOINT_URL": endpoint_url,
         "AWS_MAX_ATTEMPTS": "3",
+        # The AWS-semantics layer keeps endpoints pending for a fraction of a second: poll as often.
+        "PRIVATELINK_ECR_WAIT_DELAY": "0.1",
         "ANSIBLE_COLLECTIONS_PATH": collections_path,
         "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
         "ANSIBLE_PYTHON_INTERPRETER": sys.executable,

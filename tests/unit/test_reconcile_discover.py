@@ -29,7 +29,7 @@ def test_always_places_new_endpoints_in_the_private_subnets_and_their_route_tabl
 
     assert result["changed"]
     assert result["discovered"] == {"subnet_ids": aws["subnets"], "route_table_ids": [main_route_table(aws)],
-                                    "availability_zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"]}
+                                    "availability_zones": ["eu-west-1a", "eu-west-1b", "eu-west-1c"], "skipped": {}}
     for service in ("ecr.api", "ecr.dkr", "logs"):
         assert result["endpoints"][service]["subnet_ids"] == sorted(aws["subnets"])
     assert result["endpoints"]["s3"]["route_table_ids"] == [main_route_table(aws)]
