@@ -95,6 +95,11 @@ def _counts(findings):
     return counts
 
 
+def _cost(value):
+    """A VPC's monthly_cost_usd (None when the record predates it)."""
+    return None if value is None else round(float(value), 2)
+
+
 def build_report(records):
     """posture.json's content: stable keys, no timestamps (so merged runs compare equal)."""
     vpcs, errors, findings = [], [], []
@@ -116,6 +121,8 @@ def build_report(records):
                 "region": vpc_region,
                 "vpc_id": vpc["vpc_id"],
                 "compliant": bool(vpc.get("compliant")),
+                "monthly_cost_usd": _cost(vpc.get("monthly_cost_usd")),
+                "workload_subnet_ids": list(vpc.get("workload_subnet_ids") or []),
                 "counts": _counts(vpc_findings),
                 "endpoints": {name: {"vpc_endpoint_id": e.get("vpc_endpoint_id"),
                                      "vpc_endpoint_type": e.get("vpc_endpoint_type"),
@@ -140,8 +147,12 @@ def build_report(records):
         overview.setdefault((error["account_id"], error["region"]),
                             _overview_row(error["account_id"], error["region"]))["errors"] += 1
     totals = _counts(findings)
+    fleet_cost = round(sum(v["monthly_cost_usd"] or 0 for v in vpcs), 2)
     return {
         "schema_version": SCHEMA_VERSION,
+        # The interface endpoints' hourly charge for a month. Without hub VPCs every VPC has its own endpoints,
+        # so the per-VPC design costs what the fleet costs.
+        "cost": {"monthly_usd": fleet_cost, "per_vpc_design_monthly_usd": fleet_cost},
         "summary": {
             "targets": len(records),
             "vpcs": len(vpcs),
@@ -169,6 +180,16 @@ def _md(text):
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
+def _usd(value):
+    return "n/a" if value is None else "%.2f" % value
+
+
+def cost_note(report):
+    cost = report.get("cost") or {}
+    return ("Interface endpoints: %s USD a month for the fleet (hourly charge; data processing not included)."
+            % _usd(cost.get("monthly_usd")))
+
+
 def render_markdown(report, audited):
     s = report["summary"]
     lines = [
@@ -177,6 +198,8 @@ def render_markdown(report, audited):
         "%d target(s), %d VPC(s): %d compliant, %d not compliant, %d audit error(s). "
         "Findings: %s." % (s["targets"], s["vpcs"], s["compliant"], s["non_compliant"], s["errors"],
                            ", ".join("%d %s" % (s["findings"][k], k) for k in SEVERITIES)),
+        "",
+        cost_note(report),
         "",
         "A VPC is compliant when it has no high or medium finding. %s" % audited,
         "",
@@ -190,13 +213,15 @@ def render_markdown(report, audited):
             _md(row["account_id"]), _md(row["region"]), row["vpcs"], row["compliant"], row["non_compliant"],
             row["errors"], row["high"], row["medium"], row["low"], row["info"]))
     lines += ["", "## VPCs", "",
-              "| Account | Region | VPC | Target | Compliant | High | Medium | Low | Info |",
-              "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |"]
+              "| Account | Region | VPC | Target | Compliant | High | Medium | Low | Info | Monthly USD |",
+              "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for vpc in report["vpcs"]:
         c = vpc["counts"]
-        lines.append("| %s | %s | %s | %s | %s | %d | %d | %d | %d |" % (
+        lines.append("| %s | %s | %s | %s | %s | %d | %d | %d | %d | %s |" % (
             _md(vpc["account_id"]), _md(vpc["region"]), _md(vpc["vpc_id"]), _md(vpc["target"]),
-            "yes" if vpc["compliant"] else "**no**", c["high"], c["medium"], c["low"], c["info"]))
+            "yes" if vpc["compliant"] else "**no**", c["high"], c["medium"], c["low"], c["info"],
+            _usd(vpc.get("monthly_cost_usd"))))
+    lines.append("| **Fleet** | | | | | | | | | **%s** |" % _usd((report.get("cost") or {}).get("monthly_usd")))
     if report["errors"]:
         lines += ["", "## Audit errors", "", "| Target | Account | Region | Error |", "| --- | --- | --- | --- |"]
         for error in report["errors"]:
@@ -343,6 +368,8 @@ def render_html(report, audited):
         ("non_compliant", s["non_compliant"], "not compliant"), ("errors", s["errors"], "audit errors"),
         ("high", s["findings"]["high"], "high"), ("medium", s["findings"]["medium"], "medium"),
         ("low", s["findings"]["low"], "low"), ("info", s["findings"]["info"], "info")))
+    cards += '<div class="card" data-card="monthly_usd"><b>%s</b>USD a month</div>' % _e(
+        _usd((report.get("cost") or {}).get("monthly_usd")))
     number = "number"
     overview = _table("overview", [
         ("account_id", "Account", "text"), ("region", "Region", "text"), ("vpcs", "VPCs", number),
@@ -357,13 +384,14 @@ def render_html(report, audited):
         ("account_id", "Account", "text"), ("region", "Region", "text"), ("vpc_id", "VPC", "text"),
         ("target", "Target", "text"), ("compliant", "Compliant", "text"), ("high", "High", number),
         ("medium", "Medium", number), ("low", "Low", number), ("info", "Info", number),
-        ("endpoints", "Endpoints", "text")],
+        ("monthly_cost_usd", "Monthly USD", number), ("endpoints", "Endpoints", "text")],
         [({"data-vpc": v["vpc_id"], "data-compliant": "true" if v["compliant"] else "false"},
           [_e(v["account_id"]), _e(v["region"]), "<code>%s</code>" % _e(v["vpc_id"]), _e(v["target"]),
            '<span class="ok">yes</span>' if v["compliant"] else '<span class="bad">no</span>']
           + [str(v["counts"][k]) for k in SEVERITIES]
+          + [_e(_usd(v.get("monthly_cost_usd")))]
           + [_e(", ".join("%s (%s)" % (name, e.get("state")) for name, e in v["endpoints"].items()) or "none")],
-          [None] * 10) for v in report["vpcs"]])
+          [None] * 11) for v in report["vpcs"]])
     findings = _table("findings", [
         ("severity", "Severity", "severity"), ("id", "Finding", "text"), ("account_id", "Account", "text"),
         ("region", "Region", "text"), ("vpc_id", "VPC", "text"), ("resource", "Resource", "text"),
@@ -391,6 +419,7 @@ def render_html(report, audited):
 <h1>ECR private-endpoint posture</h1>
 <p class="muted">A VPC is compliant when it has no high or medium finding. %s</p>
 <div class="cards" id="summary">%s</div>
+<p id="cost">%s</p>
 <h2>Accounts and regions</h2>
 %s
 <h2>VPCs</h2>
@@ -401,7 +430,8 @@ def render_html(report, audited):
 %s
 <script>%s</script>
 </body></html>
-""" % (_CSS, _e(audited), cards, overview, vpcs, errors, len(report["findings"]), filters, findings, _JS)
+""" % (_CSS, _e(audited), cards, _e(cost_note(report)), overview, vpcs, errors, len(report["findings"]), filters,
+       findings, _JS)
 
 
 # ---------------------------------------------------------------- command line

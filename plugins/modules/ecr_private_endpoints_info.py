@@ -32,8 +32,8 @@ description:
     or the return traffic to O(client_port_range), or, for the S3 gateway, to or from the CIDR blocks of the
     region's S3 prefix list), C(POLICY_BLOCKS_PULL) (high, an endpoint policy does not allow what an image
     pull needs)."
-  - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING): ECR's
-    guide names the gateway endpoint for image layer downloads.
+  - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING), because
+    ECR's guide names the gateway endpoint for image layer downloads.
   - "Network ACLs are evaluated as AWS does: stateless, per direction, lowest rule number first, the first
     matching rule decides and the C(*) rule denies the rest; a flow passes only when every address of the
     peer's CIDR block and every port of the range passes. Traffic inside one subnet is not filtered."

@@ -101,6 +101,22 @@ def test_reports_cover_every_target(full_run, estate):
     assert estate["payments"]["vpc_id"] in markdown.split("## Findings")[1]
     page = (report / "posture.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and estate["platform"]["vpc_id"] in page
+    # Cost: the deployed VPC has three interface endpoints in three AZs (9 x 730 h x 0.01 USD), the other none.
+    assert by_target["platform"]["monthly_cost_usd"] == 65.7 and by_target["payments"]["monthly_cost_usd"] == 0
+    assert posture["cost"] == {"monthly_usd": 65.7, "per_vpc_design_monthly_usd": 65.7}
+    assert "65.70 USD a month for the fleet" in markdown and "| **Fleet** |" in markdown
+    assert 'data-card="monthly_usd"><b>65.70</b>' in page
+
+
+def test_cost_and_port_range_host_variables(estate):
+    report = estate["folder"] / "priced"
+    proc = audit(estate, report, "--limit", "platform", posture_endpoint_hour_usd=0.02,
+                 posture_client_port_range="1024-65535")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    posture = read_json(report / "posture.json")
+    assert posture["cost"]["monthly_usd"] == 131.4 and posture["summary"]["compliant"] == 1
+    proc = audit(estate, estate["folder"] / "bad-range", "--limit", "platform", posture_client_port_range="443")
+    assert proc.returncode != 0 and "client_port_range" in proc.stdout
 
 
 def test_secrets_never_reach_the_output(full_run):

@@ -27,7 +27,7 @@ def finding(finding_id, severity, resource, message=None):
             "message": message or "%s on %s" % (finding_id, resource), "remediation": "fix %s" % resource}
 
 
-def record(target, account, region, vpc_id, findings, compliant=None, error=None):
+def record(target, account, region, vpc_id, findings, compliant=None, error=None, cost=21.9):
     if error:
         return {"target": target, "account_label": account, "region": region, "vpc": vpc_id, "error": error,
                 "vpcs": []}
@@ -35,6 +35,7 @@ def record(target, account, region, vpc_id, findings, compliant=None, error=None
         compliant = not any(f["severity"] in ("high", "medium") for f in findings)
     return {"target": target, "account_label": "", "region": region, "vpc": vpc_id, "error": None,
             "vpcs": [{"vpc_id": vpc_id, "account_id": account, "region": region, "compliant": compliant,
+                      "monthly_cost_usd": cost, "workload_subnet_ids": ["subnet-1"],
                       "endpoints": {"ecr.api": {"vpc_endpoint_id": "vpce-1", "vpc_endpoint_type": "Interface",
                                                 "state": "available", "subnet_ids": ["subnet-1"]}},
                       "findings": findings}]}
@@ -146,3 +147,47 @@ def test_rerender_without_results_judges_the_whole_directory(tmp_path, monkeypat
     summary = json.loads(capsys.readouterr().out.strip())
     assert summary["scope_targets"] == 4 and summary["scope_errors"] == ["dev-us"]
     assert render.main([str(tmp_path)]) == 0
+
+
+# ---------------------------------------------------------------- cost and the NACL / policy findings
+
+def test_cost_per_vpc_and_for_the_fleet():
+    report = render.build_report(RECORDS)
+    assert [v["monthly_cost_usd"] for v in report["vpcs"]] == [21.9, 21.9, 21.9]
+    # Without hubs every VPC has its own endpoints: the per-VPC design costs what the fleet costs.
+    assert report["cost"] == {"monthly_usd": 65.7, "per_vpc_design_monthly_usd": 65.7}
+    assert set(report) == {"schema_version", "summary", "overview", "vpcs", "errors", "findings", "cost"}
+
+
+def test_records_without_a_cost_count_as_nothing():
+    old = record("old", "111111111111", "eu-west-1", "vpc-o", [], cost=None)
+    report = render.build_report(RECORDS[:1] + [old])
+    assert report["cost"]["monthly_usd"] == 21.9
+    assert "| n/a |" in render.render_markdown(report, "now")
+
+
+def test_cost_in_markdown_and_html():
+    report = render.build_report(RECORDS)
+    text = render.render_markdown(report, "Audited now.")
+    assert "65.70 USD a month for the fleet" in text
+    assert "| 111111111111 | us-east-1 | vpc-b | prod-us | **no** | 1 | 1 | 0 | 1 | 21.90 |" in text
+    assert "| **Fleet** | | | | | | | | | **65.70** |" in text
+    page = render.render_html(report, "now")
+    assert 'data-card="monthly_usd"><b>65.70</b>' in page and 'data-key="monthly_cost_usd"' in page
+    assert '<p id="cost">Interface endpoints: 65.70 USD a month' in page
+
+
+def test_nacl_and_policy_findings_are_reported_like_the_others():
+    nacl = finding("NACL_BLOCKS_HTTPS", "high", "acl-0abc",
+                   "network ACL acl-0abc denies inbound TCP 32768-65535 by rule *")
+    policy = finding("POLICY_BLOCKS_PULL", "high", "vpce-0s3",
+                     "the policy of the s3 endpoint vpce-0s3 blocks image pulls: s3:GetObject on ...")
+    records = [record("blocked", "333333333333", "eu-west-1", "vpc-n", [nacl, policy])]
+    report = render.build_report(records)
+    assert [f["id"] for f in report["findings"]] == ["NACL_BLOCKS_HTTPS", "POLICY_BLOCKS_PULL"]
+    assert report["summary"]["findings"]["high"] == 2 and report["summary"]["non_compliant"] == 1
+    text = render.render_markdown(report, "now")
+    assert "| high | NACL_BLOCKS_HTTPS | 333333333333 | eu-west-1 | vpc-n | acl-0abc |" in text
+    assert "| high | POLICY_BLOCKS_PULL |" in text
+    page = render.render_html(report, "now")
+    assert 'data-finding="NACL_BLOCKS_HTTPS"' in page and 'data-finding="POLICY_BLOCKS_PULL"' in page
