@@ -1,0 +1,19 @@
+# Compatibility matrix (docs/docsite/rst/compatibility.rst): every ansible-core minor the collection
+# claims (2.17-2.21) x the lowest and the newest boto3/botocore requirements.txt allows, each in its
+# own venv under .build/matrix/ on a Python that core supports (pyenv's or PATH's python3.X):
+# ansible-test sanity (that core's rules), pytest tests/unit, and an integration smoke against one
+# moto_server (tests/matrix/run_matrix.py, smoke.py). Every step has a timeout; the server is always stopped.
+#   make test-matrix                      the whole matrix; rewrites the table in compatibility.rst
+#   make test-matrix MATRIX_ARGS="--cores 2.17,2.21 --boto floor --suites units,smoke"
+#   make test-matrix MATRIX_ARGS="--ref HEAD"    a git archive of a commit instead of the working tree
+#   make test-matrix-slice                sanity + units on the oldest core (boto3 floor) and the newest
+#                                         (newest boto3): the slice `make test` runs
+MATRIX_ARGS ?=
+
+.PHONY: test-matrix test-matrix-slice
+
+test-matrix: venv link sanity-tools
+	$(BIN)/python tests/matrix/run_matrix.py $(MATRIX_ARGS)
+
+test-matrix-slice: venv link sanity-tools
+	$(BIN)/python tests/matrix/run_matrix.py --slice $(MATRIX_ARGS)
