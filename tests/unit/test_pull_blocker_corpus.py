@@ -306,7 +306,8 @@ def org_condition_if_exists_in_an_account_without_an_org(state):
     set_policy(state, "ecr.dkr", doc(statement(Condition={"StringEqualsIfExists": {"aws:PrincipalOrgID": ORG}})))
 
 
-LOOK_ALIKES = [org_condition_if_exists_in_an_account_without_an_org, explicit_allows_before_a_deny_all, tight_acl_on_endpoint_subnets_only, s3_ranges_enumerated,
+LOOK_ALIKES = [org_condition_if_exists_in_an_account_without_an_org,
+               explicit_allows_before_a_deny_all, tight_acl_on_endpoint_subnets_only, s3_ranges_enumerated,
                deny_on_other_ports_first, same_subnet_traffic_is_not_filtered, windows_and_linux_ports_in_two_rules,
                least_privilege_policies_with_the_layer_bucket, wildcards_that_still_cover_a_pull,
                explicit_allow_with_a_deny_that_misses, deny_with_not_resource_that_spares_the_layer_bucket,
