@@ -2,7 +2,8 @@
 #   make sanity          ansible-test sanity, all 24 tests, on a Galaxy build of the collection
 #   make units           ansible-test units over tests/unit, on the same kind of build
 #   make lint            ansible-lint, production profile: roles, playbooks, Molecule scenarios
-#   make docs-lint       antsibull-docs lint-collection-docs, and ansible-doc renders every module and role
+#   make docs-lint       antsibull-docs lint-collection-docs (plugins, role, the guides in docs/docsite), ansible-doc
+#                        renders every module and role, then docs-render: the docsite built once into .build/docsite
 #   make changelog-lint  antsibull-changelog lint (the fragments) and lint-changelog-yaml (the releases)
 # The ecosystem integration tests (tests/integration/ecosystem: Galaxy tarball, ansible-builder,
 # ansible-runner, action group, --limit halves) run in test-integration; `make test-ecosystem`
@@ -16,7 +17,7 @@ $(QUALITY_STAMP): $(VENV)/.installed requirements-quality.txt
 	$(BIN)/pip install --quiet -r requirements-quality.txt
 	touch $@
 
-.PHONY: quality-venv sanity units lint docs-lint changelog-lint changelog-release test-ecosystem
+.PHONY: quality-venv sanity units lint docs-lint docs-render changelog-lint changelog-release test-ecosystem
 quality-venv: $(QUALITY_STAMP)
 
 # The ecosystem tests live under tests/integration and import ansible_runner.
@@ -44,10 +45,34 @@ LINT_PATHS = $(wildcard roles playbooks extensions/molecule)
 lint: $(QUALITY_STAMP) link
 	$(BIN)/ansible-lint --nocolor $(LINT_PATHS)
 
+# lint-collection-docs checks docs/docsite (extra-docs.yml, links.yml, every guide through rstcheck)
+# always; --check-extra-docs-refs also validates the guides' references to plugins and roles.
 docs-lint: $(QUALITY_STAMP) link
-	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs all \
-	  --disallow-unknown-collection-refs $(COLLECTION_LINK)
+	$(BIN)/antsibull-docs lint-collection-docs --plugin-docs --check-extra-docs-refs \
+	  --validate-collection-refs all --disallow-unknown-collection-refs $(COLLECTION_LINK)
 	$(BIN)/python tests/utils/render_docs.py
+	$(MAKE) --no-print-directory docs-render
+
+# The collection's docsite as Galaxy / Automation Hub and docs.ansible.com build it, offline: antsibull-docs
+# writes the plugin pages, the role and the guides of docs/docsite as RST, Sphinx renders them
+# (alabaster theme, which ships with Sphinx) into .build/docsite/html. Fails on a plugin or guide that
+# does not render.
+DOCSITE := .build/docsite
+docs-render: $(QUALITY_STAMP) link
+	rm -rf $(DOCSITE) && mkdir -p $(DOCSITE)/rst
+	$(BIN)/antsibull-docs collection --use-current --squash-hierarchy --fail-on-error \
+	  --dest-dir $(DOCSITE)/rst privatelink.ecr
+	printf '%s\n' "project = 'privatelink.ecr'" "extensions = ['sphinx_antsibull_ext']" \
+	  "html_theme = 'alabaster'" "root_doc = 'index'" > $(DOCSITE)/rst/conf.py
+	$(BIN)/sphinx-build -q -b html $(DOCSITE)/rst $(DOCSITE)/html 2> $(DOCSITE)/sphinx-warnings.log
+	@# Offline, labels of docs.ansible.com (common_return_values, ...) cannot resolve; any other warning,
+	@# or an unresolved label of this collection, fails.
+	@if grep -v -E "WARNING: undefined label: '[a-z_]+' \[ref\.ref\]$$" $(DOCSITE)/sphinx-warnings.log | grep .; then \
+	  echo "docs-render: Sphinx warned (above)"; exit 1; fi
+	@for guide in $$(sed -n 's/^ *- \([a-z_]*\)$$/\1/p' docs/docsite/extra-docs.yml); do \
+	  test -s $(DOCSITE)/html/docsite/$$guide.html || { echo "docs-render: guide $$guide was not rendered"; exit 1; }; \
+	done
+	@echo "docs-render: $(DOCSITE)/html/index.html"
 
 changelog-lint: $(QUALITY_STAMP)
 	$(BIN)/antsibull-changelog lint
