@@ -75,9 +75,9 @@ options:
     type: path
   aws_config:
     description:
-      - botocore C(Config) settings for every client, for example
-        V({"connect_timeout": 5, "proxies": {"https": "http://proxy:3128"}}). They win over the
-        collection's own settings (retries, timeouts). An unknown setting is an error.
+      - "botocore C(Config) settings for every client, for example
+        V({\"connect_timeout\": 5, \"proxies\": {\"https\": \"http://proxy:3128\"}}). They win over the
+        collection's own settings (retries, timeouts). An unknown setting is an error."
     type: dict
 notes:
   - On failure the result carries, besides C(msg), C(error) (C(code), C(message)) and

@@ -19,6 +19,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
+    aws_error_details,
     describe_exception,
     error_code,
     translated,
@@ -274,7 +275,7 @@ class AuditReader:
             if code in ("AccessDeniedException", "AccessDenied"):
                 return None, "denied"
             raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"),
-                                   code=code)
+                                   **aws_error_details(exc))
         except BotoCoreError as exc:
             raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"))
         return (answer.get("Organization") or {}).get("Id"), None

@@ -44,12 +44,38 @@ def private_subnets(subnets, route_tables):
     return sorted(private, key=lambda s: (s.get("AvailabilityZone", ""), s["SubnetId"]))
 
 
+ENDPOINT_SUBNET_TAG = "privatelink.ecr/endpoints"
+
+
+def _preference(subnet):
+    """Lowest first: a subnet tagged for endpoints, then the most free addresses, then the lowest id.
+
+    Free addresses because every interface endpoint takes one address per subnet; the tag lets a team
+    point endpoints at the subnets they keep for them (not a transit-gateway or database subnet).
+    """
+    tags = dict((t.get("Key"), t.get("Value")) for t in subnet.get("Tags") or [])
+    tagged = str(tags.get(ENDPOINT_SUBNET_TAG, "")).lower() == "true"
+    return (not tagged, -int(subnet.get("AvailableIpAddressCount") or 0), subnet["SubnetId"])
+
+
 def one_per_zone(subnets):
-    """The first subnet (by id) of each Availability Zone: stable across runs, whatever fills up."""
+    """The preferred subnet of each Availability Zone (``_preference``), in zone order."""
     chosen = {}
-    for subnet in sorted(subnets, key=lambda s: s["SubnetId"]):
+    for subnet in sorted(subnets, key=_preference):
         chosen.setdefault(subnet.get("AvailabilityZone"), subnet)
     return [chosen[zone] for zone in sorted(chosen)]
+
+
+def keep_in_place(chosen_ids, current_ids, private_ids, zone_of):
+    """``chosen_ids`` with, in each of their zones, the subnet an endpoint already uses there instead,
+    while that subnet is still private: discovery never moves an endpoint between private subnets of one
+    zone (a subnet that stopped being private is replaced)."""
+    by_zone = dict((zone_of.get(s), s) for s in chosen_ids)
+    for subnet_id in sorted(current_ids or []):
+        zone = zone_of.get(subnet_id)
+        if subnet_id in private_ids and zone in by_zone:
+            by_zone[zone] = subnet_id
+    return sorted(by_zone.values())
 
 
 def private_route_table_ids(subnets, route_tables):

@@ -87,6 +87,18 @@ class Ec2Reader:
             raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
         return normalise_vpc(vpcs[0])
 
+    @translated("find the VPC by its Name tag")
+    def vpc_by_name(self, name):
+        """The one VPC of the region whose Name tag is ``name``; otherwise an error naming what was found."""
+        found = [normalise_vpc(v) for v in paginate(self.client, "describe_vpcs", "Vpcs",
+                                                    Filters=[{"Name": "tag:Name", "Values": [name]}])]
+        if len(found) != 1:
+            raise PrivatelinkError("vpc_name %r: %s in this account and region; name the VPC by vpc_id, or give it "
+                                   "a unique Name tag" % (name, "no VPC carries that Name tag" if not found else
+                                                          "%d VPCs carry it (%s)" % (len(found), ", ".join(
+                                                              sorted(v["vpc_id"] for v in found)))))
+        return found[0]
+
     @translated("describe the VPCs")
     def vpcs(self, vpc_ids=None):
         kwargs = {"VpcIds": vpc_ids} if vpc_ids else {}

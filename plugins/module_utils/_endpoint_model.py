@@ -25,6 +25,10 @@ PENDING_STATES = frozenset(["pending", "pendingAcceptance"])
 # Endpoints in these states never will; an owned one is deleted so it can be created again.
 BROKEN_STATES = frozenset(["failed", "rejected", "expired"])
 
+# A desired policy that is not managed: the option was omitted, so an existing endpoint keeps its
+# policy and a new one gets AWS's default. (None stands for AWS's default, asked with "default".)
+POLICY_KEPT = "(the endpoint's own policy, kept)"
+
 # Stands for the managed security group's id until the group exists (check mode, first run).
 MANAGED_GROUP_PLACEHOLDER = "(managed security group, to be created)"
 
@@ -89,14 +93,32 @@ def normalise_group(raw):
     }
 
 
-def desired_endpoint(service, service_name, endpoint_type, params, security_group_ids):
-    """What one endpoint should look like, from the module's options."""
-    is_s3 = service == "s3"
+def wanted_policy(value):
+    """The desired spec's policy for an option value: omitted -> kept, "default" -> AWS's default (None)."""
+    if value is None:
+        return POLICY_KEPT
+    if value == "default":
+        return None
+    return value
+
+
+GROUP_VIEW_KEYS = ("group_id", "group_name", "description", "vpc_id", "https_cidrs", "tags")
+
+
+def group_view(group):
+    """The managed group as the diff shows it, before and after alike (None when there is none)."""
+    if group is None:
+        return None
+    return dict((k, group.get(k)) for k in GROUP_VIEW_KEYS)
+
+
+def desired_endpoint(service, service_name, endpoint_type, params, security_group_ids, policy=POLICY_KEPT):
+    """What one endpoint should look like, from the module's options (``policy``: see wanted_policy)."""
     spec = {
         "service": service,
         "service_name": service_name,
         "vpc_endpoint_type": endpoint_type,
-        "policy": params["s3_policy"] if is_s3 else params["policy"],
+        "policy": policy,
         "tags": dict(params.get("tags") or {}),
         "subnet_ids": None,
         "route_table_ids": None,

@@ -20,6 +20,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     INTERFACE,
     MANAGED_GROUP_PLACEHOLDER,
     OWNER_TAG_KEY,
+    POLICY_KEPT,
     OWNER_TAG_VALUE,
     is_owned,
 )
@@ -44,24 +45,38 @@ def _keeper_order(endpoint):
             endpoint["vpc_endpoint_id"])
 
 
-def endpoint_changes(desired, current):
-    """What ModifyVpcEndpoint (and CreateTags) must change on ``current`` to reach ``desired``."""
-    details = {}
+def _set_diff(desired, current, key, add_key, remove_key, details, additive=False):
+    wanted = desired.get(key)
+    if wanted is None:
+        return
+    have = set(current.get(key) or [])
+    add, remove = sorted(set(wanted) - have), sorted(have - set(wanted))
+    if add:
+        details[add_key] = add
+    if remove and not additive:
+        details[remove_key] = remove
 
-    def set_diff(key, add_key, remove_key):
-        wanted = desired.get(key)
+
+def _policy_and_tags(desired, current, details):
+    wanted = desired.get("policy")
+    if wanted != POLICY_KEPT and not policies_equal(wanted, current.get("policy")):
         if wanted is None:
-            return
-        have = set(current.get(key) or [])
-        add, remove = sorted(set(wanted) - have), sorted(have - set(wanted))
-        if add:
-            details[add_key] = add
-        if remove:
-            details[remove_key] = remove
+            details["reset_policy"] = True
+        else:
+            details["policy"] = wanted
+    tags = current.get("tags") or {}
+    missing = {k: v for k, v in (desired.get("tags") or {}).items() if tags.get(k) != v}
+    if missing:
+        details["tags"] = missing
 
+
+def endpoint_changes(desired, current):
+    """What ModifyVpcEndpoint (and CreateTags) must change on an owned ``current`` to reach ``desired``."""
+    details = {}
     if desired["vpc_endpoint_type"] == INTERFACE:
-        set_diff("subnet_ids", "add_subnet_ids", "remove_subnet_ids")
-        set_diff("security_group_ids", "add_security_group_ids", "remove_security_group_ids")
+        _set_diff(desired, current, "subnet_ids", "add_subnet_ids", "remove_subnet_ids", details)
+        _set_diff(desired, current, "security_group_ids", "add_security_group_ids", "remove_security_group_ids",
+                  details)
         if desired.get("private_dns_enabled") is not None and \
                 bool(current.get("private_dns_enabled")) != desired["private_dns_enabled"]:
             details["private_dns_enabled"] = desired["private_dns_enabled"]
@@ -69,21 +84,45 @@ def endpoint_changes(desired, current):
                 current["ip_address_type"] != desired["ip_address_type"]:
             details["ip_address_type"] = desired["ip_address_type"]
     else:
-        set_diff("route_table_ids", "add_route_table_ids", "remove_route_table_ids")
-    if not policies_equal(desired.get("policy"), current.get("policy")):
-        if desired.get("policy") is None:
-            details["reset_policy"] = True
-        else:
-            details["policy"] = desired["policy"]
-    tags = current.get("tags") or {}
-    missing = {k: v for k, v in (desired.get("tags") or {}).items() if tags.get(k) != v}
-    if missing:
-        details["tags"] = missing
+        _set_diff(desired, current, "route_table_ids", "add_route_table_ids", "remove_route_table_ids", details)
+    _policy_and_tags(desired, current, details)
+    return details
+
+
+def adoption_changes(desired, current, zone_of=None):
+    """What adopting the user's ``current`` endpoint adds; nothing its owner set is taken away.
+
+    A wanted subnet is added only in a zone the endpoint does not cover yet (``zone_of`` maps subnet
+    ids to zones; without it every missing subnet is proposed and the zone check before the apply
+    decides), the route tables and security groups only added, private DNS only turned on, the
+    IP address type left alone, the policy changed only when one is asked for.
+    """
+    details = {}
+    zone_of = zone_of or {}
+    if desired["vpc_endpoint_type"] == INTERFACE:
+        covered = set(zone_of.get(s) for s in current.get("subnet_ids") or []) - set([None])
+        have = set(current.get("subnet_ids") or [])
+        add, zones = [], set(covered)
+        for subnet_id in sorted(desired.get("subnet_ids") or []):
+            zone = zone_of.get(subnet_id)
+            if subnet_id in have or (zone is not None and zone in zones):
+                continue
+            add.append(subnet_id)
+            zones.add(zone)
+        if add:
+            details["add_subnet_ids"] = add
+        _set_diff(desired, current, "security_group_ids", "add_security_group_ids", None, details, additive=True)
+        if desired.get("private_dns_enabled") and not current.get("private_dns_enabled"):
+            details["private_dns_enabled"] = True
+    else:
+        _set_diff(desired, current, "route_table_ids", "add_route_table_ids", None, details, additive=True)
+    _policy_and_tags(desired, current, details)
     return details
 
 
 def _create_details(desired):
-    details = {k: copy.deepcopy(v) for k, v in desired.items() if k != "service" and v is not None}
+    details = {k: copy.deepcopy(v) for k, v in desired.items()
+               if k != "service" and v is not None and v != POLICY_KEPT}
     details["tags"] = dict(desired.get("tags") or {}, **{OWNER_TAG_KEY: OWNER_TAG_VALUE})
     return details
 
@@ -95,8 +134,11 @@ def _delete(endpoint, region, reason):
                         "vpc_endpoint_type": endpoint["vpc_endpoint_type"], "reason": reason}}
 
 
-def plan_present(desired_specs, current, region, purge_services=False):
-    """Actions that make the VPC's endpoints match ``desired_specs`` (one per wanted service)."""
+def plan_present(desired_specs, current, region, purge_services=False, zone_of=None):
+    """Actions that make the VPC's endpoints match ``desired_specs`` (one per wanted service).
+
+    Owned endpoints are converged fully; the user's own are adopted additively (``adoption_changes``).
+    """
     actions = []
     current = live(current)
     wanted_names = set(d["service_name"] for d in desired_specs)
@@ -119,7 +161,7 @@ def plan_present(desired_specs, current, region, purge_services=False):
         for extra in candidates[1:]:
             if is_owned(extra):
                 actions.append(_delete(extra, region, "duplicate of %s" % keeper["vpc_endpoint_id"]))
-        changes = endpoint_changes(desired, keeper)
+        changes = endpoint_changes(desired, keeper) if is_owned(keeper) else adoption_changes(desired, keeper, zone_of)
         if changes:
             changes["vpc_endpoint_id"] = keeper["vpc_endpoint_id"]
             actions.append({"service": desired["service"], "action": "modify" if is_owned(keeper) else "adopt",
@@ -135,6 +177,33 @@ def plan_absent(service_names, current, region, purge_services=False):
     """Delete owned endpoints of the given services (every owned endpoint with purge_services)."""
     return [_delete(e, region, "state is absent") for e in sorted(live(current), key=_keeper_order)
             if is_owned(e) and (purge_services or e["service_name"] in service_names)]
+
+
+def plan_give_back(adopted, managed_group_id, region):
+    """``state: absent`` on the user's own endpoints: keep each, and take back the managed group.
+
+    Subnets and route tables the collection added stay (nothing records whether their owner wanted
+    them). An endpoint whose only group is the managed one keeps it: an interface endpoint needs one.
+    Returns (actions, left) where left lists ``{vpc_endpoint_id, service, reason}`` per endpoint kept.
+    """
+    actions, left = [], []
+    for endpoint in sorted(adopted, key=lambda e: e["vpc_endpoint_id"]):
+        service = short_name(endpoint["service_name"], region)
+        groups = endpoint.get("security_group_ids") or []
+        reason = "not created by privatelink.ecr (no %s tag): kept as it is" % OWNER_TAG_KEY
+        if managed_group_id and managed_group_id in groups:
+            if len(groups) > 1:
+                actions.append({"service": service, "action": "adopt",
+                                "details": {"vpc_endpoint_id": endpoint["vpc_endpoint_id"],
+                                            "remove_security_group_ids": [managed_group_id]}})
+                reason = ("not created by privatelink.ecr (no %s tag): kept, and the managed security group %s "
+                          "taken back" % (OWNER_TAG_KEY, managed_group_id))
+            else:
+                reason = ("not created by privatelink.ecr (no %s tag): kept with the managed security group %s, "
+                          "its only group (an interface endpoint needs one); so the group is kept too"
+                          % (OWNER_TAG_KEY, managed_group_id))
+        left.append({"vpc_endpoint_id": endpoint["vpc_endpoint_id"], "service": service, "reason": reason})
+    return actions, left
 
 
 def plan_security_group(group_name, cidrs, tags, current_group, description):

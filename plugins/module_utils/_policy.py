@@ -22,9 +22,12 @@ _STATEMENT_KEYS = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotA
 
 
 def parse_policy(value, option):
-    """Return the policy as a dict (None when not set) or raise ValueError naming ``option``."""
+    """Return the policy as a dict, "default" (reset to AWS's default), or None when not set;
+    raise ValueError naming ``option``."""
     if value is None or value == "" or value == {}:
         return None
+    if value == "default":
+        return value
     if isinstance(value, str):
         if len(value) > MAX_POLICY_LENGTH:
             raise ValueError("%s is %d characters long; AWS accepts at most %d"

@@ -13,9 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import re
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, fit_to_zones
+from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, fit_to_zones, keep_in_place
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
@@ -25,7 +26,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     OWNER_TAG_KEY,
     OWNER_TAG_VALUE,
     desired_endpoint,
+    group_view,
     is_owned,
+    wanted_policy,
     public_view,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
@@ -34,12 +37,15 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     execution_order,
     live,
     plan_absent,
+    plan_give_back,
     plan_present,
     name_created_group,
     plan_security_group,
     predict,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import pull_blockers
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     candidate_names,
     match_existing_name,
@@ -55,7 +61,7 @@ GROUP_DESCRIPTION = "HTTPS from workloads to VPC endpoints (managed by privateli
 # Control characters never belong in an id, a name or a tag key. The shape checks cannot catch a
 # trailing newline on their own: a regular expression's "$" matches just before one.
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
-_TEXT_OPTIONS = ("vpc_id", "subnet_ids", "route_table_ids", "security_group_ids", "security_group_name",
+_TEXT_OPTIONS = ("vpc_id", "vpc_name", "subnet_ids", "route_table_ids", "security_group_ids", "security_group_name",
                  "services", "extra_services")
 
 
@@ -100,6 +106,14 @@ def check_local_input(params):
                                params["region"])
     policy = parse_policy(params.get("policy"), "policy")
     s3_policy = parse_policy(params.get("s3_policy"), "s3_policy")
+    if params.get("perimeter_org_id"):
+        perimeter_policy("s3", params["region"], params["perimeter_org_id"], params["workload"])  # checks the id
+    if params.get("s3_endpoint_type") == "interface" and "ecr.dkr" in services and "s3" in services:
+        # https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html names the S3 gateway
+        # endpoint for the layer downloads of a pull.
+        warnings.append("s3_endpoint_type is interface: ECR's guide names the S3 gateway endpoint for image layer "
+                        "downloads, and the audit reports S3_ROUTE_MISSING without one; use the default "
+                        "s3_endpoint_type: gateway unless another path to S3 serves the layers")
     return services, policy, s3_policy, warnings
 
 
@@ -114,13 +128,16 @@ class Reconciler:
         self.params = params
         self.check_mode = check_mode
         self.region = params["region"]
-        self.vpc_id = params["vpc_id"]
+        self.vpc_id = params.get("vpc_id")
+        self.connection = connection
         self.client = connection.client("ec2")
         self.reader = Ec2Reader(self.client)
         self.warnings = []
         self._service_details = None
         self._retired = {}  # short service name -> ids of its deleted endpoints (for ClientTokens)
         self._applied_group_id = None
+        self._zone_of = None  # subnet id -> zone, read only when adopting needs it
+        self._private_ids = set()
         self.discovered = None  # the placement found by ``discover``, when it ran
 
     # -- reading --------------------------------------------------------------------------
@@ -151,7 +168,8 @@ class Reconciler:
         params = dict(params, policy=policy, s3_policy=s3_policy,
                       tags=dict((k, str(v)) for k, v in (params.get("tags") or {}).items()))
 
-        vpc = self.reader.vpc(self.vpc_id)
+        vpc = self.reader.vpc(self.vpc_id) if self.vpc_id else self.reader.vpc_by_name(params["vpc_name"])
+        self.vpc_id = vpc["vpc_id"]
         everything = self.reader.endpoints([self.vpc_id])
         current = live(everything)
         for endpoint in everything:
@@ -181,9 +199,10 @@ class Reconciler:
             # "always": every endpoint goes to the discovered placement; "on_create": only those created.
             if placed is params or (mode == "on_create" and service not in creating):
                 return params
-            if service in fitted and params.get("subnet_ids") is None:
-                return dict(placed, subnet_ids=fitted[service])
-            return placed
+            if params.get("subnet_ids") is not None or types[service] != INTERFACE:
+                return placed
+            return dict(placed, subnet_ids=self._kept_in_place(names[service], fitted.get(service, placed["subnet_ids"]),
+                                                                current))
 
         if mode == "always" and omitted:
             placed = self._placed(params)
@@ -203,13 +222,35 @@ class Reconciler:
         self._check_creatable(actions)
         if actions:
             self._validate_against_aws(services, types, actions, vpc, placed, current)
+            self._refuse_blocking_policies(actions, vpc, current)
         if group_action:
             actions.insert(0, group_action)
         return self._finish(execution_order(actions), current, desired, group, vpc)
 
     def _plan(self, services, names, types, group_ids, current, placement_of):
-        desired = [desired_endpoint(s, names[s], types[s], placement_of(s), group_ids) for s in services]
-        return desired, plan_present(desired, current, self.region, self.params.get("purge_services"))
+        desired = [desired_endpoint(s, names[s], types[s], placement_of(s), group_ids, self._policy_for(s))
+                   for s in services]
+        actions = plan_present(desired, current, self.region, self.params.get("purge_services"), self._zone_of)
+        if self._zone_of is None and any(a["action"] == "adopt" and a["details"].get("add_subnet_ids")
+                                         for a in actions):
+            # Adopting adds a subnet only in a zone the endpoint does not cover: that needs the zones.
+            by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+            ids = set()
+            for action in actions:
+                if action["action"] == "adopt" and action["details"].get("add_subnet_ids"):
+                    ids.update(action["details"]["add_subnet_ids"])
+                    ids.update(by_id[action["details"]["vpc_endpoint_id"]]["subnet_ids"])
+            self._zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
+            actions = plan_present(desired, current, self.region, self.params.get("purge_services"), self._zone_of)
+        return desired, actions
+
+    def _policy_for(self, service):
+        """The policy wanted for a service's endpoint: the option's, else the perimeter's, else kept."""
+        params = self.params
+        value = params.get("s3_policy") if service == "s3" else params.get("policy")
+        if value is None and params.get("perimeter_org_id"):
+            return perimeter_policy(service, self.region, params["perimeter_org_id"], params["workload"])
+        return wanted_policy(value)
 
     @staticmethod
     def _places_interfaces(actions, types):
@@ -248,6 +289,17 @@ class Reconciler:
                     route_table_ids=(found["route_table_ids"] if params.get("route_table_ids") is None
                                      else params["route_table_ids"]))
 
+    def _kept_in_place(self, service_name, subnet_ids, current):
+        """The discovered subnets, with the ones the service's endpoint already uses kept (no churn)."""
+        serving = [e for e in current if e["service_name"] == service_name and e["vpc_endpoint_type"] == INTERFACE]
+        if not serving:
+            return subnet_ids
+        zone_of = dict((s["SubnetId"], s.get("AvailabilityZone")) for s in self.reader.subnets_of_vpc(self.vpc_id))
+        in_use = set()
+        for endpoint in serving:
+            in_use.update(endpoint["subnet_ids"])
+        return keep_in_place(subnet_ids, in_use, self._private_ids, zone_of)
+
     def _discover(self):
         """The VPC's private subnets (one per AZ) and their route tables: two reads, the role's rule."""
         found = discover(self.reader.subnets_of_vpc(self.vpc_id), self.reader.route_tables_of_vpc(self.vpc_id))
@@ -255,6 +307,7 @@ class Reconciler:
             raise ValueError("VPC %s has no private subnet (every subnet's route table routes to an internet "
                              "gateway, or the VPC has no subnet); set subnet_ids and route_table_ids to choose "
                              "them" % self.vpc_id)
+        self._private_ids = set(found["private_subnet_ids"])
         self.discovered = dict((k, found[k]) for k in ("subnet_ids", "route_table_ids", "availability_zones"))
         self.discovered["skipped"] = {}
         return found
@@ -313,23 +366,61 @@ class Reconciler:
             zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
             validate.check_one_subnet_per_zone(actions, current, zone_of)
 
+    def _refuse_blocking_policies(self, actions, vpc, current):
+        """A policy the run would apply that stops an image pull fails the run before any change
+        (unless allow_blocking_policy); the audit's POLICY_BLOCKS_PULL uses the same evaluation."""
+        if self.params.get("allow_blocking_policy"):
+            return
+        applied = [a for a in actions if isinstance(a["details"].get("policy"), dict)]
+        if not applied:
+            return
+        org_id = self.params.get("perimeter_org_id") or self._organization_id(applied)
+        by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+        for action in applied:
+            endpoint_id = action["details"].get("vpc_endpoint_id")
+            service = action["service"]
+            if endpoint_id in by_id and service == SECURITY_GROUP_SERVICE:
+                continue
+            reasons = pull_blockers(service, action["details"]["policy"], self.region, vpc.get("owner_id"), org_id,
+                                    self.vpc_id, endpoint_id)
+            if reasons:
+                option = "s3_policy" if service == "s3" else "policy"
+                raise ValueError("%s would block image pulls through the %s endpoint: %s; fix the policy, or set "
+                                 "allow_blocking_policy: true to apply it anyway"
+                                 % (option, service, " ".join(reasons)))
+
+    def _organization_id(self, actions):
+        """The VPC account's organization, read only when a policy to apply names one."""
+        if not any("OrgID" in json.dumps(a["details"]["policy"]) or "OrgPaths" in json.dumps(a["details"]["policy"])
+                   for a in actions):
+            return None
+        # Imported here: only a run applying an organization-conditioned policy needs the audit's reader.
+        from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import AuditReader
+
+        return AuditReader(self.connection).organization_id()[0]
+
     def _run_absent(self, services, current, vpc):
         existing = set(e["service_name"] for e in current)
         names = set()
         for service in services:
             names.update(n for n in candidate_names(service, self.region) if n in existing)
-        actions = plan_absent(names, current, self.region, self.params.get("purge_services"))
+        purge = self.params.get("purge_services")
+        actions = plan_absent(names, current, self.region, purge)
         group = self.reader.group_by_name(self.vpc_id, self.params["security_group_name"]) \
             if not self.params.get("security_group_ids") else None
-        if group and is_owned(group):
+        managed_id = group["group_id"] if group and is_owned(group) else None
+        adopted = [e for e in current if not is_owned(e) and (purge or e["service_name"] in names)]
+        give_back, left = plan_give_back(adopted, managed_id, self.region)
+        actions.extend(give_back)
+        if managed_id:
             remaining = predict(current, actions, self.region)
-            if not any(group["group_id"] in e["security_group_ids"] for e in remaining):
+            if not any(managed_id in e["security_group_ids"] for e in remaining):
                 actions.append({"service": SECURITY_GROUP_SERVICE, "action": "delete",
-                                "details": {"group_id": group["group_id"], "group_name": group["group_name"]}})
-        return self._finish(execution_order(actions), current, [], group, vpc)
+                                "details": {"group_id": managed_id, "group_name": group["group_name"]}})
+        return self._finish(execution_order(actions), current, [], group, vpc, left)
 
     # -- apply and report -----------------------------------------------------------------
-    def _finish(self, actions, current, desired, group, vpc):
+    def _finish(self, actions, current, desired, group, vpc, left=None):
         before = self._view(current, desired, group)
         predicted = predict(current, actions, self.region)
         group_after = self._group_after(actions, group)
@@ -351,6 +442,7 @@ class Reconciler:
             "changes": actions,
             "diff": {"before": before, "after": after},
             "discovered": self.discovered,
+            "left": left or [],
             "warnings": self.warnings,
         }
 
@@ -417,21 +509,25 @@ class Reconciler:
         return live(self.reader.endpoints([self.vpc_id])) if gone else after + found
 
     def _group_after(self, actions, group, applied_id=None):
+        """The managed group after ``actions``, in the shape of ``group_view`` (so diffs compare like with like)."""
+        before = group_view(group)
         for action in actions:
             if action["service"] != SECURITY_GROUP_SERVICE:
                 continue
             if action["action"] == "delete":
                 return None
             details = action["details"]
-            return {"group_id": applied_id or details.get("group_id") or MANAGED_GROUP_PLACEHOLDER,
-                    "group_name": details["group_name"],
-                    "https_cidrs": sorted(((set(group["https_cidrs"]) if group else set())
-                                           | set(details.get("add_cidrs", [])))
-                                          - set(details.get("remove_cidrs", [])))}
-        if group is None:
-            return None
-        return {"group_id": group["group_id"], "group_name": group["group_name"],
-                "https_cidrs": group["https_cidrs"]}
+            after = dict(before or {"description": details.get("description"), "vpc_id": self.vpc_id, "tags": {},
+                                    "https_cidrs": []})
+            after.update({
+                "group_id": applied_id or details.get("group_id") or MANAGED_GROUP_PLACEHOLDER,
+                "group_name": details["group_name"],
+                "https_cidrs": sorted((set(after["https_cidrs"]) | set(details.get("add_cidrs", [])))
+                                      - set(details.get("remove_cidrs", []))),
+                "tags": dict(after["tags"], **details.get("tags", {})),
+            })
+            return after
+        return before
 
     def _view(self, endpoints, desired, group):
         if desired:
@@ -440,7 +536,7 @@ class Reconciler:
             kept = dict((short_name(e["service_name"], self.region), e) for e in live(endpoints) if is_owned(e))
         return {
             "endpoints": dict((service, public_view(e)) for service, e in sorted(kept.items())),
-            "security_group": group,
+            "security_group": group_view(group),
         }
 
 

@@ -21,21 +21,36 @@ description:
   - Everything C(ModifyVpcEndpoint) can change (subnets, security groups, route tables, policy, private DNS,
     IP address type) is changed in place, keeping the endpoint id. Only the endpoint type cannot be changed;
     an owned endpoint of the wrong type is replaced.
-  - Endpoints the module creates carry the tag C(ManagedBy=privatelink.ecr). An existing endpoint for a wanted
-    service without that tag is adopted (converged in place), never duplicated and never deleted.
-  - All input is validated, against AWS where needed, before the first mutating call.
+  - Endpoints the module creates carry the tag C(ManagedBy=privatelink.ecr) and are converged fully. An
+    existing endpoint for a wanted service without that tag is adopted B(additively) - never duplicated, never
+    deleted, and nothing its owner set is taken away - the module adds a subnet for each wanted zone it does not
+    cover, the route tables, the managed group (or O(security_group_ids)) and private DNS when asked, and changes
+    its policy only when O(policy), O(s3_policy) or O(perimeter_org_id) is given.
+  - All input is validated, against AWS where needed, before the first mutating call; so is every conflict EC2
+    would refuse in the middle of a run (a route table already routed to the service through another gateway
+    endpoint, private DNS held by another endpoint of the service, two subnets in one zone, a subnet in a zone
+    where the service is not offered).
+  - An endpoint still C(pending) is waited for (bounded by O(wait_timeout)) before it is modified, since EC2
+    refuses to modify it until then.
 author:
   - privatelink.ecr maintainers (@privatelink)
 options:
   vpc_id:
-    description: The VPC, for example V(vpc-0123456789abcdef0).
+    description:
+      - The VPC, for example V(vpc-0123456789abcdef0). Exactly one of O(vpc_id) and O(vpc_name).
     type: str
-    required: true
+  vpc_name:
+    description:
+      - The value of the VPC's C(Name) tag. Exactly one VPC of the region must carry it; otherwise the module
+        fails before any change and names the VPCs it found (or none). Costs no request more than O(vpc_id).
+    type: str
   state:
     description:
       - V(present) converges the endpoints.
       - V(absent) deletes the endpoints of the selected services that carry the ownership tag (every owned
-        endpoint with O(purge_services=true)) and then the managed security group when nothing uses it.
+        endpoint with O(purge_services=true)), takes the managed security group back from adopted endpoints
+        (what else was added to them stays; they are listed in RV(left)), and then deletes the managed group
+        when nothing uses it.
     type: str
     choices: [present, absent]
     default: present
@@ -62,9 +77,14 @@ options:
   discover:
     description:
       - Whether the module finds O(subnet_ids) and O(route_table_ids) itself when they are omitted, by the rule
-        of the C(privatelink.ecr.vpc_endpoints) role and of M(privatelink.ecr.vpc_private_subnets_info) (the
-        VPC's private subnets, those whose route table has no route to an internet gateway, one per
-        Availability Zone, first by id; and the route tables serving them, the main one included).
+        of the C(privatelink.ecr.vpc_endpoints) role - the VPC's private subnets (those whose route table has no
+        route to an internet gateway) and the route tables serving them, the main one included. In each zone
+        with a private subnet it picks the subnet the service's endpoint already uses there while that is still
+        private (discovery never moves an endpoint between private subnets of one zone), else a private subnet
+        tagged C(privatelink.ecr/endpoints=true), else the one with the most free addresses (ties, lowest id).
+      - Discovery is per service; each interface service gets the zones where AWS offers it
+        (C(DescribeVpcEndpointServices)); a zone a service skips is named in a warning and in
+        RV(discovered.skipped).
       - V(never) keeps the behaviour described under O(subnet_ids).
       - V(always) discovers on every run (two read requests more) and converges every endpoint to the
         discovered placement, so a new private subnet in a new zone is picked up and drift is repaired.
@@ -102,13 +122,29 @@ options:
     default: true
   policy:
     description:
-      - Endpoint policy for the interface endpoints, as a dict or a JSON string. Compared as a document, not
-        as a string.
-      - When not set, the AWS default policy (full access) is wanted, and a different policy is reset to it.
+      - Endpoint policy for the interface endpoints, as a dict or a JSON string; compared as a document, not as
+        a string. V(default) resets it to AWS's default (full access).
+      - When not set (and no O(perimeter_org_id)), the policy is not managed - a new endpoint gets AWS's
+        default and an existing one keeps its policy.
+      - A policy that would block an image pull (the evaluation behind the audit's C(POLICY_BLOCKS_PULL))
+        fails the run before any change, naming what is missing, unless O(allow_blocking_policy=true).
     type: raw
   s3_policy:
     description: Endpoint policy for the S3 endpoint, as for O(policy).
     type: raw
+  perimeter_org_id:
+    description:
+      - An AWS Organizations id (C(o-...)). Each of O(policy) and O(s3_policy) that is not given is generated
+        per service as a data-perimeter policy - only principals and resources of that organization, and AWS
+        services acting for it - plus the exceptions an image pull needs - C(s3:GetObject) on the ECR layer
+        bucket C(prod-REGION-starport-layer-bucket) for every principal (ECR presigns layer URLs), and for the
+        C(eks) set the AWS-owned registries EKS add-ons pull from.
+      - Compared as documents, so a second run changes nothing.
+    type: str
+  allow_blocking_policy:
+    description: Apply O(policy) / O(s3_policy) even though the module finds it would block an image pull.
+    type: bool
+    default: false
   tags:
     description:
       - Tags set on every endpoint and on the managed group. Other existing tags are left alone.
@@ -147,7 +183,11 @@ notes:
   - A no-op run sends three read requests (the VPC, its endpoints, the managed security group), five with
     O(discover=always).
   - Each create carries a deterministic C(ClientToken) derived from the VPC, the service and the desired
-    specification, so a retried or concurrent create cannot make a second endpoint.
+    specification, so a retried or concurrent create cannot make a second endpoint. EC2 answers a reused token
+    with the original endpoint even after it was deleted; such an answer is recognised and the create is sent
+    again with a fresh token, and a run never reports success for an endpoint that does not exist.
+  - With O(s3_endpoint_type=interface) and C(ecr.dkr) in the set the module warns that ECR's guide names the
+    S3 gateway endpoint for image layer downloads.
 seealso:
   - module: privatelink.ecr.ecr_private_endpoints_info
 """
@@ -191,11 +231,18 @@ EXAMPLES = r"""
   diff: true
   register: plan
 
-- name: One call per VPC, placing the endpoints in the private subnets the module finds itself
+- name: One call per VPC, by its Name tag, placing the endpoints in the private subnets the module finds itself
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_name: containers-prod
+    discover: always
+
+- name: Data-perimeter endpoint policies for the organization, with the exceptions a pull needs
   privatelink.ecr.ecr_private_endpoints:
     region: eu-west-1
     vpc_id: vpc-0123456789abcdef0
     discover: always
+    perimeter_org_id: o-exampleorgid
 
 - name: Remove what this collection created in the VPC (endpoints of every service, then the group)
   privatelink.ecr.ecr_private_endpoints:
@@ -296,13 +343,40 @@ discovered:
       description: The zones of the VPC's private subnets.
       type: list
       elements: str
+    skipped:
+      description: For each service that skipped a discovered zone because AWS does not offer it there, those
+        zones; V({}) when none did.
+      type: dict
   sample:
     subnet_ids: [subnet-0aaaaaaaaaaaaaaa1, subnet-0bbbbbbbbbbbbbbb2]
     route_table_ids: [rtb-0aaaaaaaaaaaaaaa1]
     availability_zones: [eu-west-1a, eu-west-1b]
+    skipped: {eks-auth: [eu-west-1b]}
+left:
+  description: With O(state=absent), the adopted endpoints (not created by the collection) that were kept, and why.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - vpc_endpoint_id: vpce-0123456789abcdef0
+      service: ecr.api
+      reason: "not created by privatelink.ecr (no ManagedBy tag): kept, and the managed security group taken back"
+  contains:
+    vpc_endpoint_id:
+      description: The endpoint kept.
+      type: str
+    service:
+      description: Its short service name.
+      type: str
+    reason:
+      description: Why it was kept and what was given back.
+      type: str
 changes:
   description:
-    - The plan, one item per action, in the order it is applied. Empty when nothing changes.
+    - The plan, one item per action, in the order it is applied (the managed group, deletes, creates,
+      modifications, the group's deletion). Empty when nothing changes. A C(create) that was applied carries
+      the new C(vpc_endpoint_id) in its details.
+    - On a failure after changes, the result still has RV(changes), listing exactly what was applied.
     - C(modify) and C(adopt) details list exactly what changes (C(add_subnet_ids), C(remove_subnet_ids),
       C(add_security_group_ids), C(remove_security_group_ids), C(add_route_table_ids),
       C(remove_route_table_ids), C(policy), C(reset_policy), C(private_dns_enabled), C(ip_address_type),
@@ -352,7 +426,8 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._services import W
 
 def argument_spec():
     spec = dict(
-        vpc_id=dict(type="str", required=True),
+        vpc_id=dict(type="str"),
+        vpc_name=dict(type="str"),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         workload=dict(type="str", default="fargate", choices=WORKLOADS),
         services=dict(type="list", elements="str"),
@@ -370,6 +445,8 @@ def argument_spec():
         tags=dict(type="dict", default={}),
         purge_services=dict(type="bool", default=False),
         ip_address_type=dict(type="str", default="ipv4", choices=["ipv4", "dualstack", "ipv6"]),
+        perimeter_org_id=dict(type="str"),
+        allow_blocking_policy=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
     )
@@ -378,8 +455,9 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(),
+                           mutually_exclusive=[["vpc_id", "vpc_name"]] + CONNECTION_MUTUALLY_EXCLUSIVE,
+                           required_one_of=[["vpc_id", "vpc_name"]], supports_check_mode=True)
     try:
         # Local checks first: a typo fails before any credential or network problem can hide it.
         if module.params.get("region"):

@@ -241,8 +241,10 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
+    failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
@@ -305,7 +307,8 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                           supports_check_mode=True)
     params = module.params
     try:
         if not params.get("region"):
@@ -315,13 +318,13 @@ def main():
         if params["endpoint_hour_usd"] < 0:
             raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
     except ValueError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
     connection = connection_from_module(module)
     try:
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
                                          params["vpc_names"], params["workload_subnet_ids"], client_ports)
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc))
+        module.fail_json(msg=str(exc), **failure_fields(exc))
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 

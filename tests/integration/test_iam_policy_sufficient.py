@@ -113,7 +113,8 @@ def test_the_policy_is_enough_for_the_whole_lifecycle(enforced):
     changed = endpoint_args(vpc, subnet_ids=vpc.private_subnet_ids[:2], allowed_cidrs=["10.99.0.0/16"],
                             tags={"Team": "platform"},
                             policy={"Version": "2012-10-17", "Statement": [
-                                {"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}]})
+                                {"Effect": "Allow", "Principal": "*", "Action": ["ecr:*", "logs:*"],
+                                 "Resource": "*"}]})
     rc, result, output = run_module("ecr_private_endpoints", changed, env)
     assert rc == 0 and result["changed"], output
 

@@ -21,6 +21,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     GATEWAY,
     GONE_STATES,
     INTERFACE,
+    POLICY_KEPT,
     is_owned,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
@@ -103,7 +104,7 @@ def desired_state(draw):
     for service in services:
         etype = GATEWAY if service == "s3" and draw(st.booleans()) else INTERFACE
         spec = {"service": service, "service_name": full_name(service), "vpc_endpoint_type": etype,
-                "policy": draw(st.sampled_from(POLICIES)), "tags": draw(tags), "subnet_ids": None,
+                "policy": draw(st.sampled_from(POLICIES + (POLICY_KEPT,))), "tags": draw(tags), "subnet_ids": None,
                 "route_table_ids": None, "security_group_ids": None, "private_dns_enabled": None,
                 "ip_address_type": None}
         if etype == GATEWAY:
@@ -118,16 +119,22 @@ def desired_state(draw):
 
 
 def assert_matches(endpoint, spec):
-    """``endpoint`` is what ``spec`` asks for, field by field (None in the spec: keep as is)."""
+    """``endpoint`` is what ``spec`` asks for, field by field (None in the spec: keep as is). The user's
+    own endpoints are adopted additively: they hold at least what is asked, and keep what they had."""
     assert endpoint["vpc_endpoint_type"] == spec["vpc_endpoint_type"]
+    owned = is_owned(endpoint)
     for key in ("subnet_ids", "route_table_ids", "security_group_ids"):
         if spec[key] is not None:
-            assert sorted(endpoint[key]) == sorted(spec[key]), key
-    if spec["private_dns_enabled"] is not None:
+            if owned:
+                assert sorted(endpoint[key]) == sorted(spec[key]), key
+            else:
+                assert set(spec[key]) <= set(endpoint[key]), key
+    if spec["private_dns_enabled"] is not None and (owned or spec["private_dns_enabled"]):
         assert endpoint["private_dns_enabled"] == spec["private_dns_enabled"]
-    if spec["ip_address_type"] is not None and endpoint.get("ip_address_type") is not None:
+    if owned and spec["ip_address_type"] is not None and endpoint.get("ip_address_type") is not None:
         assert endpoint["ip_address_type"] == spec["ip_address_type"]
-    assert policies_equal(spec["policy"], endpoint["policy"])
+    if spec["policy"] != POLICY_KEPT:
+        assert policies_equal(spec["policy"], endpoint["policy"])
     for key, value in spec["tags"].items():
         assert endpoint["tags"].get(key) == value
     assert (endpoint.get("state") or "").lower() not in BROKEN_STATES | GONE_STATES
