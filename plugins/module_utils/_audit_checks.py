@@ -41,6 +41,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     GATEWAY,
     GONE_STATES,
     INTERFACE,
+    serving_order,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import (
     evaluate_flow,
@@ -128,7 +129,7 @@ def interface_services(state):
 def serving_interfaces(state, service):
     """The interface endpoints the workloads' DNS lookups reach: those with private DNS on,
     else (nothing resolves privately) every interface endpoint of the service."""
-    endpoints = _interfaces(state, service)
+    endpoints = sorted(_interfaces(state, service), key=serving_order)
     with_dns = [e for e in endpoints if e.get("private_dns_enabled")]
     return with_dns or endpoints
 

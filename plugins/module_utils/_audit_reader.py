@@ -25,6 +25,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     translated,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import normalise_group
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import (
     Ec2Reader,
     normalise_vpc,
@@ -86,27 +87,8 @@ def normalise_route_table(raw):
     }
 
 
-def normalise_rule(permission):
-    """One IpPermissions item as plain data (protocol ``-1`` is every protocol and port)."""
-    return {
-        "protocol": str(permission.get("IpProtocol")),
-        "from_port": permission.get("FromPort"),
-        "to_port": permission.get("ToPort"),
-        "cidrs": sorted(r["CidrIp"] for r in permission.get("IpRanges") or [] if r.get("CidrIp")),
-        "ipv6_cidrs": sorted(r["CidrIpv6"] for r in permission.get("Ipv6Ranges") or [] if r.get("CidrIpv6")),
-        "group_ids": sorted(p["GroupId"] for p in permission.get("UserIdGroupPairs") or [] if p.get("GroupId")),
-        "prefix_list_ids": sorted(p["PrefixListId"] for p in permission.get("PrefixListIds") or []
-                                  if p.get("PrefixListId")),
-    }
-
-
-def normalise_security_group(raw):
-    return {
-        "group_id": raw["GroupId"],
-        "group_name": raw.get("GroupName"),
-        "vpc_id": raw.get("VpcId"),
-        "ingress": [normalise_rule(p) for p in raw.get("IpPermissions") or []],
-    }
+# One normaliser of security groups for deploy and audit (``_endpoint_model.normalise_group``).
+normalise_security_group = normalise_group
 
 
 def normalise_eni(raw):

@@ -41,6 +41,14 @@ def is_owned(endpoint):
     return endpoint.get("tags", {}).get(OWNER_TAG_KEY) == OWNER_TAG_VALUE
 
 
+def serving_order(endpoint):
+    """The one rule, for deploy and audit, of which endpoint serves a service when a VPC has several:
+    the one holding the private DNS name (what workloads resolve; EC2 lets one endpoint per service and
+    VPC hold it), then the user's own over the collection's, then the oldest. Sort by it; first serves."""
+    return (not endpoint.get("private_dns_enabled"), is_owned(endpoint), endpoint.get("creation_timestamp") or "",
+            endpoint["vpc_endpoint_id"])
+
+
 def normalise_endpoint(raw):
     """One DescribeVpcEndpoints item as the collection's endpoint dict."""
     return {
@@ -70,8 +78,23 @@ def public_view(endpoint):
     return {k: endpoint.get(k) for k in keys}
 
 
+def normalise_rule(permission):
+    """One IpPermissions item as plain data (protocol ``-1`` is every protocol and port)."""
+    return {
+        "protocol": str(permission.get("IpProtocol")),
+        "from_port": permission.get("FromPort"),
+        "to_port": permission.get("ToPort"),
+        "cidrs": sorted(r["CidrIp"] for r in permission.get("IpRanges") or [] if r.get("CidrIp")),
+        "ipv6_cidrs": sorted(r["CidrIpv6"] for r in permission.get("Ipv6Ranges") or [] if r.get("CidrIpv6")),
+        "group_ids": sorted(p["GroupId"] for p in permission.get("UserIdGroupPairs") or [] if p.get("GroupId")),
+        "prefix_list_ids": sorted(p["PrefixListId"] for p in permission.get("PrefixListIds") or []
+                                  if p.get("PrefixListId")),
+    }
+
+
 def normalise_group(raw):
-    """A security group as plain data: id, name, tags and its TCP 443 ingress sources."""
+    """A security group as plain data, for deploy and audit alike: id, name, VPC, tags, every ingress
+    rule, and the TCP 443 CIDR sources the managed group is converged on."""
     cidrs = set()
     other_rules = []
     for perm in raw.get("IpPermissions") or []:
@@ -89,6 +112,7 @@ def normalise_group(raw):
         "description": raw.get("Description"),
         "https_cidrs": sorted(cidrs),
         "other_ingress": other_rules,
+        "ingress": [normalise_rule(p) for p in raw.get("IpPermissions") or []],
         "tags": tags_to_dict(raw.get("Tags")),
     }
 

@@ -23,6 +23,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     POLICY_KEPT,
     OWNER_TAG_VALUE,
     is_owned,
+    serving_order,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import policies_equal
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import short_name
@@ -38,11 +39,7 @@ def _usable(endpoint):
     return (endpoint.get("state") or "").lower() not in BROKEN_STATES
 
 
-def _keeper_order(endpoint):
-    # The endpoint that serves a service: the user's own over ours, then the one holding the private
-    # DNS name (what workloads resolve), then the oldest: deterministic across runs.
-    return (is_owned(endpoint), not endpoint.get("private_dns_enabled"), endpoint.get("creation_timestamp") or "",
-            endpoint["vpc_endpoint_id"])
+_keeper_order = serving_order  # the endpoint kept for a service is the one that serves it
 
 
 def _set_diff(desired, current, key, add_key, remove_key, details, additive=False):
