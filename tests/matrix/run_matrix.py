@@ -208,6 +208,37 @@ def run_suite(combo, suite, logs, server):
     return run(cmd, log, TIMEOUTS["smoke"], env=clean_env(combo))
 
 
+def log_of(combo, suite):
+    return os.path.join(WORK, "logs", "%s-%s.log" % (combo.name, suite))
+
+
+def detail(combo, suite):
+    """What failed, from the step's log: the sanity tests, the pytest counts, the smoke step."""
+    try:
+        with open(log_of(combo, suite), errors="replace") as handle:
+            lines = handle.read().splitlines()
+    except OSError:
+        return ""
+    if suite == "sanity":
+        # The tests that printed an error; ansible-test stops at a test that crashes (FATAL).
+        failed, current = [], None
+        for line in lines:
+            found = re.match(r'Running sanity test "([^"]+)"', line)
+            if found:
+                current = found.group(1)
+            elif line.startswith(("ERROR:", "FATAL:")) and current and current not in failed:
+                failed.append(current + (" (crashed)" if line.startswith("FATAL:") else ""))
+        return ", ".join(failed)
+    if suite == "units":
+        for line in reversed(lines):
+            found = re.search(r"((?:\d+ (?:failed|passed|error|errors|xfailed|skipped)(?:, )?)+)", line)
+            if found and (" in " in line):
+                return found.group(1).rstrip(", ")
+        return ""
+    failed = [line[5:] for line in lines if line.startswith("FAIL ")]
+    return failed[0] if failed else ""
+
+
 def table(combos, suites):
     header = ["combination"] + list(suites)
     rows = []
@@ -215,7 +246,11 @@ def table(combos, suites):
         cells = [combo.label()]
         for suite in suites:
             result = combo.results.get(suite)
-            cells.append("%s (%.0f s)" % (result[0], result[1]) if result else "not run")
+            if not result:
+                cells.append("not run")
+                continue
+            why = detail(combo, suite) if result[0] != "pass" or suite == "units" else ""
+            cells.append("%s, %.0f s%s" % (result[0], result[1], ": " + why if why else ""))
         rows.append(cells)
     return header, rows
 
@@ -272,6 +307,24 @@ def write_doc(header, rows, total, source):
     print("%s: table updated" % os.path.relpath(DOC, ROOT))
 
 
+def report_only(args):
+    with open(args.results) as handle:
+        data = json.load(handle)
+    combos = []
+    for entry in data["combinations"]:
+        core, boto = re.match(r"core([0-9.]+)-py[0-9.]+-boto-(\w+)", entry["name"]).groups()
+        combo = Combination(core, boto)
+        combo.versions = entry["versions"]
+        combo.results = {s: (r["status"], r["seconds"]) for s, r in entry["results"].items()}
+        combos.append(combo)
+    suites = [s for s in SUITES if any(s in c.results for c in combos)]
+    header, rows = table(combos, suites)
+    print_table(header, rows)
+    if not args.no_doc and len(combos) == 2 * len(CORES) and suites == list(SUITES):
+        write_doc(header, rows, data["seconds"], data.get("source", "the working tree"))
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cores", default=",".join(CORES), help="comma-separated ansible-core minors")
@@ -283,9 +336,13 @@ def main():
     parser.add_argument("--results", default=os.path.join(WORK, "results.json"))
     parser.add_argument("--no-doc", action="store_true", help="never write docs/docsite/rst/compatibility.rst")
     parser.add_argument("--ref", help="test this git commit (a git archive of it) instead of the working tree")
+    parser.add_argument("--from-results", action="store_true",
+                        help="run nothing: print (and write) the table of the last run's results.json and logs")
     args = parser.parse_args()
 
     global SRC
+    if args.from_results:
+        return report_only(args)
     # A SIGTERM (make interrupted, CI's timeout) unwinds like an exception: groups killed, server stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     source = "the working tree"
@@ -335,7 +392,7 @@ def main():
     print_table(header, rows)
     print("\n%.0f s in all" % total)
     with open(args.results, "w") as handle:
-        json.dump({"seconds": round(total, 1), "combinations": [
+        json.dump({"seconds": round(total, 1), "source": source, "combinations": [
             {"name": c.name, "versions": c.versions,
              "results": {s: {"status": r[0], "seconds": round(r[1], 1)} for s, r in c.results.items()}}
             for c in combos]}, handle, indent=2)
