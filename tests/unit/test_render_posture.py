@@ -191,3 +191,89 @@ def test_nacl_and_policy_findings_are_reported_like_the_others():
     assert "| high | POLICY_BLOCKS_PULL |" in text
     page = render.render_html(report, "now")
     assert 'data-finding="NACL_BLOCKS_HTTPS"' in page and 'data-finding="POLICY_BLOCKS_PULL"' in page
+
+
+# ---------------------------------------------------------------- the module_utils the module and this script share
+
+from ansible_collections.privatelink.ecr.plugins.module_utils import _posture_render as impl  # noqa: E402
+
+
+def test_the_script_runs_the_module_utils_code():
+    assert os.path.samefile(render._IMPL_PATH, impl.__file__)
+    records = RECORDS + [record("x", "333333333333", "eu-west-1", "vpc-x", [finding("INTERNET_ROUTE", "info", "r")])]
+    assert render.build_report(records) == impl.build_report(records)
+    assert render.render_html(impl.build_report(records), "now") == impl.render_html(impl.build_report(records), "now")
+
+
+def test_write_reports_writes_only_what_changed(tmp_path):
+    stamped = [dict(r, audited_at="2026-01-01T00:00:00Z") for r in RECORDS]
+    first = impl.write_reports(str(tmp_path), stamped)
+    assert first["posture_changed"] and len(first["changed_files"]) == 3 + len(RECORDS)
+    assert first["files"] == [str(tmp_path / n) for n in ("posture.html", "posture.json", "posture.md")]
+    mtimes = dict((n, os.stat(str(tmp_path / n)).st_mtime_ns) for n in os.listdir(tmp_path) if "." in n)
+    again = impl.write_reports(str(tmp_path), stamped)
+    assert again["changed_files"] == [] and not again["posture_changed"]
+    assert dict((n, os.stat(str(tmp_path / n)).st_mtime_ns) for n in mtimes) == mtimes  # not even rewritten
+    # A record without audited_at gets the given time.
+    third = impl.write_reports(str(tmp_path), [dict(RECORDS[0], findings=[])], now="2026-02-02T00:00:00Z")
+    assert str(tmp_path / "targets" / "prod-eu.json") in third["changed_files"]
+    assert json.loads((tmp_path / "targets" / "prod-eu.json").read_text())["audited_at"] == "2026-02-02T00:00:00Z"
+
+
+def test_write_reports_judges_fail_on_in_its_scope(tmp_path):
+    result = impl.write_reports(str(tmp_path), RECORDS, fail_on="medium")
+    assert result["fail_on_hits"] == 3 and result["scope_targets"] == 4 and result["scope_errors"] == ["dev-us"]
+    assert impl.fail_on_message(result).startswith(
+        "3 finding(s) of severity medium or worse (2 high, 1 medium, 1 low, 1 info); see ")
+    assert impl.write_reports(str(tmp_path), RECORDS[:1], fail_on="medium")["fail_on_hits"] == 0
+    assert impl.write_reports(str(tmp_path), None, fail_on="medium")["fail_on_hits"] == 3
+    with pytest.raises(impl.ReportError, match="fail_on is 'critical'"):
+        impl.write_reports(str(tmp_path), RECORDS, fail_on="critical")
+
+
+@pytest.mark.parametrize("records,message", [
+    ({"target": "a"}, "results must be a list"),
+    (["a"], r"results\[0\] is str"),
+    ([{"vpcs": []}], r"results\[0\] has no 'target'"),
+    ([{"target": "a", "vpcs": {}}], r"results\[0\] \(a\): 'vpcs' must be a list"),
+])
+def test_bad_records_are_named(tmp_path, records, message):
+    with pytest.raises(impl.ReportError, match=message):
+        impl.write_reports(str(tmp_path), records)
+    assert not os.path.exists(str(tmp_path / "posture.json"))
+
+
+def test_inventory_errors_become_audit_errors_of_their_account(tmp_path):
+    errors = [{"account_id": "444444444444", "region": None, "message": "Failed to assume ...: AccessDenied"},
+              {"account_id": 555555555555, "region": "ap-east-1", "message": "OptInRequired"}]
+    result = impl.write_reports(str(tmp_path), RECORDS, inventory_errors=errors)
+    report = json.loads((tmp_path / "posture.json").read_text())
+    inventory = [e for e in report["errors"] if e["message"].startswith(impl.INVENTORY_PREFIX)]
+    assert [(e["target"], e["account_id"], e["region"]) for e in inventory] == [
+        ("444444444444", "444444444444", ""), ("555555555555-ap-east-1", "555555555555", "ap-east-1")]
+    assert set(result["scope_errors"]) == {"dev-us", "444444444444", "555555555555-ap-east-1"}
+    rows = dict(((r["account_id"], r["region"]), r) for r in report["overview"])
+    assert rows[("444444444444", "")]["errors"] == 1 and rows[("555555555555", "ap-east-1")]["errors"] == 1
+    # The next run's list replaces them; the audited targets' files stay.
+    impl.write_reports(str(tmp_path), None, inventory_errors=[])
+    report = json.loads((tmp_path / "posture.json").read_text())
+    assert [e["target"] for e in report["errors"]] == ["dev-us"] and report["summary"]["targets"] == 4
+
+
+def test_new_files_are_readable_and_replaced_files_keep_their_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        impl.write_reports(str(tmp_path), RECORDS)
+        assert os.stat(str(tmp_path / "posture.html")).st_mode & 0o777 == 0o644
+        os.chmod(str(tmp_path / "posture.md"), 0o600)
+        impl.write_reports(str(tmp_path), [dict(RECORDS[0], audited_at="2030-01-01T00:00:00Z")])
+        assert os.stat(str(tmp_path / "posture.md")).st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".tmp-")]
+
+
+def test_command_line_reports_bad_records_without_a_traceback(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps([{"vpcs": []}])))
+    assert render.main([str(tmp_path), "--results", "-"]) == 2
+    assert "has no 'target'" in capsys.readouterr().err
