@@ -161,12 +161,11 @@ class Reconciler:
 
     # -- the run --------------------------------------------------------------------------
     def run(self):
-        params = self.params
-        services, policy, s3_policy, warnings = check_local_input(params)
+        services, policy, s3_policy, warnings = check_local_input(self.params)
         self.warnings.extend(warnings)
         # AWS stores tag values as strings: compare as strings, or `CostCentre: 42` changes every run.
-        params = dict(params, policy=policy, s3_policy=s3_policy,
-                      tags=dict((k, str(v)) for k, v in (params.get("tags") or {}).items()))
+        self.params = params = dict(self.params, policy=policy, s3_policy=s3_policy,
+                                    tags=dict((k, str(v)) for k, v in (self.params.get("tags") or {}).items()))
 
         vpc = self.reader.vpc(self.vpc_id) if self.vpc_id else self.reader.vpc_by_name(params["vpc_name"])
         self.vpc_id = vpc["vpc_id"]
@@ -191,6 +190,21 @@ class Reconciler:
             group_ids = [group["group_id"] if group else MANAGED_GROUP_PLACEHOLDER]
         else:
             group_ids = params.get("security_group_ids") or []
+        desired, actions, placed = self._plan_with_placement(services, names, types, group_ids, current)
+        self._check_creatable(actions)
+        if actions:
+            self._validate_against_aws(services, types, actions, vpc, placed, current)
+            self._refuse_blocking_policies(actions, vpc)
+        if group_action:
+            actions.insert(0, group_action)
+        return self._finish(execution_order(actions), current, desired, group, vpc)
+
+    def _plan_with_placement(self, services, names, types, group_ids, current):
+        """The plan, with whatever ``discover`` finds for the subnets and route tables left out.
+
+        Returns (desired specs, actions, the options with the placement used).
+        """
+        params = self.params
         mode = params.get("discover") or "never"
         omitted = params.get("subnet_ids") is None or params.get("route_table_ids") is None
         placed, creating, fitted = params, set(), {}
@@ -201,8 +215,8 @@ class Reconciler:
                 return params
             if params.get("subnet_ids") is not None or types[service] != INTERFACE:
                 return placed
-            return dict(placed, subnet_ids=self._kept_in_place(names[service], fitted.get(service, placed["subnet_ids"]),
-                                                                current))
+            subnets = fitted.get(service, placed["subnet_ids"])
+            return dict(placed, subnet_ids=self._kept_in_place(names[service], subnets, current))
 
         if mode == "always" and omitted:
             placed = self._placed(params)
@@ -219,13 +233,7 @@ class Reconciler:
             # when the plan would create or add subnets, so a no-op needs no service read.
             fitted = self._fit_to_offered_zones(services, types)
             desired, actions = self._plan(services, names, types, group_ids, current, placement_of)
-        self._check_creatable(actions)
-        if actions:
-            self._validate_against_aws(services, types, actions, vpc, placed, current)
-            self._refuse_blocking_policies(actions, vpc, current)
-        if group_action:
-            actions.insert(0, group_action)
-        return self._finish(execution_order(actions), current, desired, group, vpc)
+        return desired, actions, placed
 
     def _plan(self, services, names, types, group_ids, current, placement_of):
         desired = [desired_endpoint(s, names[s], types[s], placement_of(s), group_ids, self._policy_for(s))
@@ -366,7 +374,7 @@ class Reconciler:
             zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
             validate.check_one_subnet_per_zone(actions, current, zone_of)
 
-    def _refuse_blocking_policies(self, actions, vpc, current):
+    def _refuse_blocking_policies(self, actions, vpc):
         """A policy the run would apply that stops an image pull fails the run before any change
         (unless allow_blocking_policy); the audit's POLICY_BLOCKS_PULL uses the same evaluation."""
         if self.params.get("allow_blocking_policy"):
@@ -375,19 +383,15 @@ class Reconciler:
         if not applied:
             return
         org_id = self.params.get("perimeter_org_id") or self._organization_id(applied)
-        by_id = dict((e["vpc_endpoint_id"], e) for e in current)
         for action in applied:
-            endpoint_id = action["details"].get("vpc_endpoint_id")
             service = action["service"]
-            if endpoint_id in by_id and service == SECURITY_GROUP_SERVICE:
-                continue
             reasons = pull_blockers(service, action["details"]["policy"], self.region, vpc.get("owner_id"), org_id,
-                                    self.vpc_id, endpoint_id)
+                                    self.vpc_id, action["details"].get("vpc_endpoint_id"))
             if reasons:
                 option = "s3_policy" if service == "s3" else "policy"
                 raise ValueError("%s would block image pulls through the %s endpoint: %s; fix the policy, or set "
                                  "allow_blocking_policy: true to apply it anyway"
-                                 % (option, service, " ".join(reasons)))
+                                 % (option, service, "; ".join(r.rstrip(".") for r in reasons)))
 
     def _organization_id(self, actions):
         """The VPC account's organization, read only when a policy to apply names one."""

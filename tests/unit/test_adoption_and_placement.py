@@ -1,6 +1,9 @@
 """Safe with what already exists (issue 16), as plain data: adoption only adds, state absent gives
 back, an omitted policy is not managed, discovery never churns, diffs compare like with like."""
 
+import json
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import AwsConnection
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, keep_in_place, one_per_zone
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     POLICY_KEPT,
@@ -13,7 +16,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     plan_present,
 )
 
+from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import reconcile
 from ansible_collections.privatelink.ecr.tests.unit.plan_fixtures import REGION, desired, endpoint
+from ansible_collections.privatelink.ecr.tests.unit.reconcile_fixtures import params
 
 ORG_POLICY = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*",
                                                       "Resource": "*", "Condition": {"StringEquals": {
@@ -153,3 +158,15 @@ def test_the_group_view_has_one_shape_before_and_after():
            "https_cidrs": ["10.0.0.0/16"], "other_ingress": [], "tags": {"ManagedBy": "privatelink.ecr"}}
     assert sorted(group_view(raw)) == ["description", "group_id", "group_name", "https_cidrs", "tags", "vpc_id"]
     assert group_view(None) is None
+
+
+
+def test_a_policy_given_as_json_text_is_compared_as_the_document(aws):
+    """The string a playbook passes is parsed once; the plan compares documents, not text."""
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*",
+                                                        "Resource": "*"}]}
+    text = json.dumps(document, indent=2)
+    first = reconcile(AwsConnection(params(aws)), params(aws, services=["ecr.api"], policy=text), check_mode=False)
+    assert first["changed"] and first["endpoints"]["ecr.api"]["policy"] == document
+    again = reconcile(AwsConnection(params(aws)), params(aws, services=["ecr.api"], policy=text), check_mode=False)
+    assert (again["changed"], again["changes"]) == (False, [])
