@@ -31,6 +31,9 @@ per rule, each citing the page it follows:
 9. ``rule_group_unused`` -- DeleteSecurityGroup of a group an endpoint (even ``deleting``) still
    uses -> ``DependencyViolation``. API_DeleteSecurityGroup.
 
+Route 53 (private hosted zones across accounts: association authorizations, VPC ownership,
+zones listed by VPC across accounts) follows the rules of tests/support/aws_semantics_route53.py.
+
 Time is evaluated lazily on each EC2 request: no background thread. Control:
 ``GET /_aws_semantics`` -> the config (JSON); ``POST /_aws_semantics`` {pending_seconds,
 deleting_seconds, service_azs} updates it; ``POST /moto-api/reset`` also forgets tokens and
@@ -53,6 +56,11 @@ from moto.core.utils import get_service_model
 from moto.ec2.models import ec2_backends
 from moto.ec2.models.vpcs import VPCEndPoint
 from moto.ec2.responses._base_response import EC2BaseResponse
+
+try:  # run as a script by counting_moto.py, or imported as tests.support.aws_semantics
+    from aws_semantics_route53 import Route53Semantics
+except ImportError:  # pragma: no cover - the package import
+    from tests.support.aws_semantics_route53 import Route53Semantics
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints", "CreateSecurityGroup",
@@ -297,6 +305,7 @@ class AwsSemantics:
         self.startup = {"pending_seconds": float(pending_seconds), "deleting_seconds": float(deleting_seconds),
                         "service_azs": dict(service_azs or {})}
         self.lock = threading.RLock()
+        self.route53 = Route53Semantics()
         self.reset()
 
     def reset(self):
@@ -304,6 +313,7 @@ class AwsSemantics:
             self.config = copy.deepcopy(self.startup)
             self.tokens = {}  # (account, region, token) -> {fingerprint, id, body}
             self.timers = {}  # (account, region) -> {endpoint id: (next state, deadline)}
+            self.route53.reset()
 
     def service_zones(self, service_name, region):
         """The zones ``service_azs`` offers a service in (short or full name), None for all."""
@@ -321,6 +331,8 @@ class AwsSemantics:
             self.reset()
             return self.app(environ, start_response)
         req = Request(environ)
+        if req.service == "route53":
+            return self._route53(environ, req, start_response)
         if req.service != "ec2" or not req.action:
             return self.app(environ, start_response)
         handler = getattr(self, "_on_" + req.action, None)
@@ -342,6 +354,19 @@ class AwsSemantics:
         status, body = answer
         start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(body)))])
         return [body]
+
+    def _route53(self, environ, req, start_response):
+        """Route 53's REST-XML requests: the rules of aws_semantics_route53, else moto."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)  # moto reads it again
+        with self.lock:
+            answer = self.route53.handle(environ, account_of(environ, req.access_key), body)
+        if answer is None:
+            return self.app(environ, start_response)
+        status, payload = answer
+        start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(payload)))])
+        return [payload]
 
     def _control(self, environ, method, start_response):
         status = "200 OK"

@@ -29,6 +29,24 @@ from aws_semantics import AwsSemantics  # noqa: E402
 READ_PREFIXES = ("Describe", "Get", "List")
 
 
+def _rest_operations(service):
+    """(method, path regex, operation name) of a REST service, most literal path first."""
+    import re
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model(service)
+    routes = []
+    for name in model.operation_names:
+        http = model.operation_model(name).http
+        path = http["requestUri"].split("?")[0]
+        pattern = re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path))
+        routes.append((http["method"], re.compile("^%s/?$" % pattern), name, len(re.sub(r"{[^}]+}", "", path))))
+    return sorted(routes, key=lambda r: -r[3])
+
+
+ROUTE53_OPERATIONS = _rest_operations("route53")
+
+
 class CountingMiddleware:
     def __init__(self, app):
         self.app = app
@@ -45,9 +63,15 @@ class CountingMiddleware:
         if action is None:
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             action = target.split(".")[-1] if target else None
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        if action is None and "/route53/" in auth:
+            # Route 53 speaks REST-XML: the operation is the method and the path.
+            for method, pattern, name, _ in ROUTE53_OPERATIONS:
+                if method == environ.get("REQUEST_METHOD") and pattern.match(environ.get("PATH_INFO") or ""):
+                    action = name
+                    break
         if action is None:
             return None
-        auth = environ.get("HTTP_AUTHORIZATION", "")
         service = "?"
         if "Credential=" in auth:
             parts = auth.split("Credential=")[1].split(",")[0].split("/")

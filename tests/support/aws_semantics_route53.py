@@ -1,0 +1,323 @@
+"""Make moto_server answer like Route 53 for private hosted zones shared across accounts (tests only).
+
+The Route 53 half of the AWS-semantics layer (tests/support/aws_semantics.py wires it in): a
+handler that sees each Route 53 request (REST-XML, paths ``/2013-04-01/...``) before moto and
+answers it itself when moto would answer differently from AWS. moto 5.x keeps one Route 53
+backend per account, has no association *authorization* calls, never checks who owns a VPC,
+and lists zones by VPC only in the caller's own account. Rules, one function each, each citing
+the Route 53 API reference page it follows (https://docs.aws.amazon.com/Route53/latest/APIReference/):
+
+R1. ``rule_authorize`` -- CreateVPCAssociationAuthorization (POST .../hostedzone/ID/authorizevpcassociation)
+    by the zone's account; ListVPCAssociationAuthorizations (GET, same path);
+    DeleteVPCAssociationAuthorization (POST .../deauthorizevpcassociation) ->
+    ``VPCAssociationAuthorizationNotFound`` when there is none.
+    API_CreateVPCAssociationAuthorization.html, API_ListVPCAssociationAuthorizations.html,
+    API_DeleteVPCAssociationAuthorization.html.
+R2. ``rule_associate`` -- AssociateVPCWithHostedZone: the caller must own the VPC (``InvalidVPCId``
+    for an unknown VPC, ``NotAuthorizedException`` when the zone's account names another account's
+    VPC); a zone of another account needs that account's authorization for this VPC, else
+    ``NotAuthorizedException`` (HTTP 401); a VPC already associated with a zone of the same name
+    -> ``ConflictingDomainExists``. API_AssociateVPCWithHostedZone.html and
+    Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html
+    (authorize with the zone's account, associate with the VPC's account).
+R3. ``rule_disassociate`` -- DisassociateVPCFromHostedZone by the zone's account or the VPC's
+    account (moto: only the zone's); ``VPCAssociationNotFound``; the last VPC cannot be removed
+    (``LastVPCAssociation``). API_DisassociateVPCFromHostedZone.html.
+R4. ``list_by_vpc`` -- ListHostedZonesByVPC lists the zones of every account associated with the
+    VPC, each with ``Owner.OwningAccount``; only the VPC's account may ask (``InvalidVPCId``).
+    API_ListHostedZonesByVPC.html.
+R5. ``rule_create_private_zone`` -- CreateHostedZone with a VPC: the VPC must exist in the caller's
+    account (``InvalidVPCId``) and must not be associated with a zone of that name already
+    (``ConflictingDomainExists``). API_CreateHostedZone.html.
+
+Authorizations live in the handler (reset with ``/moto-api/reset``); associations in moto's zones.
+"""
+
+import re
+import uuid
+import xml.etree.ElementTree as ElementTree
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+from moto.ec2.models import ec2_backends
+from moto.route53.models import route53_backends
+
+NS = "https://route53.amazonaws.com/doc/2013-04-01/"
+PARTITION = "aws"
+_ZONE_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/(authorizevpcassociation|deauthorizevpcassociation|"
+                        r"associatevpc|disassociatevpc)/?$")
+_STATUS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+
+
+class Route53Refusal(Exception):
+    """A Route 53 error answer: ``code``, ``message``, HTTP ``status``."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def _text(root, path):
+    found = root.find(_qualified(path))
+    return found.text.strip() if found is not None and found.text else None
+
+
+def _qualified(path):
+    return "/".join("{%s}%s" % (NS, part) for part in path.split("/"))
+
+
+def parse_vpc(body):
+    """``(vpc_id, vpc_region)`` of a request body's ``VPC`` element."""
+    try:
+        root = ElementTree.fromstring(body)
+    except ElementTree.ParseError:
+        raise Route53Refusal("InvalidInput", "The XML document is malformed")
+    vpc_id, region = _text(root, "VPC/VPCId"), _text(root, "VPC/VPCRegion")
+    if not vpc_id:
+        raise Route53Refusal("InvalidInput", "VPC.VPCId is required")
+    return vpc_id, region
+
+
+def zones_of(account):
+    """moto's zones of one account (a dict id -> FakeZone); empty for an account never seen."""
+    if account not in route53_backends:
+        return {}
+    return route53_backends[account][PARTITION].zones
+
+
+def find_zone(zone_id):
+    """``(owner account, zone)`` of a zone id, looked up in every account; None when unknown."""
+    zone_id = zone_id.replace("/hostedzone/", "")
+    for account in list(route53_backends.keys()):
+        zone = zones_of(account).get(zone_id)
+        if zone is not None:
+            return account, zone
+    return None
+
+
+def vpc_owner(vpc_id, region):
+    """The account whose EC2 backend in ``region`` holds the VPC, or None."""
+    for account in list(ec2_backends.keys()):
+        backends = ec2_backends[account]
+        if region in backends and vpc_id in backends[region].vpcs:
+            return account
+    return None
+
+
+def zone_vpcs(zone):
+    return [(v.get("vpc_id"), v.get("vpc_region")) for v in zone.vpcs]
+
+
+def _normal(name):
+    return (name or "").rstrip(".").lower()
+
+
+def rule_no_same_name(vpc_id, name, own_zone_id=None):
+    """R2/R5: a VPC is associated with at most one private zone of a name.
+
+    API_AssociateVPCWithHostedZone.html, ConflictingDomainExists: "The VPC that you specified is
+    already associated with another hosted zone that has the same name."
+    """
+    for account in list(route53_backends.keys()):
+        for zone_id, zone in zones_of(account).items():
+            if zone_id == own_zone_id or _normal(zone.name) != _normal(name):
+                continue
+            if any(v == vpc_id for v, _ in zone_vpcs(zone)):
+                raise Route53Refusal("ConflictingDomainExists", "The VPC %s is already associated with another "
+                                     "hosted zone (%s) that has the same name, %s." % (vpc_id, zone_id, name))
+
+
+def rule_caller_owns_vpc(caller, vpc_id, region):
+    """R2/R4/R5: only the VPC's account may name it (InvalidVPCId: "the current account is not
+    authorized to access this VPC"). API_AssociateVPCWithHostedZone.html, API_ListHostedZonesByVPC.html."""
+    owner = vpc_owner(vpc_id, region)
+    if owner is None:
+        raise Route53Refusal("InvalidVPCId", "The VPC ID %s is not valid in %s." % (vpc_id, region))
+    if owner != caller:
+        raise Route53Refusal("InvalidVPCId", "The VPC ID %s either isn't a valid ID or the current account is not "
+                             "authorized to access this VPC." % vpc_id)
+    return owner
+
+
+class Route53Semantics:
+    """The Route 53 rules; ``handle`` returns ``(status, body)`` or None to let moto answer."""
+
+    def __init__(self):
+        self.authorizations = {}  # (owner account, zone id) -> set of (vpc id, vpc region)
+
+    def reset(self):
+        self.authorizations = {}
+
+    def handle(self, environ, account, body):
+        path, method = environ.get("PATH_INFO") or "", environ.get("REQUEST_METHOD")
+        try:
+            if path.rstrip("/") == "/2013-04-01/hostedzonesbyvpc" and method == "GET":
+                return self.list_by_vpc(account, parse_qs(environ.get("QUERY_STRING", "")))
+            if path.rstrip("/") == "/2013-04-01/hostedzone" and method == "POST":
+                return self.rule_create_private_zone(account, body)
+            match = _ZONE_PATH.match(path)
+            if not match:
+                return None
+            zone_id, verb = match.groups()
+            if verb == "authorizevpcassociation":
+                return self.rule_authorize(account, zone_id, body if method == "POST" else None)
+            if verb == "deauthorizevpcassociation":
+                return self.rule_deauthorize(account, zone_id, body)
+            if verb == "associatevpc":
+                return self.rule_associate(account, zone_id, body)
+            return self.rule_disassociate(account, zone_id, body)
+        except Route53Refusal as refusal:
+            return self.error(refusal)
+
+    # --- rules ---
+    def _own_zone(self, account, zone_id):
+        zone = zones_of(account).get(zone_id)
+        if zone is None:
+            # Another account's zone is not found either: only its owner may authorize.
+            raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
+        return zone
+
+    def rule_authorize(self, account, zone_id, body):
+        """R1: Create (POST) / List (GET) association authorizations, by the zone's account.
+
+        API_CreateVPCAssociationAuthorization.html ("you must use the account that created the hosted
+        zone"; one authorization per VPC) and API_ListVPCAssociationAuthorizations.html.
+        """
+        self._own_zone(account, zone_id)
+        granted = self.authorizations.setdefault((account, zone_id), set())
+        if body is None:
+            vpcs = "".join("<VPC><VPCRegion>%s</VPCRegion><VPCId>%s</VPCId></VPC>" % (escape(r or ""), escape(v))
+                           for v, r in sorted(granted))
+            return self.ok("ListVPCAssociationAuthorizationsResponse",
+                           "<HostedZoneId>%s</HostedZoneId><VPCs>%s</VPCs>" % (escape(zone_id), vpcs))
+        vpc_id, region = parse_vpc(body)
+        if vpc_owner(vpc_id, region) is None:
+            raise Route53Refusal("InvalidVPCId", "The VPC ID %s is not valid in %s." % (vpc_id, region))
+        granted.add((vpc_id, region))
+        return self.ok("CreateVPCAssociationAuthorizationResponse",
+                       "<HostedZoneId>%s</HostedZoneId><VPC><VPCRegion>%s</VPCRegion><VPCId>%s</VPCId></VPC>"
+                       % (escape(zone_id), escape(region or ""), escape(vpc_id)))
+
+    def rule_deauthorize(self, account, zone_id, body):
+        """R1: DeleteVPCAssociationAuthorization; VPCAssociationAuthorizationNotFound (404) when none.
+
+        API_DeleteVPCAssociationAuthorization.html.
+        """
+        self._own_zone(account, zone_id)
+        vpc_id, region = parse_vpc(body)
+        granted = self.authorizations.setdefault((account, zone_id), set())
+        if (vpc_id, region) not in granted:
+            raise Route53Refusal("VPCAssociationAuthorizationNotFound", "The VPC %s has not been authorized to be "
+                                 "associated with hosted zone %s." % (vpc_id, zone_id), 404)
+        granted.discard((vpc_id, region))
+        return self.ok("DeleteVPCAssociationAuthorizationResponse", "")
+
+    def rule_associate(self, account, zone_id, body):
+        """R2: the VPC's account associates; a zone of another account needs its authorization.
+
+        API_AssociateVPCWithHostedZone.html: NotAuthorizedException (401) "Associating the specified VPC
+        with the specified hosted zone has not been authorized"; InvalidVPCId; ConflictingDomainExists.
+        """
+        vpc_id, region = parse_vpc(body)
+        found = find_zone(zone_id)
+        if found is None:
+            raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
+        owner, zone = found
+        if not zone.private_zone:
+            raise Route53Refusal("PublicZoneVPCAssociation", "You're trying to associate a VPC with a public "
+                                 "hosted zone. Amazon Route 53 doesn't support associating a VPC with a public "
+                                 "hosted zone.")
+        vpc_account = vpc_owner(vpc_id, region)
+        if vpc_account is None:
+            raise Route53Refusal("InvalidVPCId", "The VPC ID %s is not valid in %s." % (vpc_id, region))
+        if vpc_account != account:
+            # The zone's account cannot associate another account's VPC: the VPC's account must.
+            raise Route53Refusal("NotAuthorizedException", "Associating VPC %s (account %s) with hosted zone %s "
+                                 "has not been authorized: the VPC's account must submit the association"
+                                 % (vpc_id, vpc_account, zone_id), 401)
+        if owner != account and (vpc_id, region) not in self.authorizations.get((owner, zone_id), set()):
+            raise Route53Refusal("NotAuthorizedException", "Associating VPC %s with hosted zone %s has not been "
+                                 "authorized by the hosted zone's account %s (CreateVPCAssociationAuthorization)"
+                                 % (vpc_id, zone_id, owner), 401)
+        if any(v == vpc_id for v, _ in zone_vpcs(zone)):
+            raise Route53Refusal("ConflictingDomainExists", "The VPC %s is already associated with hosted zone %s."
+                                 % (vpc_id, zone_id))
+        rule_no_same_name(vpc_id, zone.name, own_zone_id=zone_id)
+        zone.add_vpc(vpc_id, region)
+        return self.ok("AssociateVPCWithHostedZoneResponse", self.change_info())
+
+    def rule_disassociate(self, account, zone_id, body):
+        """R3: by the zone's account or the VPC's; never the last VPC.
+
+        API_DisassociateVPCFromHostedZone.html.
+        """
+        vpc_id, region = parse_vpc(body)
+        found = find_zone(zone_id)
+        if found is None:
+            raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
+        owner, zone = found
+        if account not in (owner, vpc_owner(vpc_id, region)):
+            raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
+        if not any(v == vpc_id for v, _ in zone_vpcs(zone)):
+            raise Route53Refusal("VPCAssociationNotFound", "The VPC %s is not associated with hosted zone %s."
+                                 % (vpc_id, zone_id), 404)
+        if len(zone.vpcs) <= 1:
+            raise Route53Refusal("LastVPCAssociation", "The VPC %s is the last VPC associated with hosted zone %s; "
+                                 "a private hosted zone keeps at least one." % (vpc_id, zone_id))
+        zone.delete_vpc(vpc_id)
+        return self.ok("DisassociateVPCFromHostedZoneResponse", self.change_info())
+
+    def list_by_vpc(self, account, query):
+        """R4: every account's zones associated with the VPC, asked by the VPC's account.
+
+        API_ListHostedZonesByVPC.html ("regardless of which AWS account ... owns the hosted zones";
+        HostedZoneOwner.OwningAccount).
+        """
+        vpc_id = (query.get("vpcid") or [None])[0]
+        region = (query.get("vpcregion") or [None])[0]
+        if not vpc_id or not region:
+            raise Route53Refusal("InvalidInput", "vpcid and vpcregion are required")
+        rule_caller_owns_vpc(account, vpc_id, region)
+        summaries = []
+        for owner in sorted(route53_backends.keys()):
+            for zone_id, zone in sorted(zones_of(owner).items()):
+                if zone.private_zone and any(v == vpc_id for v, _ in zone_vpcs(zone)):
+                    summaries.append("<HostedZoneSummary><HostedZoneId>%s</HostedZoneId><Name>%s</Name><Owner>"
+                                     "<OwningAccount>%s</OwningAccount></Owner></HostedZoneSummary>"
+                                     % (escape(zone_id), escape(zone.name), escape(owner)))
+        return self.ok("ListHostedZonesByVPCResponse", "<HostedZoneSummaries>%s</HostedZoneSummaries>"
+                       "<MaxItems>100</MaxItems>" % "".join(summaries))
+
+    def rule_create_private_zone(self, account, body):
+        """R5: CreateHostedZone with a VPC of the caller's account, not yet on a zone of that name.
+
+        API_CreateHostedZone.html (VPC; ConflictingDomainExists, InvalidVPCId). Then moto creates it.
+        """
+        try:
+            root = ElementTree.fromstring(body)
+        except ElementTree.ParseError:
+            return None
+        vpc_id, region, name = _text(root, "VPC/VPCId"), _text(root, "VPC/VPCRegion"), _text(root, "Name")
+        if not vpc_id:
+            return None
+        rule_caller_owns_vpc(account, vpc_id, region)
+        rule_no_same_name(vpc_id, name)
+        return None
+
+    # --- answers ---
+    @staticmethod
+    def change_info():
+        return ("<ChangeInfo><Id>/change/C%s</Id><Status>INSYNC</Status><SubmittedAt>2026-01-01T00:00:00Z"
+                "</SubmittedAt></ChangeInfo>" % uuid.uuid4().hex[:12].upper())
+
+    @staticmethod
+    def ok(element, inner):
+        body = '<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns="%s">%s</%s>' % (element, NS, inner, element)
+        return "200 OK", body.encode()
+
+    @staticmethod
+    def error(refusal):
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="%s"><Error><Type>Sender</Type>'
+                "<Code>%s</Code><Message>%s</Message></Error><RequestId>%s</RequestId></ErrorResponse>"
+                % (NS, escape(refusal.code), escape(refusal.message), uuid.uuid4()))
+        return "%d %s" % (refusal.status, _STATUS[refusal.status]), body.encode()
