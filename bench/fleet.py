@@ -48,13 +48,17 @@ def targets(count):
 
 
 def ec2_for(target, endpoint_url):
-    """An EC2 client in the target's account (assumed like the playbooks do) and region."""
-    sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=target["aws_region"], **BASE_CREDENTIALS)
+    """An EC2 client in the target's account (assumed like the playbooks do) and region.
+
+    One boto3 session per call: the default session is not meant to be shared between threads.
+    """
+    session = boto3.session.Session()
+    sts = session.client("sts", endpoint_url=endpoint_url, region_name=target["aws_region"], **BASE_CREDENTIALS)
     creds = sts.assume_role(RoleArn=target["aws_role_arn"], RoleSessionName="bench-seed",
                             ExternalId=target["aws_external_id"])["Credentials"]
-    return boto3.client("ec2", endpoint_url=endpoint_url, region_name=target["aws_region"],
-                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"])
+    return session.client("ec2", endpoint_url=endpoint_url, region_name=target["aws_region"],
+                          aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                          aws_session_token=creds["SessionToken"])
 
 
 def _tags(kind, name):
@@ -65,12 +69,14 @@ def seed_target(target, endpoint_url):
     """A private VPC as in the demo: 3 AZs, a private subnet + route table per AZ, a public subnet on an igw."""
     ec2 = ec2_for(target, endpoint_url)
     name = target["vpc_name"]
-    vpc_id = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=_tags("vpc", name))["Vpc"]["VpcId"]
+    cidr = target.get("cidr", "10.0.0.0/16")
+    prefix = cidr.split(".0.0/")[0]  # "10.N": the subnets' /24s inside the VPC's /16
+    vpc_id = ec2.create_vpc(CidrBlock=cidr, TagSpecifications=_tags("vpc", name))["Vpc"]["VpcId"]
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
     zones = sorted(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"])[:3]
     for index, zone in enumerate(zones):
-        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.%d.0/24" % (10 + index),
+        subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="%s.%d.0/24" % (prefix, 10 + index),
                                       AvailabilityZone=zone)["Subnet"]["SubnetId"]
         table_id = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
         ec2.associate_route_table(RouteTableId=table_id, SubnetId=subnet_id)
@@ -78,7 +84,7 @@ def seed_target(target, endpoint_url):
     ec2.attach_internet_gateway(InternetGatewayId=igw_id, VpcId=vpc_id)
     public_table = ec2.create_route_table(VpcId=vpc_id)["RouteTable"]["RouteTableId"]
     ec2.create_route(RouteTableId=public_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw_id)
-    public_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.0.100.0/24",
+    public_subnet = ec2.create_subnet(VpcId=vpc_id, CidrBlock="%s.100.0/24" % prefix,
                                       AvailabilityZone=zones[0])["Subnet"]["SubnetId"]
     ec2.associate_route_table(RouteTableId=public_table, SubnetId=public_subnet)
     return dict(target, vpc_id=vpc_id)

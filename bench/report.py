@@ -11,6 +11,14 @@ PHASES = (("create", "first converge"), ("noop", "no-op re-run"))
 NOOP_REQUEST_TARGET = 4
 SPEEDUP_TARGET = 5.0
 FLEET_SECONDS_TARGET = 60
+# The organization stage (issue 13): accounts x regions x VPCs per account-region, and its targets in seconds.
+ORG_SIZE = (50, 3, 2)
+ORG_PHASES = (
+    ("inventory", "inventory listing (`ansible-inventory --list`, host_per: vpc)", 15),
+    ("create", "deploy, first converge (host_per: vpc)", None),
+    ("noop", "deploy, no-op re-run (host_per: vpc)", 180),
+    ("audit", "audit (host_per: region)", 60),
+)
 
 
 def per_target(requests, count):
@@ -121,7 +129,69 @@ def _table_and_targets(results, sizes, variants, heading):
     return [summary_table(results, sizes, variants), "", heading, "", targets_section(results, sizes, variants)]
 
 
-def render(results, sizes, variants, forks, notes=()):
+def _load(text):
+    """The three load averages of an `uptime` line ("4.74, 4.99, 3.82"), or the text itself."""
+    return text.split("load average:")[-1].strip() if text else "?"
+
+
+def org_table(org, cores=None):
+    """One row per phase of the organization stage: time, CPU (controller tree, moto_server), requests, load."""
+    cores = cores or os.cpu_count() or 1
+    vpcs = org["vpcs"]
+    lines = ["| phase | hosts | wall | per VPC | CPU, controller | CPU, moto_server | CPU floor on %d cores "
+             "| requests | requests/VPC | load before (1, 5, 15 min) | target |" % cores,
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    for key, label, target in ORG_PHASES:
+        found = org.get(key)
+        if not found:
+            continue
+        requests = sum(found["requests"].values())
+        lines.append("| %s | %d | %.1f s | %.2f s | %.1f s | %.1f s | %.1f s | %d | %.1f | %s | %s |" % (
+            label, found.get("hosts", 0), found["seconds"], found["seconds"] / vpcs, found["cpu"],
+            found["moto_cpu"], (found["cpu"] + found["moto_cpu"]) / cores, requests, requests / float(vpcs),
+            _load(found.get("load_before")), "≤ %d s" % target if target else "–"))
+    return "\n".join(lines)
+
+
+def org_verdicts(org, cores=None):
+    """The organization stage's targets judged from its numbers, each with what bounds it (CPU / cores)."""
+    cores = cores or os.cpu_count() or 1
+    lines = []
+    for key, label, target in ORG_PHASES:
+        found = org.get(key)
+        if not found or target is None:
+            continue
+        floor = (found["cpu"] + found["moto_cpu"]) / cores
+        lines.append("- %s ≤ %d s: **%s** — %.1f s wall (%.2f s per VPC); CPU %.1f s controller + %.1f s "
+                     "moto_server, so no less than %.1f s on %d cores; load before %s." % (
+                         label, target, _met(found["seconds"] <= target), found["seconds"],
+                         found["seconds"] / org["vpcs"], found["cpu"], found["moto_cpu"], floor, cores,
+                         _load(found.get("load_before"))))
+    return "\n".join(lines)
+
+
+def org_heading(org):
+    return "%d accounts × %d regions × %d VPCs (%d VPCs, %d account-regions), one moto_server, forks=%d" % (
+        org["size"][0], org["size"][1], org["size"][2], org["vpcs"], org["account_regions"], org["forks"])
+
+
+def org_actions_table(org):
+    columns = [(key, label) for key, label, _target in ORG_PHASES if key in org]
+    actions = sorted(set(a for key, _label in columns for a in org[key]["requests"]))
+    lines = ["| action | " + " | ".join(key for key, _label in columns) + " |", "|---|" + "---:|" * len(columns)]
+    for action in actions:
+        lines.append("| %s | %s |" % (action, " | ".join(
+            str(org[key]["requests"].get(action, "")) for key, _label in columns)))
+    lines.append("| **total** | %s |" % " | ".join(
+        "**%d**" % sum(org[key]["requests"].values()) for key, _label in columns))
+    return "\n".join(lines)
+
+
+def org_section(org, heading="## Organization scale"):
+    return [heading + ": " + org_heading(org), "", org_table(org), "", org_verdicts(org)]
+
+
+def render(results, sizes, variants, forks, notes=(), org=None, loads=()):
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         "# Benchmark: privatelink.ecr against the amazon.aws way",
@@ -138,14 +208,28 @@ def render(results, sizes, variants, forks, notes=()):
         "CPU is user+sys of `ansible-playbook` and every process under it (workers, modules); on a shared "
         "machine it moves much less than wall time. With 2 cores, wall time cannot go below CPU / 2.",
         "",
-    ] + _table_and_targets(results, sizes, variants, "## Targets")
+        "Machine load (`uptime`) at the start and the end of the run: %s." % " / ".join(
+            "`%s`" % _load(load) for load in loads) if loads else "Machine load: not recorded.",
+        "",
+    ]
+    if sizes and variants:
+        parts += _table_and_targets(results, sizes, variants, "## Targets")
+    if org:
+        parts += [""] if sizes and variants else []
+        parts += org_section(org)
     for count in sizes:
         parts += ["", "## AWS requests per target by action, N=%d" % count, "", actions_table(results, count, variants)]
+    if org:
+        parts += ["", "## AWS requests by action, organization scale (totals, all VPCs)", "", org_actions_table(org)]
     return "\n".join(parts) + "\n"
 
 
 README_BEGIN = "<!-- bench:begin -->"
 README_END = "<!-- bench:end -->"
+# The same markers in reStructuredText (comments there): `.. bench:begin` / `.. bench:end` lines.
+RST_BEGIN = ".. bench:begin"
+RST_END = ".. bench:end"
+SKIPPED_DIRS = (".git", ".venv", ".build", ".cache", ".tox", "node_modules", "bench", "tests", "changelogs")
 
 
 def readme_block(results, sizes, variants, forks):
@@ -156,6 +240,94 @@ def readme_block(results, sizes, variants, forks):
             stamp, os.cpu_count() or 0, platform.python_version(), forks),
         "",
     ] + _table_and_targets(results, sizes, variants, "Targets of this run, as measured:"))
+
+
+def table_block(results, sizes, variants, forks, org=None, loads=()):
+    """What `make bench` puts between the markers: the comparison, its targets, the organization stage."""
+    parts = [readme_block(results, sizes, variants, forks)]
+    if loads:
+        parts += ["", "Machine load (`uptime`) at the start and the end of the run: %s." % " / ".join(
+            "`%s`" % _load(load) for load in loads)]
+    if org:
+        parts += [""] + org_section(org, heading="Organization scale")
+    return "\n".join(parts)
+
+
+def _markers(path):
+    return (RST_BEGIN, RST_END) if path.endswith(".rst") else (README_BEGIN, README_END)
+
+
+def holds_markers(path):
+    """True when the file has both bench markers, each on a line of its own, in its format's comment syntax."""
+    begin, end = _markers(path)
+    try:
+        with open(path) as handle:
+            lines = [line.strip() for line in handle]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return begin in lines and end in lines and lines.index(begin) < lines.index(end)
+
+
+def marker_files(root):
+    """The repository's Markdown and reStructuredText files holding the bench markers, sorted."""
+    found = []
+    for directory, dirs, files in os.walk(root):
+        rel = os.path.relpath(directory, root)
+        dirs[:] = sorted(d for d in dirs if not (rel == "." and d in SKIPPED_DIRS) and not d.startswith("."))
+        for name in files:
+            path = os.path.join(directory, name)
+            if name.endswith((".md", ".rst")) and holds_markers(path):
+                found.append(path)
+    return sorted(found)
+
+
+def markdown_to_rst(block):
+    """The block in reStructuredText: pipe tables as list-tables, ``code``, bullets separated by blank lines."""
+    out, table = [], []
+
+    def inline(text):
+        parts = text.split("`")
+        return "".join(("``%s``" % part if index % 2 else part) for index, part in enumerate(parts))
+
+    def flush():
+        if not table:
+            return
+        rows = [[inline(cell.strip()) for cell in line.strip().strip("|").split("|")] for line in table
+                if not set(line.replace("|", "").strip()) <= set("-: ")]
+        out.extend(["", ".. list-table::", "   :header-rows: 1", ""])
+        for row in rows:
+            out.append("   * - %s" % (row[0] or "\\"))
+            out.extend("     - %s" % (cell or "\\") for cell in row[1:])
+        out.append("")
+        del table[:]
+
+    for line in block.split("\n"):
+        if line.startswith("|"):
+            table.append(line)
+            continue
+        flush()
+        if line.lstrip().startswith("- ") and out and out[-1] != "":
+            out.append("")
+        out.append(inline(line))
+    flush()
+    return "\n".join(out).strip("\n")
+
+
+def update_marked_file(path, block):
+    """Replace what is between the file's bench markers (Markdown, or reStructuredText converted); False without them."""
+    if not holds_markers(path):
+        return False
+    begin, end = _markers(path)
+    if path.endswith(".rst"):
+        block = markdown_to_rst(block)
+    with open(path) as handle:
+        lines = handle.read().split("\n")
+    stripped = [line.strip() for line in lines]
+    first, last = stripped.index(begin), stripped.index(end)
+    with open(path, "w") as handle:
+        handle.write("\n".join(lines[:first + 1] + ["", block, ""] + lines[last:]) if path.endswith(".rst")
+                     else "\n".join(lines[:first + 1] + [block] + lines[last:]))
+    return True
 
 
 def update_readme(path, block):

@@ -1,4 +1,4 @@
-"""`make bench`: privatelink.ecr's deploy playbook against the amazon.aws way, on N targets.
+"""`make bench`: privatelink.ecr's deploy playbook against the amazon.aws way, on N targets, and at organization scale.
 
 For each N (default 1, 6 and 60) and each variant (ours with hosts naming their VPC by id, the
 default; ours with `vpc_endpoints_discover: on_create`; ours with hosts naming their VPC by its
@@ -8,6 +8,14 @@ playbook once (create) and again (no-op), and record the wall time and the AWS r
 counted at moto_server, per action. Both runs must leave every VPC with exactly the
 wanted endpoints, else the benchmark fails rather than report a number. Prints the table
 and writes bench/results.md. moto_server is started on 127.0.0.1 and always stopped.
+
+Then the organization stage (bench/org.py), on one moto_server: an AWS Organization of ACCOUNTS
+member accounts x REGIONS x VPCS private VPCs (default 50 x 3 x 2 = 300), listed by the
+`privatelink.ecr.aws_vpcs` inventory plugin (`ansible-inventory --list`), converged by the deploy
+playbook on its `host_per: vpc` inventory (first converge, then no-op), and audited by the audit
+playbook on its `host_per: region` inventory. Each phase records wall time, the CPU of the
+controller's process tree and of moto_server, the requests, and the machine load (`uptime`).
+`--org-only` runs just this stage; `--no-org` leaves it out.
 Not a test: nothing here asserts timings.
 """
 
@@ -26,8 +34,9 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 import fleet  # noqa: E402
+import org  # noqa: E402
 import report  # noqa: E402
-from tests.support.moto_server import MotoServer  # noqa: E402
+from tests.support.moto_server import MUTATING_PREFIXES, MotoServer  # noqa: E402
 
 WORK = os.path.join(HERE, ".work")
 OURS = {
@@ -69,6 +78,10 @@ def playbook_env(impl, profile=False, pipelining=False):
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_LOCAL_TEMP": os.path.join(WORK, "ansible-tmp"),
         "ANSIBLE_HOME": os.path.join(WORK, "ansible-home"),
+        # The AWS-semantics layer keeps interface endpoints pending ~0.3 s: poll that often.
+        "PRIVATELINK_ECR_WAIT_DELAY": "0.1",
+        # An inventory source that fails to parse fails the run (as AWX inventory updates do).
+        "ANSIBLE_INVENTORY_UNPARSED_FAILED": "true",
     })
     if pipelining:
         env["ANSIBLE_PIPELINING"] = "true"
@@ -90,6 +103,40 @@ def playbook_env(impl, profile=False, pipelining=False):
 def _children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+def machine_load():
+    """`uptime` as it prints it (load averages over 1, 5 and 15 minutes): measurements vary with it."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+    except OSError:
+        return "load average: %.2f, %.2f, %.2f" % os.getloadavg()
+
+
+def process_cpu(pid):
+    """user+sys CPU seconds of a running process (moto_server: one process, threads inside), from /proc."""
+    try:
+        with open("/proc/%d/stat" % pid) as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+
+def run_timed(cmd, env, log_path, server=None, timeout=3600):
+    """Run ``cmd``; return {seconds, cpu (its process tree), moto_cpu, load_before, load_after, proc}."""
+    load_before = machine_load()
+    moto_before = process_cpu(server.process.pid) if server else 0.0
+    cpu_before = _children_cpu()
+    started = time.monotonic()
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    seconds = time.monotonic() - started
+    cpu = _children_cpu() - cpu_before
+    moto_cpu = (process_cpu(server.process.pid) - moto_before) if server else 0.0
+    with open(log_path, "w") as handle:
+        handle.write(proc.stdout + proc.stderr)
+    return {"seconds": seconds, "cpu": cpu, "moto_cpu": moto_cpu, "load_before": load_before,
+            "load_after": machine_load(), "proc": proc}
 
 
 def run_playbook(impl, inventory, forks, log_path, options):
@@ -150,6 +197,111 @@ def _measure(server, variant, count, forks, options):
     return phases
 
 
+def parse_org_size(text):
+    """"ACCOUNTSxREGIONSxVPCS", e.g. "50x3x2"."""
+    parts = [int(part) for part in text.lower().split("x")]
+    if len(parts) != 3 or min(parts) < 1 or parts[1] > len(fleet.REGIONS):
+        raise argparse.ArgumentTypeError("ACCOUNTSxREGIONSxVPCS with at most %d regions, e.g. 50x3x2"
+                                         % len(fleet.REGIONS))
+    return tuple(parts)
+
+
+def org_stage(size, forks, options):
+    """Seed the organization on one moto_server, then time listing, deploy (create, no-op) and audit on it."""
+    accounts, regions, vpcs = size
+    directory = os.path.join(WORK, "org")
+    log = os.path.join(WORK, "logs", "moto_server-org.log")
+    with MotoServer(log_path=log) as server:
+        started = time.monotonic()
+        ids = org.create_organization(server.url, accounts)
+        targets = org.seed(org.org_targets(ids, regions, vpcs), server.url)
+        print("  organization seeded: %d accounts x %d regions x %d VPCs = %d VPCs in %.0f s (not timed)" % (
+            accounts, regions, vpcs, len(targets), time.monotonic() - started), flush=True)
+        sources = org.write_sources(directory, server.url, regions)
+        phases = _org_phases(server, targets, sources, directory, forks, options)
+    phases["size"] = list(size)
+    return phases
+
+
+def _org_phase(server, name, cmd, env, expect_hosts):
+    server.clear_requests()
+    found = run_timed(cmd, env, os.path.join(WORK, "logs", "org-%s.log" % name), server)
+    proc = found.pop("proc")
+    found["requests"] = server.requests()
+    found["log"] = os.path.join(WORK, "logs", "org-%s.log" % name)
+    if proc.returncode != 0:
+        raise RuntimeError("organization stage, %s failed (rc=%s); see %s" % (name, proc.returncode, found["log"]))
+    if name != "inventory":
+        recaps = [tuple(int(x) for x in m) for m in RECAP.findall(proc.stdout)]
+        found["hosts"] = len(recaps)
+        found["changed_hosts"] = sum(1 for r in recaps if r[1])
+        if sum(r[2] + r[3] for r in recaps) or len(recaps) != expect_hosts:
+            raise RuntimeError("organization stage, %s: %d hosts, %d failed, %d expected; see %s" % (
+                name, len(recaps), sum(r[2] + r[3] for r in recaps), expect_hosts, found["log"]))
+    return found, proc
+
+
+def _org_phases(server, targets, sources, directory, forks, options):
+    env = playbook_env(OURS, options.profile, options.pipelining)
+    bin_dir = OURS["bin"]
+    regions_hosts = len(set((t["aws_account_id"], t["aws_region"]) for t in targets))
+    phases = {"vpcs": len(targets), "account_regions": regions_hosts, "forks": forks}
+
+    def show(name, found, extra=""):
+        print("  %-10s %7.1f s wall %7.1f s CPU (moto_server %5.1f s)  %6d requests  %s  [%s]" % (
+            name, found["seconds"], found["cpu"], found["moto_cpu"], sum(found["requests"].values()), extra,
+            found["load_before"].split("load average:")[-1].strip()), flush=True)
+
+    # 1. The inventory plugin alone: ansible-inventory --list over the organization.
+    found, proc = _org_phase(server, "inventory", [os.path.join(bin_dir, "ansible-inventory"), "-i", sources["vpc"],
+                                                   "--list", "--export"], env, None)
+    listing = json.loads(proc.stdout)
+    hostvars = listing.get("_meta", {}).get("hostvars", {})
+    errors = listing.get("all", {}).get("vars", {}).get("aws_vpcs_errors")
+    wanted = set(t["host"] for t in targets)
+    if set(hostvars) != wanted or errors:
+        raise RuntimeError("organization stage: the inventory lists %d hosts (%d expected; %d missing), errors %r"
+                           % (len(hostvars), len(wanted), len(wanted - set(hostvars)), errors))
+    found["hosts"] = len(hostvars)
+    phases["inventory"] = found
+    show("inventory", found, "%d hosts" % len(hostvars))
+
+    # 2. and 3. Deploy on host_per: vpc, first converge then no-op (each run lists the inventory again).
+    for name in ("create", "noop"):
+        found, _proc = _org_phase(server, name, [os.path.join(bin_dir, "ansible-playbook"), OURS["playbook"], "-i",
+                                                 sources["vpc"], "--forks", str(forks)], env, len(targets))
+        missing = fleet.unconverged(targets, server.url)
+        if missing:
+            raise RuntimeError("organization stage, %s left %d of %d VPCs unconverged, e.g. %s; see %s" % (
+                name, len(missing), len(targets), sorted(missing.items())[0], found["log"]))
+        if name == "noop" and found["changed_hosts"]:
+            raise RuntimeError("organization stage: the no-op re-run changed %d hosts; see %s"
+                               % (found["changed_hosts"], found["log"]))
+        phases[name] = found
+        show("deploy " + name, found, "%d/%d hosts changed" % (found["changed_hosts"], found["hosts"]))
+
+    # 4. Audit on host_per: region: one host per account-region, every VPC of it.
+    report_dir = os.path.join(directory, "posture-report")
+    audit = os.path.join(os.path.dirname(OURS["playbook"]), "audit.yml")
+    found, _proc = _org_phase(server, "audit", [os.path.join(bin_dir, "ansible-playbook"), audit, "-i",
+                                                sources["region"], "--forks", str(forks),
+                                                "-e", "posture_report_dir=%s" % report_dir], env, regions_hosts)
+    with open(os.path.join(report_dir, "posture.json")) as handle:
+        posture = json.load(handle)
+    audited = set(entry["vpc_id"] for entry in posture.get("vpcs", []))
+    missing = set(t["vpc_id"] for t in targets) - audited
+    if missing or posture.get("errors"):
+        raise RuntimeError("organization stage: the audit missed %d VPCs (e.g. %s), errors %r" % (
+            len(missing), sorted(missing)[:1], (posture.get("errors") or [])[:2]))
+    mutating = {k: v for k, v in found["requests"].items() if k.split(".", 1)[-1].startswith(MUTATING_PREFIXES)}
+    if mutating:
+        raise RuntimeError("organization stage: the audit sent mutating requests %r" % mutating)
+    found["vpcs_audited"] = len(audited)
+    phases["audit"] = found
+    show("audit", found, "%d hosts, %d VPCs audited" % (found["hosts"], len(audited)))
+    return phases
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--sizes", default="1,6,60", help="comma-separated target counts (default 1,6,60)")
@@ -157,48 +309,90 @@ def main(argv=None):
     parser.add_argument("--variants", default=",".join(v["key"] for v in VARIANTS),
                         help="comma-separated variants to run (default: all of %s)"
                              % ", ".join(v["key"] for v in VARIANTS))
+    stage = parser.add_mutually_exclusive_group()
+    stage.add_argument("--org-only", action="store_true",
+                       help="run only the organization stage (e.g. again on a quieter machine); writes --output "
+                            "(default bench/results-org.md), never the table between the bench markers")
+    stage.add_argument("--no-org", action="store_true", help="leave the organization stage out")
+    parser.add_argument("--org-size", type=parse_org_size, default=report.ORG_SIZE, metavar="AxRxV",
+                        help="accounts x regions x VPCs per account-region (default %s)"
+                             % "x".join(str(n) for n in report.ORG_SIZE))
+    parser.add_argument("--org-forks", type=int, default=None, help="forks of the organization stage (default --forks)")
     parser.add_argument("--profile", action="store_true",
                         help="enable ansible.posix.profile_tasks in both runs (the logs in bench/.work/logs show it)")
     parser.add_argument("--pipelining", action="store_true", help="ANSIBLE_PIPELINING=true for both (experiment)")
     parser.add_argument("--ours-collections", metavar="PATH",
                         help="a collections path holding another build of privatelink.ecr to measure as ours "
                              "(experiment: a prototype of a change); its playbooks/deploy.yml is run")
-    parser.add_argument("--output", default=os.path.join(HERE, "results.md"))
+    parser.add_argument("--output", default=None, help="Markdown output (default bench/results.md; "
+                                                       "bench/results-org.md with --org-only)")
+    parser.add_argument("--table-file", default="auto", metavar="auto|none|PATH",
+                        help="where a full default run writes its table: auto (default) = every file of the "
+                             "repository holding the bench:begin / bench:end markers; none = results only")
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [] if args.org_only else [int(s) for s in args.sizes.split(",") if s.strip()]
+    output = args.output or os.path.join(HERE, "results-org.md" if args.org_only else "results.md")
     if args.ours_collections:
         OURS["collections"] = os.path.abspath(args.ours_collections)
         OURS["playbook"] = os.path.join(OURS["collections"], "ansible_collections", "privatelink", "ecr",
                                         "playbooks", "deploy.yml")
-    chosen = [v for v in VARIANTS if v["key"] in args.variants.split(",")]
-    if not chosen:
+    chosen = [] if args.org_only else [v for v in VARIANTS if v["key"] in args.variants.split(",")]
+    if not chosen and not args.org_only:
         parser.error("--variants: none of %s" % ", ".join(v["key"] for v in VARIANTS))
-    for impl in [i for i in (OURS, AMAZON) if any(v["impl"] is i for v in chosen)]:
+    impls = [i for i in (OURS, AMAZON) if any(v["impl"] is i for v in chosen)]
+    if not args.no_org and OURS not in impls:
+        impls.insert(0, OURS)
+    for impl in impls:
         if not os.path.exists(impl["playbook"]):
             parser.error("%s: playbook %s is missing" % (impl["name"], impl["playbook"]))
         if not os.path.exists(os.path.join(impl["bin"], "ansible-playbook")):
             parser.error("%s: no ansible-playbook in %s; run `make bench`" % (impl["name"], impl["bin"]))
     os.makedirs(os.path.join(WORK, "logs"), exist_ok=True)
     results = {}
-    print("forks=%d; one moto_server on 127.0.0.1 per measurement" % args.forks, flush=True)
+    loads = [machine_load()]
+    print("forks=%d; one moto_server on 127.0.0.1 per measurement; %s" % (args.forks, loads[0]), flush=True)
     for count in sizes:
         for variant in chosen:
             results[(variant["label"], count)] = measure(variant, count, args.forks, args)
             with open(os.path.join(WORK, "results.json"), "w") as handle:  # kept when a later size fails
                 json.dump([[k[0], k[1], v] for k, v in results.items()], handle, indent=1)
+    org_results = None
+    if not args.no_org:
+        org_forks = args.org_forks or args.forks
+        print("organization stage: %s accounts x regions x VPCs, forks=%d; %s" % (
+            "x".join(str(n) for n in args.org_size), org_forks, machine_load()), flush=True)
+        org_results = org_stage(args.org_size, org_forks, args)
+        with open(os.path.join(WORK, "results-org.json"), "w") as handle:
+            json.dump(org_results, handle, indent=1)
+    loads.append(machine_load())
     notes = [flag for flag in ("profile", "pipelining", "ours_collections") if getattr(args, flag)]
-    table = report.render(results, sizes, [v["label"] for v in chosen], args.forks, notes)
-    print(table)
-    with open(args.output, "w") as handle:
-        handle.write(table)
-    print("written to %s" % os.path.relpath(args.output, ROOT))
-    # Only a full run with the defaults is the README's table; experiments stay in their own output.
+    if not args.no_org and tuple(args.org_size) != report.ORG_SIZE:
+        notes.append("org_size %s" % "x".join(str(n) for n in args.org_size))
+    text = report.render(results, sizes, [v["label"] for v in chosen], args.forks, notes, org=org_results,
+                         loads=loads)
+    print(text)
+    with open(output, "w") as handle:
+        handle.write(text)
+    print("written to %s" % os.path.relpath(output, ROOT))
+    # Only a full run with the defaults is the published table; experiments stay in their own output.
     default_run = (sizes == [1, 6, 60] and len(chosen) == len(VARIANTS) and not notes and args.forks == 10
-                   and os.path.abspath(args.output) == os.path.join(HERE, "results.md"))
-    readme = os.path.join(ROOT, "README.md")
-    if default_run and report.update_readme(readme, report.readme_block(results, sizes, [v["label"] for v in chosen],
-                                                                         args.forks)):
-        print("README.md: Performance table updated")
+                   and org_results is not None and args.org_forks is None
+                   and os.path.abspath(output) == os.path.join(HERE, "results.md"))
+    if not default_run:
+        return 0
+    block = report.table_block(results, sizes, [v["label"] for v in chosen], args.forks, org_results, loads)
+    if args.table_file == "none":
+        files = []
+    elif args.table_file == "auto":
+        files = report.marker_files(ROOT)
+    else:
+        files = [os.path.abspath(args.table_file)]
+    written = [path for path in files if report.update_marked_file(path, block)]
+    for path in written:
+        print("%s: the table between the bench markers updated" % os.path.relpath(path, ROOT))
+    if not written:
+        print("no file holds the bench:begin / bench:end markers%s: only %s written" % (
+            "" if args.table_file != "none" else " (or --table-file none)", os.path.relpath(output, ROOT)))
     return 0
 
 
