@@ -7,10 +7,13 @@ then for good, so this module runs its own moto_server: the users, keys and poli
 made before enforcement starts, and everything after is authorised against them.
 
 What moto can and cannot check (docs/reliability.md): it matches actions, and Resource
-only against ``*``; it cannot evaluate ``aws:ResourceTag`` conditions (it denies any
-statement whose condition key it has no value for). The policy given to moto is therefore
-docs/iam-policy.json with its Condition blocks left out: the test proves the action list;
-the tag condition on the destroy statement is AWS's to enforce.
+only against ``*`` (EC2 requests reach its check with the resource ``*``, so a statement scoped
+to ``arn:aws:ec2:*:*:vpc-endpoint/*`` grants nothing there); it cannot evaluate
+``aws:ResourceTag`` / ``aws:RequestTag`` / ``aws:TagKeys`` / ``ec2:CreateAction`` conditions (it
+denies any statement whose condition key it has no value for). The policy given to moto is
+therefore docs/iam-policy.json with its Condition blocks left out and its Resource set to ``*``:
+this test proves the action list; each statement's resources and conditions are proven with the
+policy evaluator in tests/unit/test_iam_least_privilege.py, and are AWS's to enforce.
 """
 
 import copy
@@ -36,15 +39,15 @@ def load_policy():
 
 
 def for_moto(policy, sids=None):
-    """The policy as moto can evaluate it: Conditions left out, optionally only some statements."""
+    """The policy as moto can evaluate it: Conditions left out, Resource ``*``, optionally only some statements."""
     result = copy.deepcopy(policy)
-    result["Statement"] = [dict((k, v) for k, v in s.items() if k != "Condition") for s in result["Statement"]
-                           if sids is None or s["Sid"] in sids]
+    result["Statement"] = [dict([(k, v) for k, v in s.items() if k not in ("Condition", "Resource")] + [
+        ("Resource", "*")]) for s in result["Statement"] if sids is None or s["Sid"] in sids]
     return result
 
 
 def policy_actions(policy):
-    return set(a for s in policy["Statement"] for a in s["Action"])
+    return set(a for s in policy["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
 
 
 def make_user(iam, name, document):

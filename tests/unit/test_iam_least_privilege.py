@@ -1,0 +1,428 @@
+"""docs/iam-policy.json cannot be turned on resources the collection does not own (issue 16, point 5).
+
+moto does not evaluate IAM conditions (docs/reliability.md), so each statement of the policy is
+proven here with the policy evaluator: tests/support/iam_conditions.py, which reuses
+``_policy_eval``'s matching helpers and adds the request context EC2 builds (resource tags, request
+tags, ``aws:TagKeys``, ``ec2:CreateAction``; one authorization per resource of a call).
+
+* ``EXPECTATIONS``: every call the module makes (plugins/module_utils/_apply.py) is allowed, and
+  the calls that would turn the role on others' resources are denied;
+* the policy is no wider and no narrower than needed: removing any statement, or any condition,
+  or widening it in the ways listed in ``WRONG_POLICIES``, makes an expectation fail;
+* what IAM cannot enforce (ModifyVpcEndpoint's parameters) is held by the module: an adopted
+  endpoint only ever gets additive ModifyVpcEndpoint parameters (docs/iam/README.md).
+"""
+
+import copy
+import json
+import os
+import re
+
+import pytest
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import POLICY_KEPT
+from ansible_collections.privatelink.ecr.plugins.module_utils._plan import plan_give_back, plan_present
+from ansible_collections.privatelink.ecr.tests.support.iam_conditions import (
+    Call,
+    Resource,
+    UnmodelledKey,
+    authorize,
+    authorize_all,
+    condition_keys,
+    create_tags,
+    create_with_tags,
+    created,
+    existing,
+)
+from ansible_collections.privatelink.ecr.tests.unit.plan_fixtures import REGION, desired, endpoint
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
+APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
+OWNER = {"ManagedBy": "privatelink.ecr"}
+
+
+def load_policy():
+    with open(POLICY_PATH) as handle:
+        return json.load(handle)
+
+
+POLICY = load_policy()
+
+# ---------------------------------------------------------------- the resources of the calls
+
+VPC = existing("vpc", "vpc-0a")
+SUBNETS = [existing("subnet", "subnet-a1"), existing("subnet", "subnet-b1", **{"privatelink.ecr/endpoints": "true"})]
+ROUTE_TABLES = [existing("route-table", "rtb-1"), existing("route-table", "rtb-2", Name="private")]
+OWNED_ENDPOINT = existing("vpc-endpoint", "vpce-owned", Team="platform", **OWNER)
+ADOPTED_ENDPOINT = existing("vpc-endpoint", "vpce-theirs", Name="team-ecr-api")
+UNTAGGED_ENDPOINT = existing("vpc-endpoint", "vpce-untagged")
+TERRAFORM_ENDPOINT = existing("vpc-endpoint", "vpce-tf", ManagedBy="terraform")
+MANAGED_GROUP = existing("security-group", "sg-managed", **OWNER)
+THEIR_GROUP = existing("security-group", "sg-theirs", Team="db")
+NEW_ENDPOINT = created("vpc-endpoint")
+NEW_GROUP = created("security-group")
+USER_TAGS = {"Team": "platform", "CostCenter": "42"}
+
+
+def call(action, *resources, **kwargs):
+    return Call("ec2:" + action, resources, **kwargs)
+
+
+def reads():
+    actions = [a for s in POLICY["Statement"] if s["Sid"] == "AuditReadOnly" for a in s["Action"]]
+    return [(a + " (read)", [Call(a, [Resource("vpc", "*")], label=a)], True) for a in actions]
+
+
+# (label, calls that happen together, expected: allowed?)
+ALLOWED = [
+    # CreateSecurityGroup with TagSpecifications (the managed group, ManagedBy and the tags option).
+    ("create the managed group with the ownership tag",
+     create_with_tags("ec2:CreateSecurityGroup", NEW_GROUP, [VPC], dict(USER_TAGS, **OWNER)), True),
+    ("authorize 443 on the managed group", [call("AuthorizeSecurityGroupIngress", MANAGED_GROUP)], True),
+    ("revoke a CIDR from the managed group", [call("RevokeSecurityGroupIngress", MANAGED_GROUP)], True),
+    ("tag the managed group (tags option)", [create_tags([MANAGED_GROUP], USER_TAGS)], True),
+    ("delete the managed group", [call("DeleteSecurityGroup", MANAGED_GROUP)], True),
+    # CreateVpcEndpoint with TagSpecifications: interface (subnets, groups) and gateway (route tables).
+    ("create an interface endpoint with the ownership tag, managed and user groups",
+     create_with_tags("ec2:CreateVpcEndpoint", NEW_ENDPOINT, [VPC] + SUBNETS + [MANAGED_GROUP, THEIR_GROUP],
+                      dict(USER_TAGS, **OWNER)), True),
+    ("create the S3 gateway endpoint with the ownership tag",
+     create_with_tags("ec2:CreateVpcEndpoint", NEW_ENDPOINT, [VPC] + ROUTE_TABLES, dict(OWNER)), True),
+    # ModifyVpcEndpoint on owned endpoints: converged fully (adds and removals).
+    ("modify an owned endpoint: add and remove subnets and groups",
+     [call("ModifyVpcEndpoint", OWNED_ENDPOINT, *(SUBNETS + [MANAGED_GROUP, THEIR_GROUP]))], True),
+    ("modify an owned gateway endpoint: add and remove route tables",
+     [call("ModifyVpcEndpoint", OWNED_ENDPOINT, *ROUTE_TABLES)], True),
+    ("modify an owned endpoint: policy, private DNS, IP address type", [call("ModifyVpcEndpoint", OWNED_ENDPOINT)],
+     True),
+    # ModifyVpcEndpoint on adopted endpoints: the module sends additions only (and on destroy takes back
+    # the managed group); IAM sees the same action either way (docs/iam/README.md).
+    ("adopt an endpoint: add subnets and the managed group",
+     [call("ModifyVpcEndpoint", ADOPTED_ENDPOINT, *(SUBNETS + [MANAGED_GROUP]))], True),
+    ("adopt an untagged gateway endpoint: add route tables",
+     [call("ModifyVpcEndpoint", UNTAGGED_ENDPOINT, *ROUTE_TABLES)], True),
+    ("adopt an endpoint tagged ManagedBy=terraform: turn private DNS on",
+     [call("ModifyVpcEndpoint", TERRAFORM_ENDPOINT)], True),
+    ("destroy: take the managed group back from an adopted endpoint",
+     [call("ModifyVpcEndpoint", ADOPTED_ENDPOINT, MANAGED_GROUP)], True),
+    # CreateTags after creation (the tags option), never the ownership key.
+    ("tag an owned endpoint (tags option)", [create_tags([OWNED_ENDPOINT], USER_TAGS)], True),
+    ("tag an adopted endpoint (tags option)", [create_tags([ADOPTED_ENDPOINT], USER_TAGS)], True),
+    ("tag an untagged endpoint (tags option)", [create_tags([UNTAGGED_ENDPOINT], {"Team": "platform"})], True),
+    # DeleteVpcEndpoints on owned endpoints, one or several per request.
+    ("delete an owned endpoint", [call("DeleteVpcEndpoints", OWNED_ENDPOINT)], True),
+    ("delete two owned endpoints in one request",
+     [call("DeleteVpcEndpoints", OWNED_ENDPOINT, existing("vpc-endpoint", "vpce-owned2", **OWNER))], True),
+]
+
+DENIED = [
+    # The ownership tag is written only when creating.
+    ("write ManagedBy on an adopted endpoint", [create_tags([ADOPTED_ENDPOINT], dict(OWNER))], False),
+    ("write ManagedBy on an untagged endpoint", [create_tags([UNTAGGED_ENDPOINT], dict(OWNER))], False),
+    ("write ManagedBy among other tags on an adopted endpoint",
+     [create_tags([ADOPTED_ENDPOINT], dict(USER_TAGS, **OWNER))], False),
+    ("overwrite ManagedBy=terraform with privatelink.ecr", [create_tags([TERRAFORM_ENDPOINT], dict(OWNER))], False),
+    ("rewrite ManagedBy on an owned endpoint (disown it)",
+     [create_tags([OWNED_ENDPOINT], {"ManagedBy": "someone-else"})], False),
+    ("write ManagedBy on a security group of the user", [create_tags([THEIR_GROUP], dict(OWNER))], False),
+    ("write ManagedBy on the VPC", [create_tags([VPC], dict(OWNER))], False),
+    ("write ManagedBy on an endpoint claiming a create that is not one",
+     [Call("ec2:CreateTags", [ADOPTED_ENDPOINT], request_tags=dict(OWNER), tagged=[ADOPTED_ENDPOINT],
+           create_action="CreateVpc", label="CreateTags with ec2:CreateAction=CreateVpc")], False),
+    ("tag a subnet while creating it", [Call("ec2:CreateTags", [SUBNETS[0]], request_tags=dict(OWNER),
+                                             tagged=[SUBNETS[0]], create_action="CreateSubnet")], False),
+    ("tag a security group of the user (even without ManagedBy)", [create_tags([THEIR_GROUP], USER_TAGS)], False),
+    ("tag an endpoint with an empty tag set (the Null check)", [create_tags([ADOPTED_ENDPOINT], {})], False),
+    ("remove the ownership tag from an owned endpoint",
+     [call("DeleteTags", OWNED_ENDPOINT, request_tags={"ManagedBy": ""}, tagged=[OWNED_ENDPOINT])], False),
+    ("remove another tag from an owned endpoint",
+     [call("DeleteTags", OWNED_ENDPOINT, request_tags={"Team": ""}, tagged=[OWNED_ENDPOINT])], False),
+    ("remove a tag from an adopted endpoint",
+     [call("DeleteTags", ADOPTED_ENDPOINT, request_tags={"Name": ""}, tagged=[ADOPTED_ENDPOINT])], False),
+    # Creates carry the ownership tag.
+    ("create an endpoint without tags",
+     [call("CreateVpcEndpoint", NEW_ENDPOINT, VPC, *SUBNETS)], False),
+    ("create an endpoint with other tags only",
+     create_with_tags("ec2:CreateVpcEndpoint", NEW_ENDPOINT, [VPC] + SUBNETS, dict(USER_TAGS)), False),
+    ("create an endpoint tagged ManagedBy=terraform",
+     create_with_tags("ec2:CreateVpcEndpoint", NEW_ENDPOINT, [VPC] + SUBNETS, {"ManagedBy": "terraform"}), False),
+    ("create a security group without the ownership tag",
+     create_with_tags("ec2:CreateSecurityGroup", NEW_GROUP, [VPC], dict(USER_TAGS)), False),
+    ("create a security group without tags", [call("CreateSecurityGroup", NEW_GROUP, VPC)], False),
+    # Delete only what carries the ownership tag.
+    ("delete an adopted endpoint", [call("DeleteVpcEndpoints", ADOPTED_ENDPOINT)], False),
+    ("delete an untagged endpoint", [call("DeleteVpcEndpoints", UNTAGGED_ENDPOINT)], False),
+    ("delete an endpoint tagged ManagedBy=terraform", [call("DeleteVpcEndpoints", TERRAFORM_ENDPOINT)], False),
+    ("delete an owned and an adopted endpoint in one request",
+     [call("DeleteVpcEndpoints", OWNED_ENDPOINT, ADOPTED_ENDPOINT)], False),
+    ("delete a security group of the user", [call("DeleteSecurityGroup", THEIR_GROUP)], False),
+    # Change the rules of the owned group only.
+    ("authorize ingress on a security group of the user", [call("AuthorizeSecurityGroupIngress", THEIR_GROUP)],
+     False),
+    ("revoke ingress from a security group of the user", [call("RevokeSecurityGroupIngress", THEIR_GROUP)], False),
+    ("authorize egress on the managed group (never used)", [call("AuthorizeSecurityGroupEgress", MANAGED_GROUP)],
+     False),
+    # Nothing else the module never calls.
+    ("delete a subnet", [call("DeleteSubnet", SUBNETS[0])], False),
+    ("delete a route table", [call("DeleteRouteTable", ROUTE_TABLES[0])], False),
+    ("create a route in a route table", [call("CreateRoute", ROUTE_TABLES[0])], False),
+    ("modify a VPC attribute", [call("ModifyVpcAttribute", VPC)], False),
+    ("modify an endpoint service's configuration",
+     [Call("ec2:ModifyVpcEndpointServiceConfiguration", [existing("vpc-endpoint-service", "vpce-svc-1")])], False),
+    ("create an endpoint service", [Call("ec2:CreateVpcEndpointServiceConfiguration",
+                                         [created("vpc-endpoint-service")], request_tags=dict(OWNER),
+                                         tagged=[created("vpc-endpoint-service")])], False),
+    ("pass a role", [Call("iam:PassRole", [Resource("vpc", "*")])], False),
+]
+
+EXPECTATIONS = reads() + ALLOWED + DENIED
+
+
+def verdict(policy, calls):
+    return authorize_all(policy, calls)
+
+
+def failures(policy):
+    """The labels of the expectations the policy does not meet."""
+    wrong = []
+    for label, calls, expected in EXPECTATIONS:
+        if verdict(policy, calls).allowed != expected:
+            wrong.append((label, expected))
+    return wrong
+
+
+# ---------------------------------------------------------------- the policy meets every expectation
+
+@pytest.mark.parametrize("label,calls,expected", EXPECTATIONS, ids=[e[0] for e in EXPECTATIONS])
+def test_the_policy(label, calls, expected):
+    result = verdict(POLICY, calls)
+    assert result.allowed == expected, "%s: %r" % (label, result)
+
+
+def test_the_sids_behind_the_main_permissions():
+    def sids(calls):
+        return set(verdict(POLICY, calls).deciding)
+
+    create_endpoint = create_with_tags("ec2:CreateVpcEndpoint", NEW_ENDPOINT, [VPC] + SUBNETS, dict(OWNER))
+    assert {"CreateEndpointsOnlyWithTheOwnershipTag", "PlaceEndpointsInSubnetsRouteTablesAndGroups",
+            "TagOnlyWhileCreating"} == sids(create_endpoint)
+    assert sids([call("DeleteVpcEndpoints", OWNED_ENDPOINT)]) == {"DeleteOnlyOwnedEndpoints"}
+    assert "ModifyOwnedEndpoints" in sids([call("ModifyVpcEndpoint", OWNED_ENDPOINT)])
+    assert "ModifyAdoptedEndpointsAdditionsOnlyByTheModule" in sids([call("ModifyVpcEndpoint", ADOPTED_ENDPOINT)])
+    assert sids([create_tags([ADOPTED_ENDPOINT], USER_TAGS)]) == {"TagAdoptedEndpointsWithoutTheOwnershipKey"}
+    assert sids([create_tags([MANAGED_GROUP], USER_TAGS)]) == {"TagOwnedResourcesWithoutTheOwnershipKey"}
+
+
+def test_every_condition_key_is_evaluated_not_guessed():
+    keys = condition_keys(POLICY)
+    assert keys == {"aws:RequestTag/ManagedBy", "aws:ResourceTag/ManagedBy", "aws:TagKeys", "ec2:CreateAction"}
+    with pytest.raises(UnmodelledKey):
+        authorize({"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*",
+                                  "Condition": {"StringEquals": {"ec2:Vpc": "x"}}}]}, call("DeleteSubnet", VPC))
+
+
+def test_every_call_the_applier_makes_is_an_allowed_expectation():
+    """Each boto3 call in _apply.py that changes something is proven allowed above."""
+    with open(APPLY_PATH) as handle:
+        names = set(re.findall(r"self\.client\.([a-z_]+)\(", handle.read()))
+    mutating = set("ec2:" + "".join(p.capitalize() for p in n.split("_")) for n in names
+                   if not n.startswith(("describe_", "get_")))
+    assert mutating >= {"ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags"}, mutating
+    allowed_actions = set(c.action for _, calls, expected in ALLOWED if expected for c in calls)
+    assert mutating <= allowed_actions, mutating - allowed_actions
+    policy_actions = set(a for s in POLICY["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
+                                                                     else s["Action"]))
+    assert set(a for a in policy_actions if not a.startswith(("ec2:Describe", "ec2:Get", "sts:",
+                                                                "organizations:"))) == mutating
+
+
+# ---------------------------------------------------------------- no wider, no narrower
+
+# Conditions whose removal changes nothing on its own: ModifyVpcEndpoint and CreateTags on endpoints are
+# split into an owned and an adopted statement whose ResourceTag conditions are complements (the union is
+# every endpoint; IAM cannot tell additive from removing parameters, docs/iam/README.md). The split lets an
+# organisation delete the two adoption statements to forbid adoption in IAM (test below).
+COMPLEMENTARY = {("ModifyOwnedEndpoints", "aws:ResourceTag/ManagedBy"),
+                 ("ModifyAdoptedEndpointsAdditionsOnlyByTheModule", "aws:ResourceTag/ManagedBy"),
+                 ("TagAdoptedEndpointsWithoutTheOwnershipKey", "aws:ResourceTag/ManagedBy")}
+
+
+def without_statement(policy, sid):
+    result = copy.deepcopy(policy)
+    result["Statement"] = [s for s in result["Statement"] if s["Sid"] != sid]
+    return result
+
+
+def without_condition(policy, sid, key):
+    result = copy.deepcopy(policy)
+    for statement in result["Statement"]:
+        if statement["Sid"] == sid:
+            for operator in list(statement["Condition"]):
+                statement["Condition"][operator].pop(key, None)
+                if not statement["Condition"][operator]:
+                    del statement["Condition"][operator]
+            if not statement["Condition"]:
+                del statement["Condition"]
+    return result
+
+
+@pytest.mark.parametrize("sid", [s["Sid"] for s in POLICY["Statement"]])
+def test_each_statement_is_needed(sid):
+    wrong = failures(without_statement(POLICY, sid))
+    assert any(expected for _, expected in wrong), "nothing needs %s" % sid
+
+
+CONDITIONS = [(s["Sid"], key) for s in POLICY["Statement"] for pairs in (s.get("Condition") or {}).values()
+              for key in pairs]
+
+
+@pytest.mark.parametrize("sid,key", CONDITIONS, ids=["%s-%s" % c for c in CONDITIONS])
+def test_each_condition_is_needed(sid, key):
+    wrong = failures(without_condition(POLICY, sid, key))
+    if (sid, key) in COMPLEMENTARY:
+        assert wrong == []
+    else:
+        assert any(not expected for _, expected in wrong), "nothing is denied by %s on %s" % (key, sid)
+
+
+def _edit(sid, change):
+    def apply(policy):
+        result = copy.deepcopy(policy)
+        for statement in result["Statement"]:
+            if statement["Sid"] == sid:
+                change(statement)
+        return result
+    return apply
+
+
+def _rename_operator(old, new):
+    def change(statement):
+        statement["Condition"][new] = statement["Condition"].pop(old)
+    return change
+
+
+def _add_statement(statement):
+    def apply(policy):
+        result = copy.deepcopy(policy)
+        result["Statement"].append(statement)
+        return result
+    return apply
+
+
+WRONG_POLICIES = {
+    # too wide
+    "the old policy's shape: deploy actions on every resource":
+        _add_statement({"Sid": "Old", "Effect": "Allow", "Resource": "*", "Action": [
+            "ec2:CreateVpcEndpoint", "ec2:ModifyVpcEndpoint", "ec2:CreateSecurityGroup",
+            "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:CreateTags"]}),
+    "endpoint placement on every resource (vpc-endpoint included)":
+        _edit("PlaceEndpointsInSubnetsRouteTablesAndGroups", lambda s: s.update(Resource="*")),
+    "ForAnyValue instead of ForAllValues on the tag keys":
+        _edit("TagAdoptedEndpointsWithoutTheOwnershipKey",
+              _rename_operator("ForAllValues:StringNotEquals", "ForAnyValue:StringNotEquals")),
+    "the ownership key left out of the excluded tag keys":
+        _edit("TagOwnedResourcesWithoutTheOwnershipKey",
+              lambda s: s["Condition"].update({"ForAllValues:StringNotEquals": {"aws:TagKeys": "Owner"}})),
+    "tagging during any create": _edit("TagOnlyWhileCreating", lambda s: s["Condition"]["StringEquals"].update(
+        {"ec2:CreateAction": ["CreateVpcEndpoint", "CreateSecurityGroup", "CreateVpc", "CreateSubnet"]})),
+    "group rules on every group": _edit("ChangeOnlyTheOwnedGroup", lambda s: s.pop("Condition")),
+    "DeleteTags granted": _edit("TagOwnedResourcesWithoutTheOwnershipKey",
+                                lambda s: s.update(Action=["ec2:CreateTags", "ec2:DeleteTags"])),
+    "ec2:* on owned resources": _add_statement({"Sid": "Wide", "Effect": "Allow", "Action": "ec2:*",
+                                                "Resource": "*", "Condition": {"StringEquals": {
+                                                    "aws:ResourceTag/ManagedBy": "privatelink.ecr"}}}),
+    "the ownership condition inverted on delete":
+        _edit("DeleteOnlyOwnedEndpoints", _rename_operator("StringEquals", "StringNotEquals")),
+    # too narrow
+    "CreateTags during creation on endpoints only":
+        _edit("TagOnlyWhileCreating", lambda s: s.update(Resource=s["Resource"][:1])),
+    "no route tables for endpoints":
+        _edit("PlaceEndpointsInSubnetsRouteTablesAndGroups", lambda s: s.update(
+            Resource=[r for r in s["Resource"] if "route-table" not in r])),
+    "no security groups for endpoints":
+        _edit("PlaceEndpointsInSubnetsRouteTablesAndGroups", lambda s: s.update(
+            Resource=[r for r in s["Resource"] if "security-group" not in r])),
+    "the ownership value misspelt on delete": _edit("DeleteOnlyOwnedEndpoints", lambda s: s.update(Condition={
+        "StringEquals": {"aws:ResourceTag/ManagedBy": "PrivateLink.ECR"}})),
+    "reads without DescribeVpcEndpointServices": _edit("AuditReadOnly", lambda s: s.update(
+        Action=[a for a in s["Action"] if a != "ec2:DescribeVpcEndpointServices"])),
+    "an explicit Deny of ModifyVpcEndpoint on unowned endpoints":
+        _add_statement({"Sid": "NoAdoption", "Effect": "Deny", "Action": "ec2:ModifyVpcEndpoint",
+                        "Resource": "*", "Condition": {"StringNotEquals": {
+                            "aws:ResourceTag/ManagedBy": "privatelink.ecr"}}}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRONG_POLICIES))
+def test_a_wrong_policy_fails_an_expectation(name):
+    assert failures(WRONG_POLICIES[name](POLICY)), "%s passes every expectation" % name
+
+
+def test_without_the_adoption_statements_iam_forbids_adoption_and_owned_work_goes_on():
+    strict = without_statement(without_statement(POLICY, "ModifyAdoptedEndpointsAdditionsOnlyByTheModule"),
+                               "TagAdoptedEndpointsWithoutTheOwnershipKey")
+    wrong = dict((label, expected) for label, expected in failures(strict))
+    assert wrong and all(expected for expected in wrong.values())
+    assert all("adopt" in label or "destroy" in label or "untagged" in label for label in wrong), wrong
+
+
+# ---------------------------------------------------------------- what IAM cannot enforce, the module does
+
+def test_iam_cannot_tell_additive_from_removing_parameters():
+    """ModifyVpcEndpoint's context has the endpoint's tags and region, not its parameters: removing a
+    subnet of an adopted endpoint is authorized exactly as adding one (docs/iam/README.md)."""
+    add = [call("ModifyVpcEndpoint", ADOPTED_ENDPOINT, SUBNETS[1])]
+    remove = [call("ModifyVpcEndpoint", ADOPTED_ENDPOINT, SUBNETS[0])]
+    assert verdict(POLICY, add).allowed and verdict(POLICY, remove).allowed
+
+
+class RecordingClient:
+    def __init__(self):
+        self.calls = []
+
+    def modify_vpc_endpoint(self, **kwargs):
+        self.calls.append(("ModifyVpcEndpoint", kwargs))
+        return {"Return": True}
+
+    def create_tags(self, **kwargs):
+        self.calls.append(("CreateTags", kwargs))
+        return {}
+
+
+ADDITIVE = {"VpcEndpointId", "AddSubnetIds", "AddRouteTableIds", "AddSecurityGroupIds", "PrivateDnsEnabled"}
+
+
+def _sent_for(actions):
+    client = RecordingClient()
+    applier = PlanApplier(client, "vpc-0a")
+    for action in actions:
+        applier.modify_endpoint(action)
+    return client.calls
+
+
+def test_the_module_sends_adopted_endpoints_additions_only():
+    zones = {"subnet-a1": "eu-west-1a", "subnet-a2": "eu-west-1a", "subnet-b1": "eu-west-1b"}
+    theirs = [endpoint("vpce-theirs", "ecr.api", owned=False, subnet_ids=["subnet-a2"], private_dns_enabled=False,
+                       security_group_ids=["sg-theirs"], ip_address_type="dualstack",
+                       policy={"Version": "2012-10-17", "Statement": []}, tags={"Team": "db"}),
+              endpoint("vpce-s3", "s3", "Gateway", owned=False, route_table_ids=["rtb-theirs"])]
+    # Everything the user asks differs from what the owner set: only additions may come out.
+    wanted = [desired("ecr.api", subnet_ids=["subnet-a1", "subnet-b1"], security_group_ids=["sg-managed"],
+                      private_dns_enabled=True, ip_address_type="ipv4", policy=POLICY_KEPT, tags={"Team": "platform"}),
+              desired("s3", "Gateway", route_table_ids=["rtb-1"], policy=POLICY_KEPT)]
+    actions = plan_present(wanted, theirs, REGION, zone_of=zones)
+    assert [a["action"] for a in actions] == ["adopt", "adopt"]
+    sent = _sent_for(actions)
+    modifies = [kwargs for name, kwargs in sent if name == "ModifyVpcEndpoint"]
+    assert len(modifies) == 2
+    for kwargs in modifies:
+        assert set(kwargs) <= ADDITIVE, kwargs
+        assert kwargs.get("PrivateDnsEnabled", True) is True
+    tags = [kwargs["Tags"] for name, kwargs in sent if name == "CreateTags"]
+    assert tags and all("ManagedBy" not in [t["Key"] for t in tag_list] for tag_list in tags)
+    # destroy takes back the managed group, and only it
+    back, _ = plan_give_back([dict(theirs[0], security_group_ids=["sg-managed", "sg-theirs"])], "sg-managed", REGION)
+    assert [kwargs for _, kwargs in _sent_for(back)] == [{"VpcEndpointId": "vpce-theirs",
+                                                          "RemoveSecurityGroupIds": ["sg-managed"]}]
