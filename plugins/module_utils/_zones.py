@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, privatelink.ecr maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The runner behind ecr_endpoint_zones: read -> plan -> validate -> apply (private).
+
+Two connections: the VPC's (the module's own options) and the zone owner's (the hub account's:
+``zone_owner``, else the same). A hub run creates and converges the zones in the hub's account; a
+spoke run associates the spoke VPC with the hub's zones, across accounts through
+CreateVPCAssociationAuthorization (zone owner) -> AssociateVPCWithHostedZone (VPC owner) ->
+DeleteVPCAssociationAuthorization (zone owner), as Route 53's guide prescribes
+(https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html).
+The pure plan lives in ``_zones_plan``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import os
+import time
+
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    PrivatelinkError,
+    aws_error_details,
+    describe_exception,
+    error_code,
+    translated,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    BROKEN_STATES,
+    GONE_STATES,
+    INTERFACE,
+    serving_order,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
+    candidate_names,
+    resolve_from_details,
+    wanted_services,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
+    BotoCoreError = ClientError = Exception
+
+
+def centralized_services(params):
+    """The services a hub centralizes from the module's options (S3 never: each spoke keeps its gateway)."""
+    services = wanted_services(params["workload"], params.get("services"), params.get("extra_services"),
+                               params["region"])
+    return [s for s in services if s not in zplan.NOT_CENTRALIZED]
+
+
+def service_dns(details, services, region):
+    """``{short: {service_name, dns_names}}`` from DescribeVpcEndpointServices details; ``missing`` services."""
+    resolved, missing = resolve_from_details(services, region, details)
+    by_name = dict((d["ServiceName"], d) for d in details)
+    result = {}
+    for short, entry in resolved.items():
+        result[short] = {"service_name": entry["service_name"],
+                         "dns_names": zplan.dns_names_of(by_name.get(entry["service_name"]) or {})}
+    return result, missing
+
+
+class Route53Reader:
+    """The reads of one account's Route 53."""
+
+    def __init__(self, client):
+        self.client = client
+
+    @translated("list the hosted zones associated with the VPC (route53:ListHostedZonesByVPC)")
+    def zones_of_vpc(self, vpc_id, region):
+        """``[{zone_id, name, account_id}]`` of every private zone associated with the VPC, any account."""
+        found, token = [], None
+        while True:
+            kwargs = dict(VPCId=vpc_id, VPCRegion=region)
+            if token:
+                kwargs["NextToken"] = token
+            page = self.client.list_hosted_zones_by_vpc(**kwargs)
+            for item in page.get("HostedZoneSummaries") or []:
+                owner = item.get("Owner") or {}
+                found.append({"zone_id": item["HostedZoneId"].split("/")[-1], "name": zplan.normal_name(item["Name"]),
+                              "account_id": owner.get("OwningAccount"), "service_owner": owner.get("OwningService")})
+            token = page.get("NextToken")
+            if not token:
+                return found
+
+    @translated("read the hosted zones' tags (route53:ListTagsForResources)")
+    def tags(self, zone_ids):
+        result = {}
+        ids = list(zone_ids)
+        for start in range(0, len(ids), 10):  # at most 10 resources per request
+            answer = self.client.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=ids[start:start + 10])
+            for item in answer.get("ResourceTagSets") or []:
+                result[item["ResourceId"]] = dict((t["Key"], t["Value"]) for t in item.get("Tags") or [])
+        return result
+
+    @translated("read the hosted zone's records (route53:ListResourceRecordSets)")
+    def alias_records(self, zone_id):
+        """``{record key: {dns_name, hosted_zone_id}}`` of the zone's alias A records (others: ``None``)."""
+        records = {}
+        paginator = self.client.get_paginator("list_resource_record_sets")
+        for page in paginator.paginate(HostedZoneId=zone_id):
+            for item in page.get("ResourceRecordSets") or []:
+                if item.get("Type") in ("NS", "SOA"):
+                    continue
+                alias = item.get("AliasTarget")
+                records[zplan.record_key(item["Name"].replace("\\052", "*"), item["Type"])] = {
+                    "dns_name": zplan.normal_name(alias.get("DNSName")), "hosted_zone_id": alias.get("HostedZoneId"),
+                    "raw": item} if alias else {"dns_name": None, "hosted_zone_id": None, "raw": item}
+        return records
+
+    @translated("list the VPC association authorizations (route53:ListVPCAssociationAuthorizations)")
+    def authorizations(self, zone_id):
+        found, token = [], None
+        while True:
+            kwargs = {"HostedZoneId": zone_id}
+            if token:
+                kwargs["NextToken"] = token
+            page = self.client.list_vpc_association_authorizations(**kwargs)
+            found.extend([v["VPCId"], v.get("VPCRegion")] for v in page.get("VPCs") or [])
+            token = page.get("NextToken")
+            if not token:
+                return found
+
+
+def _wait_delay():
+    try:
+        return max(0.05, float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "5")))
+    except ValueError:
+        return 5.0
+
+
+class ZonesApplier:
+    """Applies a zones plan; ``applied`` lists what was done (for failures after changes)."""
+
+    def __init__(self, owner_client, vpc_client, wait=True, wait_timeout=600):
+        self.owner = owner_client
+        self.vpc = vpc_client
+        self.wait = wait
+        self.wait_timeout = wait_timeout
+        self.applied = []
+        self.created = {}  # placeholder -> zone id, per zone name
+
+    def apply(self, actions):
+        for action in actions:
+            details = action["details"]
+            if details.get("zone_id") == zplan.ZONE_PLACEHOLDER and details["name"] in self.created:
+                details["zone_id"] = self.created[details["name"]]
+            getattr(self, "_" + action["action"])(action)
+            self.applied.append(action)
+
+    def _call(self, what, func, **kwargs):
+        try:
+            return func(**kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise PrivatelinkError(describe_exception(exc, what), **aws_error_details(exc))
+
+    def _create_zone(self, action):
+        details = action["details"]
+        # CallerReference must be new for every CreateHostedZone (API_CreateHostedZone.html).
+        reference = "privatelink-ecr-%s-%s-%d" % (details["vpc_id"], details["name"][:60], int(time.time() * 1000))
+        answer = self._call("create the hosted zone %s" % details["name"], self.owner.create_hosted_zone,
+                            Name=details["name"], CallerReference=reference[:128],
+                            VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]},
+                            HostedZoneConfig={"Comment": "%s endpoint of hub %s (managed by privatelink.ecr)"
+                                                         % (action["service"], details["vpc_id"]),
+                                              "PrivateZone": True})
+        zone_id = answer["HostedZone"]["Id"].split("/")[-1]
+        details["zone_id"] = zone_id
+        self.created[details["name"]] = zone_id
+        # The ownership tag right after the zone: destroy removes only zones that carry it.
+        self._call("tag the hosted zone %s" % zone_id, self.owner.change_tags_for_resource,
+                   ResourceType="hostedzone", ResourceId=zone_id,
+                   AddTags=[{"Key": k, "Value": v} for k, v in sorted(details["tags"].items())])
+
+    def _tag_zone(self, action):
+        details = action["details"]
+        self._call("tag the hosted zone %s" % details["zone_id"], self.owner.change_tags_for_resource,
+                   ResourceType="hostedzone", ResourceId=details["zone_id"],
+                   AddTags=[{"Key": k, "Value": v} for k, v in sorted(details["tags"].items())])
+
+    def _upsert_records(self, action):
+        details = action["details"]
+        changes = [{"Action": "UPSERT", "ResourceRecordSet": {
+            "Name": r["name"], "Type": r["type"],
+            "AliasTarget": {"HostedZoneId": r["alias_hosted_zone_id"], "DNSName": r["alias_dns_name"],
+                            "EvaluateTargetHealth": False}}} for r in details["records"]]
+        answer = self._call("write the alias records of %s" % details["name"], self.owner.change_resource_record_sets,
+                            HostedZoneId=details["zone_id"], ChangeBatch={
+                                "Comment": "privatelink.ecr: %s endpoint" % action["service"], "Changes": changes})
+        self._wait_change(answer["ChangeInfo"]["Id"])
+
+    def _wait_change(self, change_id):
+        if not self.wait:
+            return
+        delay = _wait_delay()
+        waiter = self.owner.get_waiter("resource_record_sets_changed")
+        try:
+            waiter.wait(Id=change_id, WaiterConfig={"Delay": delay,
+                                                    "MaxAttempts": max(1, int(self.wait_timeout // delay))})
+        except Exception as exc:  # botocore's WaiterError and client errors
+            raise PrivatelinkError(describe_exception(exc, "wait for Route 53 change %s" % change_id))
+
+    def _associate(self, action):
+        details = action["details"]
+        vpc = {"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]}
+        if not details.get("cross_account"):
+            self._call("associate VPC %s with hosted zone %s" % (details["vpc_id"], details["zone_id"]),
+                       self.vpc.associate_vpc_with_hosted_zone, HostedZoneId=details["zone_id"], VPC=vpc)
+            return
+        # The zone's account authorizes, the VPC's account associates, the authorization goes
+        # (API_CreateVPCAssociationAuthorization.html, API_AssociateVPCWithHostedZone.html,
+        # API_DeleteVPCAssociationAuthorization.html). Deleted even when the association fails:
+        # nothing is left behind.
+        self._call("authorize the association of VPC %s with hosted zone %s (in the zone's account %s)"
+                   % (details["vpc_id"], details["zone_id"], details.get("zone_account_id")),
+                   self.owner.create_vpc_association_authorization, HostedZoneId=details["zone_id"], VPC=vpc)
+        try:
+            self._call("associate VPC %s with hosted zone %s of account %s"
+                       % (details["vpc_id"], details["zone_id"], details.get("zone_account_id")),
+                       self.vpc.associate_vpc_with_hosted_zone, HostedZoneId=details["zone_id"], VPC=vpc)
+        finally:
+            self._delete_authorization(action)
+
+    def _delete_authorization(self, action):
+        details = action["details"]
+        try:
+            self.owner.delete_vpc_association_authorization(
+                HostedZoneId=details["zone_id"], VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]})
+        except ClientError as exc:
+            if error_code(exc) == "VPCAssociationAuthorizationNotFound":
+                return
+            raise PrivatelinkError(describe_exception(exc, "delete the association authorization of VPC %s on hosted "
+                                                           "zone %s" % (details["vpc_id"], details["zone_id"])),
+                                   **aws_error_details(exc))
+        except BotoCoreError as exc:
+            raise PrivatelinkError(describe_exception(exc, "delete the association authorization"))
+
+    def _disassociate(self, action):
+        details = action["details"]
+        # The zone's account may disassociate any VPC (API_DisassociateVPCFromHostedZone.html).
+        self._call("disassociate VPC %s from hosted zone %s" % (details["vpc_id"], details["zone_id"]),
+                   self.owner.disassociate_vpc_from_hosted_zone, HostedZoneId=details["zone_id"],
+                   VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]})
+
+    def _delete_zone(self, action):
+        details = action["details"]
+        raws = details.pop("raw_records", [])
+        if raws:
+            self._call("delete the records of hosted zone %s" % details["zone_id"],
+                       self.owner.change_resource_record_sets, HostedZoneId=details["zone_id"],
+                       ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": r} for r in raws]})
+        self._call("delete hosted zone %s" % details["zone_id"], self.owner.delete_hosted_zone, Id=details["zone_id"])
+
+
+class ZonesRunner:
+    def __init__(self, connection, owner_connection, params, check_mode):
+        self.params = params
+        self.check_mode = check_mode
+        self.region = params["region"]
+        self.connection = connection
+        self.owner_connection = owner_connection or connection
+        self.ec2 = Ec2Reader(connection.client("ec2"))
+        self.owner_ec2 = self.ec2 if owner_connection is None else Ec2Reader(self.owner_connection.client("ec2"))
+        self.warnings = []
+
+    def _vpc(self, reader, vpc_id, vpc_name, what):
+        try:
+            return reader.vpc(vpc_id) if vpc_id else reader.vpc_by_name(vpc_name)
+        except PrivatelinkError as exc:
+            raise PrivatelinkError("%s: %s" % (what, exc), **exc.details)
+
+    def run(self):
+        params = self.params
+        services = centralized_services(params)
+        if not services:
+            raise ValueError("no service to centralize: the set holds only s3, whose gateway endpoint each spoke keeps")
+        vpc = self._vpc(self.ec2, params.get("vpc_id"), params.get("vpc_name"), "vpc")
+        hub_given = params.get("hub_vpc_id") or params.get("hub_vpc_name")
+        if hub_given:
+            hub = self._vpc(self.owner_ec2, params.get("hub_vpc_id"), params.get("hub_vpc_name"),
+                            "hub_vpc (read with the zone_owner connection)")
+        else:
+            hub = vpc
+        is_hub = hub["vpc_id"] == vpc["vpc_id"]
+        dns = self._service_dns(services)
+        zones, missing = zplan.wanted_zones(services, dns)
+        if missing:
+            raise ValueError("%s: AWS reports no private DNS name for %s in %s, so no hosted zone can stand in for "
+                             "it; remove it from services or keep it in each VPC"
+                             % (", ".join(missing), "this service" if len(missing) == 1 else "these services",
+                                self.region))
+        owner_r53 = Route53Reader(self.owner_connection.client("route53"))
+        if is_hub:
+            return self._run_hub(vpc, zones, dns, owner_r53)
+        return self._run_spoke(vpc, hub, zones, owner_r53)
+
+    def _service_dns(self, services):
+        details = self.owner_ec2.endpoint_services([candidate_names(s, self.region)[0] for s in services])
+        dns, missing = service_dns(details, services, self.region)
+        if missing:
+            raise ValueError("%s: not offered as a VPC endpoint service in %s" % (", ".join(missing), self.region))
+        return dns
+
+    def _hub_zones(self, owner_r53, hub_id, names, records=False):
+        listed = [z for z in owner_r53.zones_of_vpc(hub_id, self.region) if z["name"] in names]
+        tags = owner_r53.tags([z["zone_id"] for z in listed]) if listed else {}
+        for zone in listed:
+            zone["tags"] = tags.get(zone["zone_id"], {})
+            zone["owned"] = zplan.is_owned_zone(zone["tags"])
+            zone["vpcs"] = [[hub_id, self.region]]
+            zone["records"] = owner_r53.alias_records(zone["zone_id"]) if records and zone["owned"] else {}
+            zone["authorizations"] = []
+        return listed
+
+    # -- hub ----------------------------------------------------------------------------------
+    def _run_hub(self, vpc, zones, dns, owner_r53):
+        params = self.params
+        hub_id = vpc["vpc_id"]
+        current = self._hub_zones(owner_r53, hub_id, set(z["name"] for z in zones), records=True)
+        if params["state"] == "absent":
+            actions = zplan.plan_hub_absent(zones, current, hub_id)
+            for action in actions:
+                zone = zplan.zone_by_name(current, action["details"]["name"], hub_id)
+                action["details"]["raw_records"] = [r["raw"] for r in (zone.get("records") or {}).values()]
+            return self._finish(actions, current, zones, hub_id, vpc, vpc, [])
+        targets = self._targets(hub_id, zones, dns)
+        actions, left = zplan.plan_hub(zones, current, targets, hub_id, self.region, params.get("tags"))
+        return self._finish(actions, current, zones, hub_id, vpc, vpc, left)
+
+    def _targets(self, hub_id, zones, dns):
+        endpoints = self.owner_ec2.endpoints([hub_id])
+        targets = {}
+        for service in sorted(set(z["service"] for z in zones)):
+            mine = sorted((e for e in endpoints if e["service_name"] == dns[service]["service_name"]
+                           and e["vpc_endpoint_type"] == INTERFACE
+                           and (e.get("state") or "").lower() not in GONE_STATES | BROKEN_STATES),
+                          key=serving_order)
+            if not mine:
+                if self.check_mode:
+                    self.warnings.append("hub VPC %s has no %s interface endpoint yet: the zone is planned to point "
+                                         "at the endpoint the run creates" % (hub_id, service))
+                    targets[service] = None
+                    continue
+                raise ValueError("hub VPC %s has no %s interface endpoint for the zone to point at: converge the "
+                                 "hub's endpoints first (privatelink.ecr.ecr_private_endpoints with "
+                                 "private_dns_enabled: false, as the vpc_endpoints role's hub mode does)"
+                                 % (hub_id, service))
+            endpoint = mine[0]
+            if endpoint.get("private_dns_enabled"):
+                message = ("the hub's %s endpoint %s has private DNS on: AWS then holds the name in the hub VPC, "
+                           "and a hosted zone of the same name cannot be associated with it; turn private DNS off "
+                           "on the hub's endpoints (private_dns_enabled: false, as the role's hub mode does)"
+                           % (service, endpoint["vpc_endpoint_id"]))
+                if not self.check_mode:
+                    raise ValueError(message)
+                self.warnings.append(message)
+            targets[service] = zplan.target_of(endpoint)
+            if targets[service] is None:
+                raise PrivatelinkError("the hub's %s endpoint %s has no DNS entry to point a record at"
+                                       % (service, endpoint["vpc_endpoint_id"]))
+        return targets
+
+    # -- spoke --------------------------------------------------------------------------------
+    def _run_spoke(self, vpc, hub, zones, owner_r53):
+        params = self.params
+        present = params["state"] == "present"
+        names = set(z["name"] for z in zones)
+        hub_zones = self._hub_zones(owner_r53, hub["vpc_id"], names)
+        for zone in hub_zones:
+            zone["account_id"] = zone.get("account_id") or hub.get("owner_id")
+        # The spoke's view: which zones (of any account) its VPC is associated with.
+        vpc_r53 = Route53Reader(self.connection.client("route53"))
+        spoke_zones = [z for z in vpc_r53.zones_of_vpc(vpc["vpc_id"], self.region) if z["name"] in names]
+        associated = set(z["zone_id"] for z in spoke_zones)
+        for zone in hub_zones:
+            if zone["zone_id"] in associated:
+                zone["vpcs"].append([vpc["vpc_id"], self.region])
+            if zone["owned"] and zone.get("account_id") != vpc.get("owner_id"):
+                zone["authorizations"] = owner_r53.authorizations(zone["zone_id"])
+        actions, left, missing = zplan.plan_spoke(zones, hub_zones, vpc["vpc_id"], self.region, vpc.get("owner_id"),
+                                                  present)
+        if missing and present:
+            message = ("hub VPC %s has no hosted zone %s: deploy the hub first (privatelink.ecr.deploy converges "
+                       "hubs before spokes; with --limit, include the hub or converge it before)"
+                       % (hub["vpc_id"], ", ".join(sorted(missing))))
+            if not self.check_mode:
+                raise ValueError(message)
+            self.warnings.append(message)
+        if any(a["action"] == "associate" for a in actions):
+            self._check_spoke_conflicts(vpc, actions, spoke_zones)
+        return self._finish(actions, hub_zones, zones, vpc["vpc_id"], vpc, hub, left)
+
+    def _check_spoke_conflicts(self, vpc, actions, spoke_zones):
+        """What Route 53 would refuse in the middle of the run, found before any change."""
+        for action in actions:
+            if action["action"] != "associate":
+                continue
+            name = action["details"]["name"]
+            other = [z for z in spoke_zones if z["name"] == name and z["zone_id"] != action["details"]["zone_id"]]
+            if other:
+                raise ValueError("VPC %s is already associated with hosted zone %s (%s) named %s, and a VPC takes one "
+                                 "private zone of a name (Route 53 ConflictingDomainExists): disassociate it, then "
+                                 "run again" % (vpc["vpc_id"], other[0]["zone_id"], other[0].get("account_id")
+                                                or other[0].get("service_owner"), name))
+        services = set(a["service"] for a in actions if a["action"] == "associate")
+        for endpoint in self.ec2.endpoints([vpc["vpc_id"]]):
+            if (endpoint.get("state") or "").lower() in GONE_STATES or not endpoint.get("private_dns_enabled"):
+                continue
+            for service in services:
+                if endpoint["service_name"] in candidate_names(service, self.region):
+                    raise ValueError("VPC %s has its own %s endpoint %s with private DNS on, whose name the hub's zone "
+                                     "would shadow (Route 53 refuses the association): delete it, or with the "
+                                     "vpc_endpoints role in spoke mode set vpc_endpoints_purge_services: true"
+                                     % (vpc["vpc_id"], service, endpoint["vpc_endpoint_id"]))
+
+    # -- apply and report ---------------------------------------------------------------------
+    def _finish(self, actions, current, zones, vpc_id, vpc, hub, left):
+        before = zplan.view(current, zones, vpc_id)
+        if not self.check_mode and actions:
+            applier = ZonesApplier(self.owner_connection.client("route53"), self.connection.client("route53"),
+                                   self.params.get("wait", True), self.params.get("wait_timeout", 600))
+            try:
+                applier.apply(actions)
+            except PrivatelinkError as exc:
+                exc.details["changes"] = _public(applier.applied)
+                raise
+        after = zplan.view(zplan.predict(current, actions), zones, vpc_id)
+        return {
+            "changed": bool(actions),
+            "mode": "hub" if hub["vpc_id"] == vpc["vpc_id"] else "spoke",
+            "vpc_id": vpc["vpc_id"],
+            "hub_vpc_id": hub["vpc_id"],
+            "zones": after,
+            "changes": _public(actions),
+            "left": left,
+            "diff": {"before": {"zones": before}, "after": {"zones": after}},
+            "warnings": self.warnings,
+        }
+
+
+def _public(actions):
+    return [{"service": a["service"], "action": a["action"],
+             "details": dict((k, v) for k, v in a["details"].items() if k != "raw_records")} for a in actions]
+
+
+def run_zones(connection, owner_connection, params, check_mode):
+    """One run of ecr_endpoint_zones; raises PrivatelinkError or ValueError with a message for the user."""
+    return ZonesRunner(connection, owner_connection, params, check_mode).run()
+
