@@ -184,6 +184,7 @@ class Reconciler:
         group = self.reader.group_by_name(self.vpc_id, params["security_group_name"]) if needs_group else None
         group_action = None
         if needs_group:
+            validate.check_group_is_ours(group, self.vpc_id)
             cidrs = params.get("allowed_cidrs") or (vpc["cidrs"] + vpc["ipv6_cidrs"])
             group_action = plan_security_group(params["security_group_name"], cidrs, params.get("tags"),
                                                group, GROUP_DESCRIPTION)

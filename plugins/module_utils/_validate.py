@@ -98,6 +98,16 @@ def check_subnets(subnets, vpc_id, service_zones):
                              % (service, ", ".join(elsewhere), ", ".join(sorted(zones))))
 
 
+def check_group_is_ours(group, vpc_id):
+    """The managed group is converged fully (rules added and removed), so a group of that name the
+    collection did not create is not taken over: its rules are its owner's."""
+    if group is not None and (group.get("tags") or {}).get("ManagedBy") != "privatelink.ecr":
+        raise ValueError("security_group_name: %s already has a security group named %r (%s) that privatelink.ecr "
+                         "did not create (no ManagedBy tag), and the module would rewrite its rules; set "
+                         "security_group_name to another name, or list it in security_group_ids to use it as it is"
+                         % (vpc_id, group["group_name"], group["group_id"]))
+
+
 def check_in_vpc(records, id_key, vpc_id, option):
     outside = sorted(r[id_key] for r in records if r.get("VpcId") != vpc_id)
     if outside:

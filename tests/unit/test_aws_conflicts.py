@@ -125,3 +125,12 @@ def test_fit_to_zones_keeps_the_offered_zones_and_names_the_skipped_ones():
     assert fit_to_zones(subnets, {"eu-west-1a", "eu-west-1b"}) == (["subnet-a", "subnet-b"], ["eu-west-1c"])
     assert fit_to_zones(subnets, set()) == (["subnet-a", "subnet-b", "subnet-c"], [])
     assert fit_to_zones(subnets, {"eu-west-1d"}) == ([], ["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+
+
+def test_a_same_name_group_not_created_by_the_collection_is_not_taken_over():
+    theirs = {"group_id": "sg-theirs", "group_name": "ecr-private-endpoints", "tags": {}}
+    with pytest.raises(ValueError) as err:
+        validate.check_group_is_ours(theirs, "vpc-1")
+    assert "sg-theirs" in str(err.value) and "security_group_ids" in str(err.value)
+    validate.check_group_is_ours(dict(theirs, tags={"ManagedBy": "privatelink.ecr"}), "vpc-1")
+    validate.check_group_is_ours(None, "vpc-1")
