@@ -1,33 +1,46 @@
-"""`make demo`: the collection converging a fleet of 3 accounts x 2 regions on a local AWS emulator.
+"""`make demo`: the collection on an AWS Organization, in a local AWS emulator.
 
-Starts moto_server on 127.0.0.1 (every AWS call of the demo goes there, never to AWS), seeds the
-private VPC of each target of the example inventory (inventories/example) through assume-role into
-its account, runs privatelink.ecr.deploy, runs it again to show that nothing changes, and prints a
-summary table. When the audit playbook exists it then breaks one VPC on purpose (the S3 gateway
-endpoint detached from a private route table), shows the audit's finding, repairs the VPC with
-deploy and shows it compliant. The emulator is stopped however the demo ends.
+Starts moto_server on 127.0.0.1 (every AWS call of the demo goes there, never to AWS) and seeds an
+organization (demo/organization.py: OUs, tagged accounts, several VPCs per account and region, default
+VPCs, one account whose role cannot be assumed). Then, with the privatelink.ecr.aws_vpcs inventory:
+
+1. lists the fleet (``ansible-inventory --graph``): the unassumable account is a warning;
+2. runs privatelink.ecr.deploy (one host per VPC) with data-perimeter endpoint policies
+   (``vpc_endpoints_perimeter_org_id``), then again: nothing changes, no mutating AWS request;
+3. runs privatelink.ecr.audit (one host per account and region): no finding of any severity, and the
+   unassumable account as the one audit error;
+4. breaks one VPC's network ACL, audits that VPC's region: NACL_BLOCKS_HTTPS and its repair advice;
+   undoes the mistake and audits again: clean.
+
+Every command printed after ``$`` is exactly the command run, quoted for a shell, from the repository
+root with the environment printed first; ``make emulator`` keeps such an emulator up to try them by hand.
+``python demo/run_demo.py --inventory example`` runs the small-fleet alternative instead: the hand-written
+inventories/example (3 accounts x 2 regions, one VPC each). The emulator is stopped however the demo ends.
 
 Exit code 0 when every step did what it should, 1 otherwise.
 """
 
+import argparse
 import json
 import os
-import re
+import shutil
 import signal
 import subprocess
 import sys
-import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, ROOT)
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
-from tests.support.ansible_cli import BIN, aws_env  # noqa: E402
+from demo import organization  # noqa: E402
+from demo.commands import environment, exports, relative, run  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 from tests.support.seed import client, live_endpoints, seed_private_vpc  # noqa: E402
 
 INVENTORY = os.path.join(ROOT, "inventories", "example")
 WORK = os.path.join(ROOT, ".build", "demo")
-RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+SEVERITIES = ("high", "medium", "low", "info")
 
 
 class DemoFailed(Exception):
@@ -38,156 +51,270 @@ def say(text):
     print("\n=== %s" % text, flush=True)
 
 
-def targets_from_inventory():
-    """Each inventory host with its merged variables (the example's values are plain, not templated)."""
-    out = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", INVENTORY, "--list"],
-                         capture_output=True, text=True, check=True, env=dict(os.environ, ANSIBLE_NOCOLOR="1"))
-    hostvars = json.loads(out.stdout)["_meta"]["hostvars"]
-    return sorted((dict(hostvars[name], host=name) for name in hostvars),
-                  key=lambda t: (str(t["aws_account_id"]), t["aws_region"], t["host"]))
+def read_posture(report_dir):
+    with open(os.path.join(report_dir, "posture.json")) as handle:
+        return json.load(handle)
 
 
-def seed(server, targets):
-    for index, target in enumerate(targets):
-        ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
-        vpc = seed_private_vpc(ec2, target["vpc_name"], cidr="10.%d.0.0/16" % (10 + index))
-        target["vpc_id"] = vpc["vpc_id"]
-        print("  %-20s account %s  %-10s %s (%s): %d private + %d public subnets"
-              % (target["host"], target["aws_account_id"], target["aws_region"], vpc["vpc_id"],
-                 target["vpc_name"], len(vpc["private_subnet_ids"]), len(vpc["public_subnet_ids"])), flush=True)
+def vpc_entry(posture, vpc_id):
+    for vpc in posture.get("vpcs") or []:
+        if vpc.get("vpc_id") == vpc_id:
+            return vpc
+    raise DemoFailed("posture.json has no entry for %s" % vpc_id)
 
 
-def playbook(env, name, *args):
-    """Run a playbook by FQCN, streaming its output; return {host: changed count}."""
-    cmd = [os.path.join(BIN, "ansible-playbook"), "privatelink.ecr." + name, "-i", INVENTORY,
-           "-e", json.dumps({"aws_endpoint_url": env["AWS_ENDPOINT_URL"]}), "--forks", "6"] + list(args)
-    print("$ ansible-playbook privatelink.ecr.%s -i inventories/example %s" % (name, " ".join(args)), flush=True)
-    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    lines = []
-    for line in proc.stdout:
-        sys.stdout.write(line)
-        lines.append(line)
-    rc = proc.wait()
-    recap = {m.group(1): {"changed": int(m.group(3)), "failed": int(m.group(4)) + int(m.group(5))}
-             for m in RECAP.finditer("".join(lines))}
-    return rc, recap
+def print_posture(posture):
+    s = posture["summary"]
+    print("  posture: %d VPC(s), %d compliant, %d not compliant; findings %s; %d audit error(s); %.2f USD a month"
+          % (s["vpcs"], s["compliant"], s["non_compliant"],
+             ", ".join("%d %s" % (s["findings"][k], k) for k in SEVERITIES), s["errors"],
+             posture["cost"]["monthly_usd"]))
+    for error in posture.get("errors") or []:
+        message = error["message"] if len(error["message"]) <= 150 else error["message"][:150].rsplit(" ", 1)[0] + " ..."
+        print("  audit error  %s (account %s): %s" % (error["target"], error["account_id"], message))
 
 
-def endpoint_summary(server, target):
-    ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
-    prefix = "com.amazonaws.%s." % target["aws_region"]
-    names = sorted(e["ServiceName"].replace(prefix, "") for e in live_endpoints(ec2, target["vpc_id"]))
-    return names
-
-
-def print_table(server, targets, first, second):
-    say("Summary")
-    header = ("account", "region", "VPC", "endpoints", "changed (1st deploy)", "changed (2nd deploy)")
-    rows = []
-    for target in targets:
-        names = endpoint_summary(server, target)
-        rows.append((target["aws_account_id"], target["aws_region"], "%s (%s)" % (target["vpc_id"], target["vpc_name"]),
-                     "%d: %s" % (len(names), ", ".join(names)),
-                     str(first.get(target["host"], {}).get("changed", "?")),
-                     str(second.get(target["host"], {}).get("changed", "?"))))
+def print_table(header, rows):
     widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
     line = "+-" + "-+-".join("-" * w for w in widths) + "-+"
     print(line)
     print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths)) + " |")
     print(line)
     for row in rows:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
+        print("| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths)) + " |")
     print(line, flush=True)
-    return rows
 
 
-def break_one_vpc(server, target):
-    """Detach the S3 gateway endpoint from one private route table: the mistake the audit must catch."""
-    ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
-    s3 = [e for e in live_endpoints(ec2, target["vpc_id"]) if e["ServiceName"].endswith(".s3")][0]
-    detached = sorted(s3["RouteTableIds"])[0]
-    ec2.modify_vpc_endpoint(VpcEndpointId=s3["VpcEndpointId"], RemoveRouteTableIds=[detached])
-    print("  %s: S3 endpoint %s detached from route table %s" % (target["host"], s3["VpcEndpointId"], detached))
+def endpoint_names(ec2, region, vpc_id):
+    prefix = "com.amazonaws.%s." % region
+    return sorted(e["ServiceName"].replace(prefix, "") for e in live_endpoints(ec2, vpc_id))
 
 
-def posture_of(report_dir, vpc_id):
-    with open(os.path.join(report_dir, "posture.json")) as handle:
-        report = json.load(handle)
-    for vpc in report.get("vpcs") or []:
-        if vpc.get("vpc_id") == vpc_id:
-            return vpc
-    raise DemoFailed("posture.json has no entry for %s" % vpc_id)
-
-
-def audit_round(env, server, targets, report_dir):
-    victim = targets[0]
-    say("Break %s on purpose" % victim["host"])
-    break_one_vpc(server, victim)
-
-    say("Audit: the finding")
-    rc = playbook(env, "audit", "-e", json.dumps({"posture_report_dir": report_dir}))[0]
-    if rc != 0:
-        raise DemoFailed("the audit failed (exit code %d)" % rc)
-    broken = posture_of(report_dir, victim["vpc_id"])
-    for finding in broken.get("findings") or []:
-        print("  [%s] %s %s: %s" % (finding.get("severity"), finding.get("id"), finding.get("resource"),
-                                    finding.get("message")))
-    if broken.get("compliant") or not any(f.get("id") == "S3_ROUTE_MISSING" for f in broken.get("findings") or []):
-        raise DemoFailed("the audit did not report S3_ROUTE_MISSING on %s" % victim["vpc_id"])
-
-    say("Repair with deploy")
-    rc, recap = playbook(env, "deploy", "--limit", victim["host"])
-    if rc != 0 or recap.get(victim["host"], {}).get("changed", 0) < 1:
-        raise DemoFailed("deploy did not repair %s" % victim["host"])
-
-    say("Audit again: compliant")
-    playbook(env, "audit", "-e", json.dumps({"posture_report_dir": report_dir}))
-    repaired = posture_of(report_dir, victim["vpc_id"])
-    print("  %s (%s): compliant=%s" % (victim["host"], victim["vpc_id"], repaired.get("compliant")))
-    if not repaired.get("compliant"):
-        raise DemoFailed("%s is still not compliant after the repair" % victim["vpc_id"])
-    print("  reports: %s/posture.{json,md,html}" % os.path.relpath(report_dir, ROOT))
-
-
-def run(server):
-    env = aws_env(server.url)
-    targets = targets_from_inventory()
-    say("Seeding %d private VPCs in moto_server at %s (assume-role into each account)" % (len(targets), server.url))
-    seed(server, targets)
-
-    say("Deploy")
-    rc, first = playbook(env, "deploy")
+def deploy_twice(server, env, inventory_args, hosts, label):
+    """Deploy, deploy again; fail unless every host converged and the second run changed nothing."""
+    say("Deploy%s" % label)
+    rc, _out, first = run(["ansible-playbook", "privatelink.ecr.deploy"] + inventory_args, env)
     if rc != 0:
         raise DemoFailed("the first deploy failed (exit code %d)" % rc)
+    missing = sorted(set(hosts) - set(first))
+    if missing:
+        raise DemoFailed("the deploy did not run on %s" % ", ".join(missing))
 
     say("Deploy again: nothing changes")
     server.clear_requests()
-    rc, second = playbook(env, "deploy")
+    rc, _out, second = run(["ansible-playbook", "privatelink.ecr.deploy"] + inventory_args, env)
     if rc != 0:
         raise DemoFailed("the second deploy failed (exit code %d)" % rc)
     mutating = server.mutating_requests()
-
-    rows = print_table(server, targets, first, second)
     print("Second deploy: %d mutating AWS request(s) %s" % (sum(mutating.values()), mutating or ""))
-    if any(r[5] != "0" for r in rows) or mutating:
+    if mutating or any(second.get(h, {}).get("changed") for h in hosts):
         raise DemoFailed("the second deploy changed something")
+    return first, second
+
+
+# ---------------------------------------------------------------- the organization (default)
+
+def break_nacl(ec2, vpc_id):
+    """The mistake: someone "hardens" the private subnets' network ACL and denies inbound TCP 1024-65535.
+
+    ACLs are stateless: the answers of the endpoints and of S3 come back to the workloads on those ports.
+    """
+    acl = ec2.describe_network_acls(Filters=[{"Name": "vpc-id", "Values": [vpc_id]},
+                                             {"Name": "default", "Values": ["true"]}])["NetworkAcls"][0]
+    ec2.create_network_acl_entry(NetworkAclId=acl["NetworkAclId"], RuleNumber=50, Protocol="6", RuleAction="deny",
+                                 Egress=False, CidrBlock="0.0.0.0/0", PortRange={"From": 1024, "To": 65535})
+    return acl["NetworkAclId"]
+
+
+def organization_demo(server):
+    started = time.monotonic()
+    say("Seeding an AWS Organization in moto_server at %s" % server.url)
+    org = organization.seed(server.url)
+    for line in organization.describe(org):
+        print(line)
+    targets = organization.targets(org)
+    credentials = org["credentials"]
+
+    folder = os.path.join(WORK, "org")
+    shutil.rmtree(folder, ignore_errors=True)
+    paths = organization.write_inventories(folder, server.url, org, "make demo (demo/run_demo.py)")
+    fleet, audit_inventory = relative(paths["fleet"]), relative(paths["audit"])
+    report_dir = relative(os.path.join(folder, "posture-report"))
+    env = environment(server.url, credentials)
+    print("  seeded in %.1f s; IAM enforcement is on: only the controller's keys below work, and they may not assume"
+          " the role of account %s" % (time.monotonic() - started, org["unassumable"]))
+    say("Inventory files: %s (host_per: vpc, for deploy), %s (host_per: region, for the audit), %s"
+        % (fleet, audit_inventory, relative(os.path.join(folder, "group_vars", "all.yml"))))
+    with open(paths["fleet"]) as handle:
+        print(handle.read().rstrip())
+    say("Environment of every command below (paste it into a shell next to `make emulator`)")
+    for line in exports(env):
+        print(line)
+
+    say("The fleet, listed from the organization")
+    rc, output, _recap = run(["ansible-inventory", "-i", fleet, "--graph"], env)
+    if rc != 0:
+        raise DemoFailed("the inventory failed (exit code %d)" % rc)
+    listed = [t["host"] for t in targets if t["host"] in output]
+    if len(listed) != len(targets) or org["unassumable"] not in output:
+        raise DemoFailed("the inventory did not list the %d VPCs, or did not warn about account %s"
+                         % (len(targets), org["unassumable"]))
+
+    hosts = [t["host"] for t in targets]
+    first, second = deploy_twice(server, env, ["-i", fleet], hosts, " with data-perimeter endpoint policies (%s)"
+                                 % org["org_id"])
+    say("Summary")
+    rows = []
+    for target in targets:
+        ec2 = client("ec2", server.url, target["region"], target["role_arn"], credentials=credentials)
+        names = endpoint_names(ec2, target["region"], target["vpc_id"])
+        rows.append((target["account_id"], target["region"], "%s (%s)" % (target["vpc_id"], target["name"]),
+                     "%d: %s" % (len(names), ", ".join(names)), first[target["host"]]["changed"],
+                     second[target["host"]]["changed"]))
+    print_table(("account", "region", "VPC", "endpoints", "changed (1st deploy)", "changed (2nd deploy)"), rows)
     if any(not r[3].startswith("4:") for r in rows):
         raise DemoFailed("a VPC does not have its 4 endpoints")
 
-    if os.path.exists(os.path.join(ROOT, "playbooks", "audit.yml")):
-        os.makedirs(WORK, exist_ok=True)
-        audit_round(env, server, targets, tempfile.mkdtemp(prefix="posture-report-", dir=WORK))
-    else:
-        print("\n(playbooks/audit.yml is not there yet: the audit part of the demo is skipped)")
+    say("Audit the organization: one host per account and region")
+    audit = ["ansible-playbook", "privatelink.ecr.audit", "-i", audit_inventory,
+             "-e", "posture_report_dir=%s" % report_dir]
+    rc = run(audit, env)[0]
+    if rc != 0:
+        raise DemoFailed("the audit failed (exit code %d)" % rc)
+    posture = read_posture(os.path.join(ROOT, report_dir))
+    print_posture(posture)
+    summary = posture["summary"]
+    if sum(summary["findings"].values()) or summary["vpcs"] != len(targets) or summary["compliant"] != len(targets):
+        raise DemoFailed("the audit of the perimeter deploy is not clean: %s" % summary)
+    if [e["account_id"] for e in posture["errors"]] != [org["unassumable"]]:
+        raise DemoFailed("the audit does not report the unassumable account %s as its one error: %s"
+                         % (org["unassumable"], posture["errors"]))
+    print("  no finding of any severity; the account whose role cannot be assumed is the one audit error")
+
+    victim = targets[0]
+    region_host = "%s-%s" % (victim["account_id"], victim["region"])
+    ec2 = client("ec2", server.url, victim["region"], victim["role_arn"], credentials=credentials)
+    say("Break the network ACL of %s (%s)" % (victim["vpc_id"], victim["name"]))
+    acl_id = break_nacl(ec2, victim["vpc_id"])
+    print("  boto3 CreateNetworkAclEntry on %s, the VPC's default ACL (every subnet uses it): rule 50, inbound,"
+          " TCP 1024-65535 from 0.0.0.0/0, deny" % acl_id)
+
+    say("Audit that account and region again: the finding and the repair advice")
+    rc = run(audit + ["--limit", region_host], env)[0]
+    if rc != 0:
+        raise DemoFailed("the audit failed (exit code %d)" % rc)
+    posture = read_posture(os.path.join(ROOT, report_dir))
+    broken = vpc_entry(posture, victim["vpc_id"])
+    nacl = [f for f in broken["findings"] if f["id"] == "NACL_BLOCKS_HTTPS"]
+    for finding in broken["findings"]:
+        print("  [%s] %s %s: %s\n      repair: %s" % (finding["severity"], finding["id"], finding["resource"],
+                                                     finding["message"], finding["remediation"]))
+    if not nacl or broken["compliant"]:
+        raise DemoFailed("the audit did not report NACL_BLOCKS_HTTPS on %s" % victim["vpc_id"])
+    print_posture(posture)  # the report still covers the whole organization (the --limit run merged into it)
+
+    say("Undo the mistake, audit again: clean")
+    ec2.delete_network_acl_entry(NetworkAclId=acl_id, RuleNumber=50, Egress=False)
+    print("  boto3 DeleteNetworkAclEntry on %s: rule 50, inbound" % acl_id)
+    rc = run(audit + ["--limit", region_host], env)[0]
+    posture = read_posture(os.path.join(ROOT, report_dir))
+    repaired = vpc_entry(posture, victim["vpc_id"])
+    print("  %s (%s): compliant=%s, %d finding(s)" % (victim["vpc_id"], victim["name"], repaired["compliant"],
+                                                      len(repaired["findings"])))
+    if rc != 0 or repaired["findings"]:
+        raise DemoFailed("%s is not clean after the repair" % victim["vpc_id"])
+    print_posture(posture)
+    print("  reports: %s/posture.{json,md,html}" % report_dir)
 
 
-def main():
+# ---------------------------------------------------------------- the small fleet (inventories/example)
+
+def example_targets(env):
+    """Each inventory host with its merged variables (the example's values are plain, not templated)."""
+    out = subprocess.run(["ansible-inventory", "-i", relative(INVENTORY), "--list"], capture_output=True, text=True,
+                         check=True, env=env, cwd=ROOT)
+    hostvars = json.loads(out.stdout)["_meta"]["hostvars"]
+    return sorted((dict(hostvars[name], host=name) for name in hostvars),
+                  key=lambda t: (str(t["aws_account_id"]), t["aws_region"], t["host"]))
+
+
+def example_demo(server):
+    env = environment(server.url)
+    targets = example_targets(env)
+    say("Seeding %d private VPCs in moto_server at %s (assume-role into each account)" % (len(targets), server.url))
+    for index, target in enumerate(targets):
+        ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
+        vpc = seed_private_vpc(ec2, target["vpc_name"], cidr="10.%d.0.0/16" % (10 + index))
+        target["vpc_id"] = vpc["vpc_id"]
+        print("  %-20s account %s  %-10s %s (%s)" % (target["host"], target["aws_account_id"], target["aws_region"],
+                                                   vpc["vpc_id"], target["vpc_name"]), flush=True)
+    say("Environment of every command below")
+    for line in exports(env):
+        print(line)
+    inventory_args = ["-i", relative(INVENTORY), "-e", "aws_endpoint_url=%s" % server.url, "--forks", "6"]
+    hosts = [t["host"] for t in targets]
+    first, second = deploy_twice(server, env, inventory_args, hosts, " (inventories/example)")
+    say("Summary")
+    rows = []
+    for target in targets:
+        ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
+        names = endpoint_names(ec2, target["aws_region"], target["vpc_id"])
+        rows.append((target["aws_account_id"], target["aws_region"], "%s (%s)" % (target["vpc_id"], target["vpc_name"]),
+                     "%d: %s" % (len(names), ", ".join(names)), first[target["host"]]["changed"],
+                     second[target["host"]]["changed"]))
+    print_table(("account", "region", "VPC", "endpoints", "changed (1st deploy)", "changed (2nd deploy)"), rows)
+    if any(not r[3].startswith("4:") for r in rows):
+        raise DemoFailed("a VPC does not have its 4 endpoints")
+
+    victim = targets[0]
+    say("Break %s on purpose: detach the S3 gateway endpoint from a private route table" % victim["host"])
+    ec2 = client("ec2", server.url, victim["aws_region"], victim["aws_role_arn"])
+    s3 = [e for e in live_endpoints(ec2, victim["vpc_id"]) if e["ServiceName"].endswith(".s3")][0]
+    detached = sorted(s3["RouteTableIds"])[0]
+    ec2.modify_vpc_endpoint(VpcEndpointId=s3["VpcEndpointId"], RemoveRouteTableIds=[detached])
+    print("  boto3 ModifyVpcEndpoint %s: RemoveRouteTableIds %s" % (s3["VpcEndpointId"], detached))
+    report_dir = relative(os.path.join(WORK, "example", "posture-report"))
+    shutil.rmtree(os.path.join(ROOT, report_dir), ignore_errors=True)
+    audit = ["ansible-playbook", "privatelink.ecr.audit"] + inventory_args + ["-e", "posture_report_dir=%s" % report_dir]
+    say("Audit: the finding")
+    if run(audit, env)[0] != 0:
+        raise DemoFailed("the audit failed")
+    broken = vpc_entry(read_posture(os.path.join(ROOT, report_dir)), victim["vpc_id"])
+    for finding in broken["findings"]:
+        print("  [%s] %s %s: %s" % (finding["severity"], finding["id"], finding["resource"], finding["message"]))
+    if not any(f["id"] == "S3_ROUTE_MISSING" for f in broken["findings"]):
+        raise DemoFailed("the audit did not report S3_ROUTE_MISSING on %s" % victim["vpc_id"])
+    say("Repair with deploy")
+    rc, _out, recap = run(["ansible-playbook", "privatelink.ecr.deploy"] + inventory_args + ["--limit", victim["host"]],
+                          env)
+    if rc != 0 or not recap.get(victim["host"], {}).get("changed"):
+        raise DemoFailed("deploy did not repair %s" % victim["host"])
+    say("Audit again: compliant")
+    run(audit + ["--limit", victim["host"]], env)
+    repaired = vpc_entry(read_posture(os.path.join(ROOT, report_dir)), victim["vpc_id"])
+    print("  %s (%s): compliant=%s" % (victim["host"], victim["vpc_id"], repaired["compliant"]))
+    if not repaired["compliant"]:
+        raise DemoFailed("%s is still not compliant after the repair" % victim["vpc_id"])
+    print("  reports: %s/posture.{json,md,html}" % report_dir)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--inventory", choices=("organization", "example"),
+                        default=os.environ.get("DEMO_INVENTORY") or "organization",
+                        help="organization (default): the aws_vpcs inventory on an AWS Organization; example: the "
+                             "hand-written inventories/example")
+    args = parser.parse_args(argv)
     # A SIGTERM (make interrupted, CI timeout) unwinds through the `with` below, so moto_server stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(WORK, exist_ok=True)
+    started = time.monotonic()
     try:
         with MotoServer(log_path=os.path.join(WORK, "moto_server.log")) as server:
-            run(server)
+            if args.inventory == "example":
+                example_demo(server)
+            else:
+                organization_demo(server)
     except DemoFailed as exc:
         print("\nDEMO FAILED: %s" % exc, file=sys.stderr)
         return 1
@@ -197,7 +324,8 @@ def main():
     except KeyboardInterrupt:
         print("\nDemo interrupted; moto_server stopped.", file=sys.stderr)
         return 130
-    print("\nDemo finished; moto_server stopped.")
+    print("\nDemo finished in %.0f s; moto_server stopped. `make emulator` starts one that stays up, to try the"
+          " commands above by hand." % (time.monotonic() - started))
     return 0
 
 

@@ -1,4 +1,19 @@
-# make demo: 3 accounts x 2 regions converged, checked idempotent and audited on a local moto_server
-# (demo/run_demo.py starts it on 127.0.0.1 and always stops it).
+# make demo: the collection on an AWS Organization in a local AWS emulator (moto_server on 127.0.0.1,
+# started and always stopped by demo/run_demo.py): the aws_vpcs inventory lists the fleet, deploy with
+# data-perimeter policies (twice: the second changes nothing), an audit with no finding, then a broken
+# network ACL found with its repair advice. Every command it prints is the exact command it runs.
+#   make demo DEMO_INVENTORY=example    the small-fleet alternative: the hand-written inventories/example
+# make emulator: the same seeded emulator, left running in the background for trying the commands by hand
+# (it prints the environment to export and the commands); make emulator-stop stops it.
+#   make emulator EMULATOR_PORT=5000    a fixed port (default: a free one)
+.PHONY: demo emulator emulator-stop
+DEMO_INVENTORY ?= organization
+
 demo: venv link
-	$(BIN)/python demo/run_demo.py
+	$(BIN)/python demo/run_demo.py --inventory $(DEMO_INVENTORY)
+
+emulator: venv link
+	$(BIN)/python demo/emulator.py $(if $(EMULATOR_PORT),--port $(EMULATOR_PORT))
+
+emulator-stop: venv
+	$(BIN)/python demo/emulator.py --stop

@@ -70,16 +70,16 @@ attributes:
     details:
       - The reports are this module's output, not a change to AWS or to any managed resource, so check mode
         writes them too (C(ansible-playbook privatelink.ecr.audit --check) still produces the reports) and
-        returns RV(changed) as outside check mode.
+        returns C(changed) as outside check mode.
   diff_mode:
     support: none
   idempotent:
     support: full
     details:
       - With the same O(results) (records carrying their C(audited_at)), a second run writes nothing and returns
-        RV(changed=false). A record without C(audited_at) is stamped with the current time, so its file changes.
+        C(changed=false). A record without C(audited_at) is stamped with the current time, so its file changes.
 notes:
-  - RV(changed) is true when a file's content changed (a report, a stored record, or a stale inventory error
+  - C(changed) is true when a file's content changed (a report, a stored record, or a stale inventory error
     removed). Audit times appear in C(posture.md) and C(posture.html), so a new audit changes them even when the
     findings are the same; RV(posture_changed) tells whether C(posture.json), which holds no time, changed.
   - "The same code renders from the command line, without Ansible:

@@ -5,6 +5,9 @@ public route table (0.0.0.0/0 -> igw), and one private subnet per AZ. By default
 subnet has its own route table; with ``main_serves_private`` the first one has no explicit
 association and so follows the main route table (which then must not route to the gateway).
 
+``seed_organization`` builds an AWS Organization (OUs, tagged accounts, a role and VPCs in each) and
+``create_controller`` / ``enforce_iam`` make one account's role impossible to assume (the demo).
+
 ``python tests/support/seed.py --endpoint-url URL --region R --name NAME [--role-arn ARN] [--delete]``
 prints the seeded ids as JSON (or deletes the VPC named NAME and everything in it).
 """
@@ -13,17 +16,23 @@ import argparse
 import json
 import os
 import sys
+import urllib.request
 
 import boto3
 
 DEFAULT_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-def client(service, endpoint_url, region, role_arn=None, external_id=None):
-    """A boto3 client for moto_server, in the account of ``role_arn`` when given (assumed via STS)."""
-    credentials = dict(DEFAULT_CREDENTIALS)
+def client(service, endpoint_url, region, role_arn=None, external_id=None, credentials=None):
+    """A boto3 client for moto_server, in the account of ``role_arn`` when given (assumed via STS).
+
+    ``credentials`` (``aws_access_key_id`` / ``aws_secret_access_key``) are the caller's; default moto's
+    ``testing`` keys, which stop working once IAM enforcement is on (see ``enforce_iam``).
+    """
+    base = dict(credentials or DEFAULT_CREDENTIALS)
+    credentials = base
     if role_arn:
-        sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=region, **DEFAULT_CREDENTIALS)
+        sts = boto3.client("sts", endpoint_url=endpoint_url, region_name=region, **base)
         kwargs = {"RoleArn": role_arn, "RoleSessionName": "privatelink-ecr-seed"}
         if external_id:
             kwargs["ExternalId"] = external_id
@@ -91,6 +100,96 @@ def seed_private_vpc(ec2, name, cidr="10.0.0.0/16", zones=3, public=True, main_s
         result.update(internet_gateway_id=igw_id, public_route_table_id=public_rt)
     result["private_route_table_ids"] = sorted(set(result["private_route_table_ids"]))
     return result
+
+
+# ---------------------------------------------------------------- an AWS Organization
+
+AUTOMATION_ROLE = "privatelink-ecr-automation"
+# What the member role may do in the demo: the collection's EC2 calls and the audit's organization read.
+# (docs/iam-policy.json is the least-privilege policy for real accounts; moto cannot evaluate its conditions.)
+MEMBER_ROLE_POLICY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ec2:*", "organizations:DescribeOrganization", "sts:GetCallerIdentity"],
+     "Resource": "*"}]}
+
+
+def _tags(tags):
+    return [{"Key": k, "Value": v} for k, v in sorted(tags.items())]
+
+
+def seed_organization(endpoint_url, ous, accounts, role_name=AUTOMATION_ROLE, external_id=None):
+    """Create an AWS Organization in moto_server, its OUs and member accounts, a role and VPCs in each account.
+
+    ``ous``: ``[(name, parent name or None for the root), ...]`` in creation order. ``accounts``:
+    ``[{"name", "ou", "tags": {}, "vpcs": {region: [{"name", "cidr", "zones", "tags": {}}]}}, ...]``; each
+    account gets the role ``role_name`` (trusting the management account, with ``sts:ExternalId`` when
+    ``external_id`` is given) allowed MEMBER_ROLE_POLICY, and its VPCs are seeded by seed_private_vpc through
+    that role, as the collection later reads them. moto gives every account and region a default VPC too.
+
+    Call it before ``enforce_iam``. Returns ``{"org_id", "root_id", "management_account_id", "ous": {name:
+    id}, "accounts": {name: {"id", "ou", "tags", "vpcs": [seeded VPC dicts with "region" and "tags"]}}}``.
+    """
+    org = boto3.client("organizations", endpoint_url=endpoint_url, region_name="us-east-1", **DEFAULT_CREDENTIALS)
+    described = org.create_organization(FeatureSet="ALL")["Organization"]
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    ou_ids = {}
+    for name, parent in ous:
+        parent_id = ou_ids[parent] if parent else root_id
+        ou_ids[name] = org.create_organizational_unit(ParentId=parent_id, Name=name)["OrganizationalUnit"]["Id"]
+    trust = {"Effect": "Allow", "Action": "sts:AssumeRole",
+             "Principal": {"AWS": "arn:aws:iam::%s:root" % described["MasterAccountId"]}}
+    if external_id:
+        trust["Condition"] = {"StringEquals": {"sts:ExternalId": external_id}}
+    result = {"org_id": described["Id"], "root_id": root_id, "management_account_id": described["MasterAccountId"],
+              "ous": ou_ids, "accounts": {}}
+    for spec in accounts:
+        account_id = org.create_account(AccountName=spec["name"], Email="%s@example.com" % spec["name"])[
+            "CreateAccountStatus"]["AccountId"]
+        if spec.get("ou"):
+            org.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=ou_ids[spec["ou"]])
+        if spec.get("tags"):
+            org.tag_resource(ResourceId=account_id, Tags=_tags(spec["tags"]))
+        role_arn = "arn:aws:iam::%s:role/%s" % (account_id, role_name)
+        iam = client("iam", endpoint_url, "us-east-1", role_arn=role_arn)
+        iam.create_role(RoleName=role_name, AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [trust]}))
+        iam.put_role_policy(RoleName=role_name, PolicyName="privatelink-ecr", PolicyDocument=json.dumps(
+            MEMBER_ROLE_POLICY))
+        entry = {"id": account_id, "name": spec["name"], "ou": spec.get("ou"), "tags": dict(spec.get("tags") or {}),
+                 "role_arn": role_arn, "vpcs": []}
+        for region, vpcs in sorted((spec.get("vpcs") or {}).items()):
+            ec2 = client("ec2", endpoint_url, region, role_arn=role_arn)
+            for vpc in vpcs:
+                seeded = seed_private_vpc(ec2, vpc["name"], cidr=vpc["cidr"], zones=vpc.get("zones", 2))
+                if vpc.get("tags"):
+                    ec2.create_tags(Resources=[seeded["vpc_id"]], Tags=_tags(vpc["tags"]))
+                entry["vpcs"].append(dict(seeded, region=region, tags=dict(vpc.get("tags") or {}, Name=vpc["name"])))
+        result["accounts"][spec["name"]] = entry
+    return result
+
+
+def create_controller(endpoint_url, name="privatelink-ecr-controller", deny_assume_accounts=()):
+    """An IAM user of the management account allowed everything, except assuming any role of
+    ``deny_assume_accounts`` (what AWS answers for a role that is missing or does not trust the caller:
+    AccessDenied). Returns its keys as ``{"aws_access_key_id", "aws_secret_access_key"}``."""
+    iam = boto3.client("iam", endpoint_url=endpoint_url, region_name="us-east-1", **DEFAULT_CREDENTIALS)
+    iam.create_user(UserName=name)
+    statements = [{"Effect": "Allow", "Action": "*", "Resource": "*"}]
+    if deny_assume_accounts:
+        statements.append({"Effect": "Deny", "Action": "sts:AssumeRole",
+                           "Resource": ["arn:aws:iam::%s:role/*" % a for a in deny_assume_accounts]})
+    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": statements}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
+
+
+def enforce_iam(endpoint_url):
+    """Turn moto_server's IAM enforcement on, for good: from the next request on, only known keys work,
+    and each request is allowed by the caller's policies (the user's, or the assumed role's)."""
+    request = urllib.request.Request(endpoint_url + "/moto-api/reset-auth", data=b"0", method="POST",
+                                     headers={"Content-Type": "text/plain"})  # a form type would hide the body
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        answer.read()
 
 
 def vpc_id_by_name(ec2, name):
