@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: posture_report
 short_description: Write the ECR private-endpoint posture reports (JSON, Markdown, HTML) from audit results
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Writes C(posture.json), C(posture.md) and C(posture.html) into O(dest) from the per-target audit records
     the C(privatelink.ecr.audit) playbook collects (each holding the
