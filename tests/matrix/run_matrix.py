@@ -115,9 +115,11 @@ class Combination:
 
     def label(self):
         v = self.versions
+        floor = sdk_floor().get("boto3", "floor")
         return "ansible-core %s, Python %s, boto3 %s / botocore %s" % (
             v.get("ansible-core", self.core), v.get("python", self.python),
-            v.get("boto3", "?"), v.get("botocore", "?"))
+            v.get("boto3", floor if self.boto == "floor" else "newest"),
+            v.get("botocore", floor if self.boto == "floor" else "newest"))
 
 
 def run(cmd, log_path, timeout, env=None, cwd=None):
@@ -308,19 +310,22 @@ def write_doc(header, rows, total, source):
 
 
 def report_only(args):
+    """The table of a results.json (every combination of the matrix; the ones it lacks are "not run")."""
     with open(args.results) as handle:
         data = json.load(handle)
+    measured = {entry["name"]: entry for entry in data["combinations"]}
     combos = []
-    for entry in data["combinations"]:
-        core, boto = re.match(r"core([0-9.]+)-py[0-9.]+-boto-(\w+)", entry["name"]).groups()
-        combo = Combination(core, boto)
-        combo.versions = entry["versions"]
-        combo.results = {s: (r["status"], r["seconds"]) for s, r in entry["results"].items()}
-        combos.append(combo)
-    suites = [s for s in SUITES if any(s in c.results for c in combos)]
-    header, rows = table(combos, suites)
+    for core in CORES:
+        for boto in ("floor", "newest"):
+            combo = Combination(core, boto)
+            entry = measured.get(combo.name)
+            if entry:
+                combo.versions = entry["versions"]
+                combo.results = {s: (r["status"], r["seconds"]) for s, r in entry["results"].items()}
+            combos.append(combo)
+    header, rows = table(combos, list(SUITES))
     print_table(header, rows)
-    if not args.no_doc and len(combos) == 2 * len(CORES) and suites == list(SUITES):
+    if args.write_doc or (not args.no_doc and all(s in c.results for c in combos for s in SUITES)):
         write_doc(header, rows, data["seconds"], data.get("source", "the working tree"))
     return 0
 
@@ -336,6 +341,8 @@ def main():
     parser.add_argument("--results", default=os.path.join(WORK, "results.json"))
     parser.add_argument("--no-doc", action="store_true", help="never write docs/docsite/rst/compatibility.rst")
     parser.add_argument("--ref", help="test this git commit (a git archive of it) instead of the working tree")
+    parser.add_argument("--write-doc", action="store_true",
+                        help="with --from-results: write compatibility.rst even when some combinations were not run")
     parser.add_argument("--from-results", action="store_true",
                         help="run nothing: print (and write) the table of the last run's results.json and logs")
     args = parser.parse_args()
@@ -364,6 +371,15 @@ def main():
     logs = os.path.join(WORK, "logs")
     os.makedirs(logs, exist_ok=True)
     started = time.monotonic()
+
+    def save():
+        # After every combination, so an interrupted run keeps what it measured (--from-results).
+        with open(args.results, "w") as handle:
+            json.dump({"seconds": round(time.monotonic() - started, 1), "source": source, "combinations": [
+                {"name": c.name, "versions": c.versions,
+                 "results": {s: {"status": r[0], "seconds": round(r[1], 1)} for s, r in c.results.items()}}
+                for c in combos if c.results]}, handle, indent=2)
+
     server = MotoServer(log_path=os.path.join(logs, "moto_server.log")) if "smoke" in suites else None
     try:
         if server:
@@ -372,9 +388,11 @@ def main():
             print("== %s" % combo.name, flush=True)
             status, seconds, why = install(combo, logs, args.refresh)
             print("   install: %s (%.0f s) %s" % (status, seconds, why), flush=True)
+            combo.results["install"] = (status, seconds)
             if status != "pass":
                 for suite in suites:
                     combo.results[suite] = ("fail", 0.0)
+                save()
                 continue
             for suite in suites:
                 status, seconds = run_suite(combo, suite, logs, server)
@@ -382,6 +400,7 @@ def main():
                 print("   %s: %s (%.0f s)  log: %s" % (
                     suite, status, seconds,
                     os.path.relpath(os.path.join(logs, "%s-%s.log" % (combo.name, suite)), ROOT)), flush=True)
+            save()
     finally:
         if server:
             server.stop()
@@ -391,14 +410,10 @@ def main():
     print()
     print_table(header, rows)
     print("\n%.0f s in all" % total)
-    with open(args.results, "w") as handle:
-        json.dump({"seconds": round(total, 1), "source": source, "combinations": [
-            {"name": c.name, "versions": c.versions,
-             "results": {s: {"status": r[0], "seconds": round(r[1], 1)} for s, r in c.results.items()}}
-            for c in combos]}, handle, indent=2)
+    save()
     if full and not args.no_doc:
         write_doc(header, rows, total, source)
-    failed = [c.name + ":" + s for c in combos for s, r in c.results.items() if r[0] != "pass"]
+    failed = [c.name + ":" + s for c in combos for s, r in c.results.items() if r[0] != "pass" and s in suites]
     if failed:
         print("FAILED: " + ", ".join(failed))
         return 1
