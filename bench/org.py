@@ -13,17 +13,13 @@ Only 127.0.0.1: every client is built with the moto_server's endpoint URL.
 import concurrent.futures
 import os
 
-import boto3
-
 import fleet
 
 MANAGEMENT_ACCOUNT = "123456789012"  # moto's default account: the organization's management account
 
 
 def _boto(service, endpoint_url, region="us-east-1", **credentials):
-    # One session per call: boto3's default session is not meant to be shared between threads.
-    session = boto3.session.Session()
-    return session.client(service, endpoint_url=endpoint_url, region_name=region,
+    return fleet.thread_session().client(service, endpoint_url=endpoint_url, region_name=region,
                           **(credentials or fleet.BASE_CREDENTIALS))
 
 
@@ -91,3 +87,41 @@ def write_sources(directory, endpoint_url, regions):
             handle.write(inventory_source(endpoint_url, regions, host_per))
         paths[host_per] = path
     return paths
+
+
+def main(argv=None):
+    """Seed an organization on a moto_server of its own and keep serving it, for profiling one phase by hand:
+
+        .venv/bin/python bench/org.py --size 10x3x2      # prints the inventory sources; Ctrl-C stops the server
+        py-spy record --subprocesses -f raw -o out.txt -- .venv/bin/ansible-playbook playbooks/deploy.yml \\
+            -i bench/.work/org-manual/org-vpc.aws_vpcs.yml
+    """
+    import argparse
+    import signal
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path.insert(0, os.path.dirname(here))
+    from tests.support.moto_server import MotoServer  # pylint: disable=import-outside-toplevel
+
+    parser = argparse.ArgumentParser(description=main.__doc__.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--size", default="10x3x2", help="accounts x regions x VPCs (default 10x3x2)")
+    parser.add_argument("--directory", default=os.path.join(here, ".work", "org-manual"))
+    args = parser.parse_args(argv)
+    accounts, regions, vpcs = (int(part) for part in args.size.split("x"))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with MotoServer(log_path=os.path.join(args.directory, "moto_server.log")) as server:
+        os.makedirs(args.directory, exist_ok=True)
+        targets = seed(org_targets(create_organization(server.url, accounts), regions, vpcs), server.url)
+        sources = write_sources(args.directory, server.url, regions)
+        print("moto_server %s (pid %d): %d VPCs; sources %s" % (server.url, server.process.pid, len(targets),
+                                                              " ".join(sorted(sources.values()))), flush=True)
+        try:
+            server.process.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

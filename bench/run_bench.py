@@ -351,23 +351,29 @@ def main(argv=None):
     results = {}
     loads = [machine_load()]
     print("forks=%d; one moto_server on 127.0.0.1 per measurement; %s" % (args.forks, loads[0]), flush=True)
-    for count in sizes:
-        for variant in chosen:
-            results[(variant["label"], count)] = measure(variant, count, args.forks, args)
-            with open(os.path.join(WORK, "results.json"), "w") as handle:  # kept when a later size fails
-                json.dump([[k[0], k[1], v] for k, v in results.items()], handle, indent=1)
+    notes = [flag for flag in ("profile", "pipelining", "ours_collections") if getattr(args, flag)]
+    if not args.no_org and tuple(args.org_size) != report.ORG_SIZE:
+        notes.append("org_size %s" % "x".join(str(n) for n in args.org_size))
     org_results = None
     if not args.no_org:
+        # First: the organization stage's numbers are kept (bench/results-org.md) even when a later
+        # comparison is stopped or fails.
         org_forks = args.org_forks or args.forks
         print("organization stage: %s accounts x regions x VPCs, forks=%d; %s" % (
             "x".join(str(n) for n in args.org_size), org_forks, machine_load()), flush=True)
         org_results = org_stage(args.org_size, org_forks, args)
         with open(os.path.join(WORK, "results-org.json"), "w") as handle:
             json.dump(org_results, handle, indent=1)
+        org_output = output if args.org_only else os.path.join(os.path.dirname(output), "results-org.md")
+        with open(org_output, "w") as handle:
+            handle.write(report.render({}, [], [], org_forks, notes, org=org_results, loads=loads + [machine_load()]))
+        print("written to %s" % os.path.relpath(org_output, ROOT), flush=True)
+    for count in sizes:
+        for variant in chosen:
+            results[(variant["label"], count)] = measure(variant, count, args.forks, args)
+            with open(os.path.join(WORK, "results.json"), "w") as handle:  # kept when a later size fails
+                json.dump([[k[0], k[1], v] for k, v in results.items()], handle, indent=1)
     loads.append(machine_load())
-    notes = [flag for flag in ("profile", "pipelining", "ours_collections") if getattr(args, flag)]
-    if not args.no_org and tuple(args.org_size) != report.ORG_SIZE:
-        notes.append("org_size %s" % "x".join(str(n) for n in args.org_size))
     text = report.render(results, sizes, [v["label"] for v in chosen], args.forks, notes, org=org_results,
                          loads=loads)
     print(text)
@@ -389,7 +395,7 @@ def main(argv=None):
         files = [os.path.abspath(args.table_file)]
     written = [path for path in files if report.update_marked_file(path, block)]
     for path in written:
-        print("%s: the table between the bench markers updated" % os.path.relpath(path, ROOT))
+        print("%s: the table between the bench markers updated" % os.path.relpath(path, ROOT), flush=True)
     if not written:
         print("no file holds the bench:begin / bench:end markers%s: only %s written" % (
             "" if args.table_file != "none" else " (or --table-file none)", os.path.relpath(output, ROOT)))
