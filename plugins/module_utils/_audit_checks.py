@@ -23,6 +23,13 @@ Nothing here calls AWS. ``_audit_reader.vpc_state`` builds the state; its shape 
       "subnet_network_acl": {subnet_id: acl_id},
       "s3_prefix_cidrs": [cidr, ...] or None,                    # the com.amazonaws.REGION.s3 prefix list
       "client_port_range": [32768, 65535],
+      # optional, a VPC served by a hub (centralized endpoints; _audit_reader.read_hub / add_hub):
+      "hub": {"vpc_id", "account_id", "is_self", "endpoints", "subnets", "security_groups",
+              "service_dns": {short: {"service_name", "dns_names"}},
+              "zones": [{"zone_id", "name", "owned", "records": {"NAME|A": {"dns_name", ...}}}],
+              "transit_gateways": [tgw_id, ...]},
+      "vpc_zones": [{"zone_id", "name", "account_id"}],          # zones associated with this VPC
+      "peerings": {pcx_id: {"status", "vpc_ids"}},
     }
 
 A security-group rule is ``{"protocol", "from_port", "to_port", "cidrs", "ipv6_cidrs",
@@ -73,6 +80,8 @@ FINDING_SEVERITIES = {
     "POLICY_UNRESTRICTED": "low",
     "NACL_BLOCKS_HTTPS": "high",
     "POLICY_BLOCKS_PULL": "high",
+    "HUB_ZONE_BROKEN": "high",
+    "HUB_UNREACHABLE": "high",
 }
 
 DEPLOY = "run privatelink.ecr.deploy for this VPC"
@@ -118,7 +127,186 @@ def _gateways(state, service):
 
 
 def _interfaces(state, service):
+    """The interface endpoints that serve ``service`` to the VPC: a spoke's come from its hub."""
+    if service in hub_services(state) and not state["hub"].get("is_self"):
+        return _hub_interfaces(state, service)
     return [e for e in usable(state, service) if e["vpc_endpoint_type"] == INTERFACE]
+
+
+# ---------------------------------------------------------------- centralized endpoints (hub and spokes)
+
+_NOT_CENTRALIZED = ("s3",)
+
+
+def _hub_interfaces(state, service):
+    hub = state.get("hub") or {}
+    return sorted((e for e in hub.get("endpoints") or [] if e.get("service") == service
+                   and e["vpc_endpoint_type"] == INTERFACE
+                   and _state_of(e) not in GONE_STATES and _state_of(e) not in BROKEN_STATES),
+                  key=lambda e: e["vpc_endpoint_id"])
+
+
+def _zone_names(state, service):
+    """``[(zone name, wildcard)]`` of a service, from its private DNS names as AWS reports them."""
+    names = ((state.get("hub") or {}).get("service_dns", {}).get(service) or {}).get("dns_names") or []
+    return [(n[2:], True) if n.startswith("*.") else (n, False) for n in names]
+
+
+def _hub_zone(state, name):
+    zones = [z for z in (state.get("hub") or {}).get("zones") or [] if z["name"] == name]
+    zones.sort(key=lambda z: (not z.get("owned"), z["zone_id"]))
+    return zones[0] if zones else None
+
+
+def hub_services(state):
+    """Wanted services the VPC's hub serves: it has a zone of the service's name, or an endpoint for it.
+
+    S3 is never centralized (each VPC keeps its own gateway endpoint). Empty without a hub.
+    """
+    hub = state.get("hub")
+    if not hub:
+        return []
+    served = []
+    for service in state["wanted"]:
+        if service in _NOT_CENTRALIZED:
+            continue
+        if any(_hub_zone(state, name) for name, _ in _zone_names(state, service)) or _hub_interfaces(state, service):
+            served.append(service)
+    return served
+
+
+def _is_hub_endpoint(state, endpoint):
+    hub = state.get("hub") or {}
+    return not hub.get("is_self") and any(e["vpc_endpoint_id"] == endpoint["vpc_endpoint_id"]
+                                          for e in hub.get("endpoints") or [])
+
+
+def _deploy_for(state, endpoint):
+    """Who repairs an endpoint: this VPC's deploy, or its hub's."""
+    if _is_hub_endpoint(state, endpoint):
+        return "run privatelink.ecr.deploy for the hub VPC %s" % state["hub"]["vpc_id"]
+    return DEPLOY
+
+
+def _dns_key(name, wildcard=False):
+    return "%s|A" % ("*." + name if wildcard else name)
+
+
+def _normal(name):
+    return (name or "").rstrip(".").lower()
+
+
+def check_hub_zone_broken(state):
+    """A hub service resolves in the VPC only through an associated zone whose records reach an available hub endpoint."""
+    hub = state.get("hub")
+    if not hub:
+        return []
+    vpc_id = state["vpc"]["vpc_id"]
+    associated = dict((z["zone_id"], z) for z in state.get("vpc_zones") or [])
+    findings = []
+    deploy_hub = "run privatelink.ecr.deploy for the hub %s (it converges its endpoints and zones)" % hub["vpc_id"]
+    deploy_spoke = "run privatelink.ecr.deploy for this VPC (ecr_endpoints_mode: spoke): it associates it with the "                    "hub's zones, through the hub account's authorization across accounts"
+    for service in hub_services(state):
+        available = [e for e in _hub_interfaces(state, service) if _state_of(e) == "available"]
+        targets = set(_normal(d.get("dns_name")) for e in available for d in e.get("dns_entries") or [])
+        for name, wildcard in _zone_names(state, service):
+            zone = _hub_zone(state, name)
+            problem, resource, fix = None, hub["vpc_id"], deploy_hub
+            if zone is None:
+                problem = "the hub VPC %s has no private hosted zone %s" % (hub["vpc_id"], name)
+            elif zone["zone_id"] not in associated:
+                resource = zone["zone_id"]
+                others = [z for z in associated.values() if _normal(z["name"]) == name]
+                problem = ("VPC %s is not associated with the hub's zone %s (%s)%s" % (
+                    vpc_id, zone["zone_id"], name, "; it is associated with zone %s of the same name instead"
+                    % others[0]["zone_id"] if others else ""))
+                fix = deploy_spoke if not others else                     "disassociate VPC %s from zone %s, then %s" % (vpc_id, others[0]["zone_id"], deploy_spoke)
+            else:
+                resource = zone["zone_id"]
+                wrong = []
+                for key in [_dns_key(name)] + ([_dns_key(name, True)] if wildcard else []):
+                    record = (zone.get("records") or {}).get(key)
+                    target = _normal((record or {}).get("dns_name"))
+                    if not record:
+                        wrong.append("%s has no alias record" % key.split("|")[0])
+                    elif target not in targets:
+                        wrong.append("%s points at %s, which is not an available %s endpoint of the hub"
+                                     % (key.split("|")[0], target or "no alias", service))
+                if wrong:
+                    problem = "the hub's zone %s (%s): %s" % (zone["zone_id"], name, "; ".join(wrong))
+                    if not available:
+                        problem += " (the hub VPC %s has no available %s endpoint)" % (hub["vpc_id"], service)
+            if problem:
+                findings.append(finding(
+                    "HUB_ZONE_BROKEN", resource,
+                    "%s: %s does not resolve to the hub's endpoint in VPC %s, so %s calls from it fail"
+                    % (problem, name, vpc_id, service), fix))
+                break  # one finding per service
+    return findings
+
+
+def _route_to(table, cidr):
+    """The most specific active-or-not route of ``table`` whose destination holds all of ``cidr``."""
+    target = ipaddress.ip_network(cidr, strict=False)
+    best = None
+    for route in table.get("routes") or []:
+        try:
+            destination = ipaddress.ip_network(route.get("destination") or "", strict=False)
+        except ValueError:
+            continue  # a prefix-list route
+        if destination.version == target.version and target.subnet_of(destination):
+            if best is None or destination.prefixlen > best[0].prefixlen:
+                best = (destination, route)
+    return best[1] if best else None
+
+
+def _reaches_hub(state, route):
+    if route is None or route.get("state", "active") == "blackhole":
+        return False
+    hub, target = state["hub"], route.get("target") or ""
+    if target.startswith("tgw-"):
+        return target in (hub.get("transit_gateways") or [])
+    if target.startswith("pcx-"):
+        peering = (state.get("peerings") or {}).get(target) or {}
+        return peering.get("status") == "active" and hub["vpc_id"] in (peering.get("vpc_ids") or [])
+    return False
+
+
+def check_hub_unreachable(state):
+    """Each workload subnet's route table must send the hub endpoints' subnets to the hub (TGW or peering)."""
+    hub = state.get("hub")
+    if not hub or hub.get("is_self"):
+        return []  # the hub reaches its own endpoints through its local route
+    hub_subnets = set()
+    for service in hub_services(state):
+        for endpoint in _hub_interfaces(state, service):
+            hub_subnets.update(endpoint.get("subnet_ids") or [])
+    cidrs = sorted(set(_subnet_cidr(hub["subnets"][s]) for s in hub_subnets if s in hub["subnets"]) - {None})
+    users = {}
+    for subnet in workload_subnets(state):
+        table = state["subnet_route_table"].get(subnet["subnet_id"])
+        if table:
+            users.setdefault(table, []).append(subnet["subnet_id"])
+    findings = []
+    for table_id in sorted(users):
+        table = state["route_tables"].get(table_id) or {}
+        missing = []
+        for cidr in cidrs:
+            route = _route_to(table, cidr)
+            if not _reaches_hub(state, route):
+                missing.append("%s (%s)" % (cidr, "no route" if route is None else "%s -> %s%s" % (
+                    route.get("destination"), route.get("target") or "?",
+                    ", blackhole" if route.get("state") == "blackhole" else "")))
+        if missing:
+            findings.append(finding(
+                "HUB_UNREACHABLE", table_id,
+                "route table %s of workload subnet(s) %s has no route to the hub VPC %s for its endpoint subnet(s) "
+                "%s: calls to the services the hub serves time out"
+                % (table_id, _join(sorted(users[table_id])), hub["vpc_id"], _join(missing)),
+                "add a route to %s in %s through the transit gateway the hub VPC is attached to or an active "
+                "peering connection with %s (privatelink.ecr does not build that network)"
+                % (_join(cidrs), table_id, hub["vpc_id"])))
+    return findings
 
 
 def interface_services(state):
@@ -139,7 +327,8 @@ def workload_subnets(state):
 
 
 def _zone_of(state, subnet_id):
-    return (state["subnets"].get(subnet_id) or {}).get("availability_zone")
+    subnet = state["subnets"].get(subnet_id) or ((state.get("hub") or {}).get("subnets") or {}).get(subnet_id)
+    return (subnet or {}).get("availability_zone")
 
 
 def _join(items):
@@ -211,9 +400,10 @@ def _admitted_by_reference(state, subnet_id, referenced, endpoint_enis):
 def check_endpoint_missing(state):
     findings = []
     vpc_id = state["vpc"]["vpc_id"]
+    served = hub_services(state)
     for service in state["wanted"]:
-        if existing(state, service):
-            continue
+        if existing(state, service) or service in served:
+            continue  # a service the hub serves is judged through its zone (HUB_ZONE_BROKEN)
         info = state["services"].get(service) or {}
         if info.get("offered") is False:
             message = ("VPC %s has no endpoint for %s, and AWS does not offer that service as a VPC "
@@ -257,7 +447,10 @@ def check_endpoint_not_available(state):
 
 def check_private_dns_disabled(state):
     findings = []
+    served = hub_services(state)
     for service in interface_services(state):
+        if service in served:
+            continue  # a hub's endpoints leave the name to its zones: private DNS off by design
         endpoints = _interfaces(state, service)
         if any(e.get("private_dns_enabled") for e in endpoints):
             continue
@@ -336,7 +529,7 @@ def check_az_not_covered(state):
             parts = []
             if fixable:
                 parts.append("%s: it adds one private subnet of %s to %s in place"
-                             % (DEPLOY, _join(fixable), endpoint["vpc_endpoint_id"]))
+                             % (_deploy_for(state, endpoint), _join(fixable), endpoint["vpc_endpoint_id"]))
             if unoffered:
                 parts.append("AWS does not offer %s in %s; run these workloads in a covered zone"
                              % (service, _join(unoffered)))
@@ -376,13 +569,19 @@ def check_sg_blocks_https(state):
             if referenced:
                 via = "; it admits security group(s) %s, which the workloads seen in those subnets do not " \
                       "all carry (or none run there now)" % _join(sorted(referenced))
+            if _is_hub_endpoint(state, endpoint):
+                fix = ("%s: its managed security group admits the vpc_cidrs of the hub and of every host whose ecr_hub "
+                       "names it, so give this VPC's host vpc_cidrs and ecr_hub; or add an inbound TCP 443 rule for "
+                       "those subnets' CIDRs to %s" % (_deploy_for(state, endpoint), _join(group_ids)
+                                                       or "the endpoint's security group"))
+            else:
+                fix = ("%s: its managed security group admits TCP 443 from the VPC's CIDR blocks (set allowed_cidrs "
+                       "to narrow it); or add an inbound TCP 443 rule for those subnets' CIDRs to %s"
+                       % (DEPLOY, _join(group_ids) or "the endpoint's security group"))
             findings.append(finding(
                 "SG_BLOCKS_HTTPS", endpoint["vpc_endpoint_id"],
                 "no security group of the %s endpoint %s (%s) admits TCP 443 from workload subnet(s) %s%s"
-                % (service, endpoint["vpc_endpoint_id"], _join(group_ids) or "none", _join(blocked), via),
-                "%s: its managed security group admits TCP 443 from the VPC's CIDR blocks (set allowed_cidrs "
-                "to narrow it); or add an inbound TCP 443 rule for those subnets' CIDRs to %s"
-                % (DEPLOY, _join(group_ids) or "the endpoint's security group")))
+                % (service, endpoint["vpc_endpoint_id"], _join(group_ids) or "none", _join(blocked), via), fix))
     return findings
 
 
@@ -681,6 +880,22 @@ def monthly_cost_usd(state, endpoint_hour_usd=0.01):
     return round(subnets * HOURS_PER_MONTH * float(endpoint_hour_usd), 2)
 
 
+def per_vpc_design_monthly_usd(state, endpoint_hour_usd=0.01):
+    """What the VPC would pay with its own interface endpoints for what its hub serves.
+
+    Its interface endpoints of services the hub does not serve, plus, for each service the hub serves,
+    one endpoint subnet in each of the VPC's workload Availability Zones. Without a hub, ``monthly_cost_usd``.
+    """
+    served = set(hub_services(state))
+    if not served:
+        return monthly_cost_usd(state, endpoint_hour_usd)
+    own = sum(len(e.get("subnet_ids") or []) for e in state["endpoints"]
+              if e.get("vpc_endpoint_type") == INTERFACE and _state_of(e) not in UNBILLED_STATES
+              and e.get("service") not in served)
+    zones = set(s.get("availability_zone") for s in workload_subnets(state))
+    return round((own + len(served) * len(zones)) * HOURS_PER_MONTH * float(endpoint_hour_usd), 2)
+
+
 CHECKS = (
     check_endpoint_missing,
     check_endpoint_not_available,
@@ -694,6 +909,8 @@ CHECKS = (
     check_policy_unrestricted,
     check_nacl_blocks_https,
     check_policy_blocks_pull,
+    check_hub_zone_broken,
+    check_hub_unreachable,
 )
 
 

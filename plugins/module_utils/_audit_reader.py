@@ -57,6 +57,7 @@ def normalise_subnet(raw):
         "subnet_id": raw["SubnetId"],
         "vpc_id": raw.get("VpcId"),
         "availability_zone": raw.get("AvailabilityZone"),
+        "availability_zone_id": raw.get("AvailabilityZoneId"),
         "cidr": raw.get("CidrBlock"),
         "ipv6_cidrs": [a["Ipv6CidrBlock"] for a in raw.get("Ipv6CidrBlockAssociationSet") or []
                        if a.get("Ipv6CidrBlock")],
@@ -278,13 +279,17 @@ def _check_workload_subnets(workload_subnet_ids, raw_subnets):
 
 
 def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, workload_subnet_ids=None,
-                client_port_range=None):
+                client_port_range=None, hub=None):
     """Read every audited VPC of one region; return ``(account_id, [state, ...])``.
 
     Beyond one request per resource kind, two reads are made only when they can matter: the S3 prefix
     list (DescribeManagedPrefixLists by name + GetManagedPrefixListEntries, once per region) when an S3
     gateway endpoint is audited, and organizations:DescribeOrganization (once) when an audited endpoint
     has a policy other than full access.
+
+    ``hub`` (``{"connection", "vpc_id" or "vpc_name"}``): the audited VPCs are served by that hub VPC
+    (centralized endpoints); its data is read once with the hub's connection (``read_hub``), and each
+    audited VPC's zone associations and peering connections with its own.
     """
     reader = AuditReader(connection)
     account_id = reader.account_id()
@@ -326,7 +331,116 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
         enis = reader.enis(sorted(set(sid for s in referencing for sid in s["workload_subnet_ids"])))
         by_vpc = dict((s["vpc"]["vpc_id"], s) for s in referencing)
         states = [state_for(v, enis) if v["vpc_id"] in by_vpc else s for v, s in zip(vpcs, states)]
+    if hub is not None:
+        hub_data = read_hub(hub["connection"], region, wanted, hub.get("vpc_id"), hub.get("vpc_name"))
+        add_hub(reader, region, states, raw_subnets, hub_data)
     return account_id, states
+
+
+# ---------------------------------------------------------------- centralized endpoints (hub and spokes)
+
+def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
+    """What the audit needs of a hub VPC, read with the hub's connection (a dozen requests, once per run).
+
+    ``{vpc_id, account_id, cidrs, endpoints, subnets, security_groups, service_dns, zones, transit_gateways}``:
+    the hub's endpoints (with ``service``), subnets, endpoint groups, the wanted services' private DNS
+    names, the private hosted zones of those names associated with the hub VPC (with ``owned`` and
+    their alias ``records``), and the transit gateways the hub VPC is attached to.
+    """
+    # Imported here: only an audit of spokes needs the zones module's reader.
+    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader, service_dns
+    from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
+
+    ec2 = Ec2Reader(connection.client("ec2"))
+    try:
+        vpc = ec2.vpc(vpc_id) if vpc_id else ec2.vpc_by_name(vpc_name)
+    except PrivatelinkError as exc:
+        raise PrivatelinkError("hub: %s" % exc, **exc.details)
+    hub_id = vpc["vpc_id"]
+    endpoints = [dict(e, service=short_name(e["service_name"], region)) for e in ec2.endpoints([hub_id])]
+    subnets = _translated_read("describe the hub's subnets", lambda: ec2.subnets_of_vpc(hub_id))
+    groups = [normalise_security_group(g) for g in
+              ec2.security_groups(sorted(set(g for e in endpoints for g in e.get("security_group_ids") or [])))]
+    centralized = [s for s in wanted if s not in zplan.NOT_CENTRALIZED]
+    details = ec2.endpoint_services([default_full_name(s, region) for s in centralized]) if centralized else []
+    dns = service_dns(details, centralized, region)[0]
+    names = set()
+    for entry in dns.values():
+        names.update(n[2:] if n.startswith("*.") else n for n in entry["dns_names"])
+    r53 = Route53Reader(connection.client("route53"))
+    zones = [z for z in r53.zones_of_vpc(hub_id, region) if z["name"] in names]
+    tags = r53.tags([z["zone_id"] for z in zones]) if zones else {}
+    for zone in zones:
+        zone["owned"] = zplan.is_owned_zone(tags.get(zone["zone_id"]))
+        zone["records"] = dict((k, {"dns_name": v["dns_name"], "hosted_zone_id": v["hosted_zone_id"]})
+                               for k, v in r53.alias_records(zone["zone_id"]).items())
+    attachments = _translated_read("describe the hub's transit gateway attachments", lambda: paginate(
+        connection.client("ec2"), "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
+        Filters=[{"Name": "vpc-id", "Values": [hub_id]}]))
+    return {
+        "vpc_id": hub_id,
+        "account_id": vpc.get("owner_id"),
+        "cidrs": vpc["cidrs"] + vpc["ipv6_cidrs"],
+        "endpoints": endpoints,
+        "subnets": dict((s["SubnetId"], normalise_subnet(s)) for s in subnets),
+        "security_groups": dict((g["group_id"], g) for g in groups),
+        "service_dns": dns,
+        "zones": zones,
+        "transit_gateways": sorted(set(a["TransitGatewayId"] for a in attachments
+                                       if (a.get("State") or "").lower() == "available")),
+    }
+
+
+def _translated_read(action, read):
+    try:
+        return read()
+    except PrivatelinkError:
+        raise
+    except (BotoCoreError, ClientError) as exc:
+        raise PrivatelinkError(describe_exception(exc, action), **aws_error_details(exc))
+
+
+def hub_for(state, hub_data, raw_subnets):
+    """The hub as one audited VPC sees it: the hub's subnets named by this account's zone names.
+
+    Availability Zone names are per account; zone ids are not. A hub subnet whose zone id this
+    VPC's account also has is named as this account names it.
+    """
+    names = dict((s.get("AvailabilityZoneId"), s.get("AvailabilityZone")) for s in raw_subnets
+                 if s.get("AvailabilityZoneId"))
+    subnets = {}
+    for subnet_id, subnet in hub_data["subnets"].items():
+        subnets[subnet_id] = dict(subnet, availability_zone=names.get(subnet.get("availability_zone_id"),
+                                                                      subnet["availability_zone"]))
+    return dict(hub_data, subnets=subnets, is_self=hub_data["vpc_id"] == state["vpc"]["vpc_id"])
+
+
+@translated("describe the peering connections of the route tables")
+def _peerings(client, ids):
+    if not ids:
+        return {}
+    raw = paginate_filtered(client, "describe_vpc_peering_connections", "VpcPeeringConnections",
+                            "vpc-peering-connection-id", sorted(ids))
+    return dict((p["VpcPeeringConnectionId"], {
+        "status": ((p.get("Status") or {}).get("Code") or "").lower(),
+        "vpc_ids": sorted(filter(None, [(p.get("AccepterVpcInfo") or {}).get("VpcId"),
+                                        (p.get("RequesterVpcInfo") or {}).get("VpcId")]))}) for p in raw)
+
+
+def add_hub(reader, region, states, raw_subnets, hub_data):
+    """Give each audited VPC's state its hub, its zone associations and the peerings its routes use."""
+    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+
+    r53 = Route53Reader(reader.connection.client("route53"))
+    pcx = set(r["target"] for s in states for t in s["route_tables"].values() for r in t["routes"]
+              if (r.get("target") or "").startswith("pcx-"))
+    peerings = _peerings(reader.client, pcx)
+    for state in states:
+        mine = [s for s in raw_subnets if s.get("VpcId") == state["vpc"]["vpc_id"]]
+        state["hub"] = hub_for(state, hub_data, mine)
+        state["vpc_zones"] = r53.zones_of_vpc(state["vpc"]["vpc_id"], region)
+        state["peerings"] = peerings
+        state["security_groups"] = dict(state["security_groups"], **hub_data["security_groups"])
 
 
 def _prefix_list_name(catalog, region):

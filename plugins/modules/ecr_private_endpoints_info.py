@@ -31,7 +31,16 @@ description:
     C(NACL_BLOCKS_HTTPS) (high, a network ACL denies TCP 443 between a workload subnet and an endpoint subnet,
     or the return traffic to O(client_port_range), or, for the S3 gateway, to or from the CIDR blocks of the
     region's S3 prefix list), C(POLICY_BLOCKS_PULL) (high, an endpoint policy does not allow what an image
-    pull needs)."
+    pull needs), C(HUB_ZONE_BROKEN) (high, a VPC served by a hub - O(hub) - is not associated with the hub's
+    private hosted zone of a service, or the zone does not point at an available hub endpoint),
+    C(HUB_UNREACHABLE) (high, a workload subnet's route table has no route to the hub's endpoint subnets through
+    a transit gateway the hub is attached to or an active peering connection with the hub)."
+  - "With O(hub), the audited VPCs are served by that hub VPC (centralized endpoints): a service the hub serves
+    (it has a zone of the service's private DNS name, or an endpoint for it) is judged by the hub's endpoint -
+    its state, its security groups against the VPC's workload subnets, its zones - and by C(HUB_ZONE_BROKEN) and
+    C(HUB_UNREACHABLE) (one finding per service, or per route table), not by C(ENDPOINT_MISSING); on the hub
+    itself, its endpoints' private DNS being off is by design (no C(PRIVATE_DNS_DISABLED)). Network ACLs are
+    evaluated inside the audited VPC only. S3 is always the VPC's own (gateway) endpoint."
   - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING), because
     ECR's guide names the gateway endpoint for image layer downloads.
   - "Network ACLs are evaluated as AWS does: stateless, per direction, lowest rule number first, the first
@@ -52,7 +61,9 @@ description:
     or operator, or naming a given role or user of the account as principal, is taken as not matching: an
     Allow that grants nothing, a Deny that denies nothing; the finding's message says so when the verdict
     depends on such a statement."
-  - Each VPC result carries RV(vpcs[].monthly_cost_usd), the hourly charge of its interface endpoints.
+  - Each VPC result carries RV(vpcs[].monthly_cost_usd), the hourly charge of its interface endpoints, and
+    RV(vpcs[].per_vpc_design_monthly_usd), what it would pay with its own interface endpoints for what its hub
+    serves.
   - Reads a region's VPCs together, with one batched request per resource kind (plus two DNS attribute
     requests per VPC, which the EC2 API cannot batch); the S3 prefix list is read once per region when an S3
     gateway endpoint is audited, the organization once when an audited endpoint has a policy other than
@@ -95,6 +106,33 @@ options:
         RV(vpcs[].monthly_cost_usd). Look it up on the AWS PrivateLink pricing page for the region.
     type: float
     default: 0.01
+  hub:
+    description:
+      - The hub VPC serving the audited VPCs (centralized endpoints; the hub itself may be audited too), and the
+        connection of its account. Its endpoints, subnets, security groups, zones and transit gateway
+        attachments are read once, with that connection; each audited VPC's zone associations
+        (C(route53:ListHostedZonesByVPC)) and peering connections with its own.
+      - The privatelink.ecr.audit playbook passes the hub host's C(vpc_id) and connection for hosts with
+        C(ecr_endpoints_mode) V(hub) or V(spoke).
+    type: dict
+    suboptions:
+      vpc_id:
+        description: The hub VPC. Exactly one of O(hub.vpc_id) and O(hub.vpc_name).
+        type: str
+      vpc_name:
+        description: The hub VPC by its C(Name) tag.
+        type: str
+      role_arn:
+        description: A role in the hub's account, assumed from the base credentials (the module's region and endpoint).
+          Omitted, the base credentials.
+        type: str
+      external_id:
+        description: The external id the role's trust policy asks for.
+        type: str
+      role_session_name:
+        description: The session name of the assumed role.
+        type: str
+        default: privatelink-ecr
 extends_documentation_fragment:
   - privatelink.ecr.services
   - privatelink.ecr.connection
@@ -188,6 +226,32 @@ vpcs:
           C(deleting), C(failed) or C(rejected). Gateway endpoints are free; data processing is not included.
       type: float
       sample: 87.6
+    per_vpc_design_monthly_usd:
+      description:
+        - What the VPC would pay a month with its own interface endpoints for the services its hub serves (one
+          subnet in each of its workload Availability Zones), plus its own interface endpoints of other services;
+          the fleet's sum is posture.json's C(cost.per_vpc_design_monthly_usd). Without O(hub), equal to
+          RV(vpcs[].monthly_cost_usd).
+      type: float
+      sample: 65.7
+    hub:
+      description: With O(hub), the hub serving the VPC; null otherwise.
+      type: dict
+      contains:
+        vpc_id:
+          description: The hub VPC.
+          type: str
+        account_id:
+          description: The hub's account.
+          type: str
+        services:
+          description: The wanted services the hub serves (it has a zone of the service's name or an endpoint).
+          type: list
+          elements: str
+        zone_ids:
+          description: The ids of the hub's zones of those services.
+          type: list
+          elements: str
     endpoints:
       description:
         - The endpoint of each wanted service that has one, keyed by short service name; when a service has
@@ -216,7 +280,8 @@ vpcs:
           description: >-
             One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
             C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
-            C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL).
+            C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL), C(HUB_ZONE_BROKEN),
+            C(HUB_UNREACHABLE).
           type: str
           sample: S3_ROUTE_MISSING
         severity:
@@ -224,7 +289,8 @@ vpcs:
           type: str
           sample: high
         resource:
-          description: The id of the resource concerned (VPC, endpoint, route table, security group or network ACL).
+          description: The id of the resource concerned (VPC, endpoint, route table, security group, network ACL or
+            hosted zone).
           type: str
           sample: rtb-0123456789abcdef0
         message:
@@ -237,11 +303,19 @@ vpcs:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import audit, is_compliant, monthly_cost_usd
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import (
+    audit,
+    hub_services,
+    is_compliant,
+    monthly_cost_usd,
+    per_vpc_design_monthly_usd,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
     CONNECTION_MUTUALLY_EXCLUSIVE,
+    DEFAULT_SESSION_NAME,
+    AwsConnection,
     PrivatelinkError,
     connection_from_module,
     failure_fields,
@@ -260,6 +334,13 @@ def argument_spec():
         workload_subnet_ids=dict(type="list", elements="str"),
         client_port_range=dict(type="str", default="32768-65535"),
         endpoint_hour_usd=dict(type="float", default=0.01),
+        hub=dict(type="dict", options=dict(
+            vpc_id=dict(type="str"),
+            vpc_name=dict(type="str"),
+            role_arn=dict(type="str"),
+            external_id=dict(type="str", no_log=True),
+            role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+        ), mutually_exclusive=[["vpc_id", "vpc_name"]], required_one_of=[["vpc_id", "vpc_name"]]),
     )
     spec.update(CONNECTION_ARGUMENT_SPEC)
     return spec
@@ -301,9 +382,31 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
         "compliant": is_compliant(findings),
         "workload_subnet_ids": state["workload_subnet_ids"],
         "monthly_cost_usd": monthly_cost_usd(state, endpoint_hour_usd),
+        "per_vpc_design_monthly_usd": per_vpc_design_monthly_usd(state, endpoint_hour_usd),
+        "hub": _hub_result(state),
         "endpoints": endpoints,
         "findings": findings,
     }
+
+
+def _hub_result(state):
+    hub = state.get("hub")
+    if not hub:
+        return None
+    served = hub_services(state)
+    names = set()
+    for service in served:
+        names.update(n[2:] if n.startswith("*.") else n
+                     for n in (hub["service_dns"].get(service) or {}).get("dns_names") or [])
+    return {"vpc_id": hub["vpc_id"], "account_id": hub.get("account_id"), "services": served,
+            "zone_ids": sorted(z["zone_id"] for z in hub.get("zones") or [] if z["name"] in names)}
+
+
+def hub_connection(params):
+    """The hub account's connection: the module's region, endpoint and base credentials, the hub's role."""
+    hub = params["hub"]
+    return AwsConnection(dict(params, role_arn=hub.get("role_arn"), external_id=hub.get("external_id"),
+                              role_session_name=hub.get("role_session_name") or DEFAULT_SESSION_NAME))
 
 
 def main():
@@ -321,8 +424,12 @@ def main():
         module.fail_json(msg=str(exc), **failure_fields(exc))
     connection = connection_from_module(module)
     try:
+        hub = None
+        if params.get("hub"):
+            hub = {"connection": hub_connection(params), "vpc_id": params["hub"].get("vpc_id"),
+                   "vpc_name": params["hub"].get("vpc_name")}
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
-                                         params["vpc_names"], params["workload_subnet_ids"], client_ports)
+                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
     except PrivatelinkError as exc:
         module.fail_json(msg=str(exc), **failure_fields(exc))
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])

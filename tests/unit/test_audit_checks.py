@@ -131,7 +131,8 @@ def test_severities_match_the_contract():
         "ENDPOINT_MISSING": "high", "ENDPOINT_NOT_AVAILABLE": "high", "PRIVATE_DNS_DISABLED": "high",
         "VPC_DNS_DISABLED": "high", "S3_ROUTE_MISSING": "high", "AZ_NOT_COVERED": "medium",
         "SG_BLOCKS_HTTPS": "high", "SG_OPEN_TO_WORLD": "medium", "INTERNET_ROUTE": "info",
-        "POLICY_UNRESTRICTED": "low", "NACL_BLOCKS_HTTPS": "high", "POLICY_BLOCKS_PULL": "high"}
+        "POLICY_UNRESTRICTED": "low", "NACL_BLOCKS_HTTPS": "high", "POLICY_BLOCKS_PULL": "high",
+        "HUB_ZONE_BROKEN": "high", "HUB_UNREACHABLE": "high"}
     assert len(checks.CHECKS) == len(checks.FINDING_SEVERITIES)
 
 
@@ -607,7 +608,8 @@ def test_module_result_shows_the_endpoint_workloads_use():
     assert ids(result["findings"]) == [("ENDPOINT_NOT_AVAILABLE", "vpce-api-old")]
     assert result["compliant"] is False and result["account_id"] == "111111111111"
     assert set(result) == {"vpc_id", "account_id", "region", "compliant", "workload_subnet_ids", "endpoints",
-                           "findings", "monthly_cost_usd"}
+                           "findings", "monthly_cost_usd", "per_vpc_design_monthly_usd", "hub"}
+    assert result["hub"] is None and result["per_vpc_design_monthly_usd"] == result["monthly_cost_usd"]
 
 
 # ---------------------------------------------------------------- NACL_BLOCKS_HTTPS, POLICY_BLOCKS_PULL, cost
@@ -779,3 +781,169 @@ def test_organization_read_other_errors_fail_with_a_message():
     with pytest.raises(PrivatelinkError) as err:
         AuditReader(_Connection(_Orgs("ServiceException"))).organization_id()
     assert "DescribeOrganization" in str(err.value)
+
+
+# ---------------------------------------------------------------- centralized endpoints (hub and spokes)
+
+HUB_SERVICES = ("ecr.api", "ecr.dkr", "logs")
+DNS_NAMES = {"ecr.api": "api.ecr.eu-west-1.amazonaws.com", "ecr.dkr": "*.dkr.ecr.eu-west-1.amazonaws.com",
+             "logs": "logs.eu-west-1.amazonaws.com"}
+
+
+def hub_endpoint(service):
+    return interface(service, "vpce-hub-" + service, subnet_ids=["subnet-h1", "subnet-h2", "subnet-h3"],
+                     security_group_ids=["sg-hub"], private_dns_enabled=False, network_interface_ids=[],
+                     dns_entries=[{"dns_name": "vpce-hub-%s.vpce.amazonaws.com" % service, "hosted_zone_id": "ZV"}])
+
+
+def hub_zone(service):
+    name = DNS_NAMES[service].lstrip("*.")
+    records = {"%s|A" % name: {"dns_name": "vpce-hub-%s.vpce.amazonaws.com" % service, "hosted_zone_id": "ZV"}}
+    if DNS_NAMES[service].startswith("*."):
+        records["*.%s|A" % name] = dict(records["%s|A" % name])
+    return {"zone_id": "Z-" + service, "name": name, "owned": True, "account_id": "999999999999",
+            "records": records}
+
+
+def spoke_state():
+    """A spoke in another account: only its S3 gateway, the hub's zones associated, a peering route to the hub."""
+    state = correct_state()
+    state["endpoints"] = [e for e in state["endpoints"] if e["service"] == "s3"]
+    state["security_groups"] = {"sg-hub": {"group_id": "sg-hub", "group_name": "ecr-private-endpoints",
+                                           "ingress": [https_rule("10.0.0.0/16", "10.9.0.0/16")]}}
+    for table in ("rtb-a", "rtb-b", "rtb-main"):
+        state["route_tables"][table]["routes"].append(
+            {"destination": "10.9.0.0/16", "target": "pcx-hub", "state": "active"})
+    state["hub"] = {
+        "vpc_id": "vpc-hub", "account_id": "999999999999", "is_self": False,
+        "endpoints": [hub_endpoint(s) for s in HUB_SERVICES],
+        "subnets": dict(("subnet-h%d" % (i + 1), {"subnet_id": "subnet-h%d" % (i + 1), "availability_zone": zone,
+                                                  "cidr": "10.9.%d.0/24" % (i + 1), "ipv6_cidrs": []})
+                        for i, zone in enumerate(ZONES)),
+        "security_groups": {},
+        "service_dns": dict((s, {"service_name": "com.amazonaws.%s.%s" % (REGION, s), "dns_names": [DNS_NAMES[s]]})
+                            for s in HUB_SERVICES),
+        "zones": [hub_zone(s) for s in HUB_SERVICES],
+        "transit_gateways": [],
+    }
+    state["vpc_zones"] = [{"zone_id": z["zone_id"], "name": z["name"], "account_id": "999999999999"}
+                          for z in state["hub"]["zones"]]
+    state["peerings"] = {"pcx-hub": {"status": "active", "vpc_ids": ["vpc-1", "vpc-hub"]}}
+    return state
+
+
+def serious(findings):
+    return ids(f for f in findings if f["severity"] in ("high", "medium"))
+
+
+def test_a_served_spoke_is_compliant_without_its_own_interface_endpoints():
+    state = spoke_state()
+    assert checks.hub_services(state) == ["ecr.api", "ecr.dkr", "logs"]
+    assert serious(checks.audit(state)) == []
+    # Without its hub the same VPC misses three endpoints: the false alarm existence-only checks raise.
+    del state["hub"]
+    assert serious(checks.audit(state)) == [("ENDPOINT_MISSING", "vpc-1")] * 3
+
+
+def test_a_removed_association_is_hub_zone_broken_for_that_zone_only():
+    state = spoke_state()
+    state["vpc_zones"] = [z for z in state["vpc_zones"] if z["zone_id"] != "Z-logs"]
+    findings = checks.audit(state)
+    assert serious(findings) == [("HUB_ZONE_BROKEN", "Z-logs")]
+    (broken,) = only(state, checks.check_hub_zone_broken)
+    assert "not associated" in broken["message"] and "ecr_endpoints_mode: spoke" in broken["remediation"]
+
+
+def test_a_zone_of_the_same_name_in_the_way_is_named():
+    state = spoke_state()
+    state["vpc_zones"] = [z for z in state["vpc_zones"] if z["zone_id"] != "Z-ecr.api"] + [
+        {"zone_id": "Z-theirs", "name": "api.ecr.eu-west-1.amazonaws.com", "account_id": ACCOUNT}]
+    (broken,) = only(state, checks.check_hub_zone_broken)
+    assert broken["resource"] == "Z-ecr.api" and "Z-theirs" in broken["message"] and "Z-theirs" in broken["remediation"]
+
+
+def test_a_deleted_hub_endpoint_or_a_wrong_record_is_hub_zone_broken():
+    state = spoke_state()
+    state["hub"]["endpoints"] = [e for e in state["hub"]["endpoints"] if e["service"] != "ecr.dkr"]
+    assert serious(checks.audit(state)) == [("HUB_ZONE_BROKEN", "Z-ecr.dkr")]
+    state = spoke_state()
+    del state["hub"]["zones"][1]["records"]["*.dkr.ecr.eu-west-1.amazonaws.com|A"]
+    (broken,) = only(state, checks.check_hub_zone_broken)
+    assert "*.dkr.ecr.eu-west-1.amazonaws.com has no alias record" in broken["message"]
+    state = spoke_state()
+    state["hub"]["endpoints"][0]["state"] = "pending"
+    assert serious(checks.audit(state)) == [("HUB_ZONE_BROKEN", "Z-ecr.api")]
+
+
+def test_a_hub_without_its_zone_is_reported_on_the_hub_vpc():
+    state = spoke_state()
+    state["hub"]["zones"] = state["hub"]["zones"][:2]
+    state["vpc_zones"] = state["vpc_zones"][:2]
+    assert serious(checks.audit(state)) == [("HUB_ZONE_BROKEN", "vpc-hub")]
+
+
+def test_a_route_table_without_a_route_to_the_hub_is_hub_unreachable():
+    state = spoke_state()
+    state["route_tables"]["rtb-b"]["routes"] = state["route_tables"]["rtb-b"]["routes"][:1]
+    assert serious(checks.audit(state)) == [("HUB_UNREACHABLE", "rtb-b")]
+    # A blackhole, an inactive peering, a peering with another VPC: none reaches the hub.
+    state = spoke_state()
+    state["route_tables"]["rtb-a"]["routes"][1]["state"] = "blackhole"
+    assert serious(checks.audit(state)) == [("HUB_UNREACHABLE", "rtb-a")]
+    state = spoke_state()
+    state["peerings"]["pcx-hub"]["status"] = "pending-acceptance"
+    assert serious(checks.audit(state)) == [("HUB_UNREACHABLE", t) for t in ("rtb-a", "rtb-b", "rtb-main")]
+    # A more specific route elsewhere wins over the route to the hub.
+    state = spoke_state()
+    state["route_tables"]["rtb-main"]["routes"].append({"destination": "10.9.1.0/24", "target": "pcx-other",
+                                                         "state": "active"})
+    (unreachable,) = only(state, checks.check_hub_unreachable)
+    assert unreachable["resource"] == "rtb-main" and "10.9.1.0/24" in unreachable["message"]
+    # A transit gateway the hub is attached to counts.
+    state = spoke_state()
+    for table in ("rtb-a", "rtb-b", "rtb-main"):
+        state["route_tables"][table]["routes"][1]["target"] = "tgw-1"
+    assert serious(checks.audit(state)) == [("HUB_UNREACHABLE", t) for t in ("rtb-a", "rtb-b", "rtb-main")]
+    state["hub"]["transit_gateways"] = ["tgw-1"]
+    assert serious(checks.audit(state)) == []
+
+
+def test_the_hubs_group_and_zones_are_judged_against_the_spokes_workloads():
+    state = spoke_state()
+    state["security_groups"]["sg-hub"]["ingress"] = [https_rule("10.9.0.0/16")]
+    findings = only(state, checks.check_sg_blocks_https)
+    assert ids(findings) == [("SG_BLOCKS_HTTPS", "vpce-hub-" + s) for s in HUB_SERVICES]
+    assert "for the hub VPC vpc-hub" in findings[0]["remediation"]
+    state = spoke_state()
+    state["hub"]["endpoints"][1]["subnet_ids"] = ["subnet-h1", "subnet-h2"]
+    (gap,) = only(state, checks.check_az_not_covered)
+    assert gap["resource"] == "vpce-hub-ecr.dkr" and ZONES[2] in gap["message"]
+
+
+def test_on_the_hub_itself_private_dns_off_is_by_design():
+    state = correct_state()
+    for item in state["endpoints"]:
+        if item["vpc_endpoint_type"] == "Interface":
+            item["private_dns_enabled"] = False
+            item["dns_entries"] = [{"dns_name": "vpce-hub-%s.vpce.amazonaws.com" % item["service"]}]
+    assert ids(checks.check_private_dns_disabled(state)) == [("PRIVATE_DNS_DISABLED", e) for e in
+                                                             ("vpce-api", "vpce-dkr", "vpce-logs")]
+    hub = spoke_state()["hub"]
+    state["hub"] = dict(hub, vpc_id="vpc-1", is_self=True, endpoints=[], zones=[dict(z, records=dict(
+        (k, {"dns_name": "vpce-hub-%s.vpce.amazonaws.com" % z["zone_id"][2:]}) for k in z["records"]))
+        for z in hub["zones"]])
+    state["hub"]["endpoints"] = [e for e in state["endpoints"] if e["vpc_endpoint_type"] == "Interface"]
+    state["vpc_zones"] = [{"zone_id": z["zone_id"], "name": z["name"]} for z in hub["zones"]]
+    assert serious(checks.audit(state)) == []
+    assert checks.check_hub_unreachable(state) == []
+
+
+def test_costs_of_the_hub_and_of_the_per_vpc_design():
+    spoke = spoke_state()
+    assert checks.monthly_cost_usd(spoke) == 0
+    # Three services in its three workload zones, had it its own endpoints.
+    assert checks.per_vpc_design_monthly_usd(spoke, 0.01) == round(3 * 3 * 730 * 0.01, 2)
+    spoke["hub"]["zones"], spoke["hub"]["endpoints"] = [], []
+    assert checks.per_vpc_design_monthly_usd(spoke) == checks.monthly_cost_usd(spoke)
+    local = correct_state()
+    assert checks.per_vpc_design_monthly_usd(local) == checks.monthly_cost_usd(local) == round(9 * 730 * 0.01, 2)
