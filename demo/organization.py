@@ -83,8 +83,21 @@ def seed(url):
     return org
 
 
-def write_inventories(folder, url, org, writer):
-    """fleet.aws_vpcs.yml (host_per: vpc, for deploy), audit.aws_vpcs.yml (host_per: region) and group_vars/."""
+CACHE = """\
+# Ansible's inventory cache: the organization is listed once, later runs read the listing back
+# (ansible-inventory --flush-cache, or deleting the folder, lists it again).
+cache: true
+cache_plugin: ansible.builtin.jsonfile
+cache_connection: {folder}
+cache_timeout: 3600
+"""
+
+
+def write_inventories(folder, url, org, writer, cache_folder=None):
+    """fleet.aws_vpcs.yml (host_per: vpc, for deploy), audit.aws_vpcs.yml (host_per: region) and group_vars/.
+
+    With ``cache_folder``, the files turn Ansible's inventory cache on (a relative folder is taken from the
+    directory the commands run in, the repository root)."""
     os.makedirs(os.path.join(folder, "group_vars"), exist_ok=True)
     paths = {}
     for name, host_per, what in (("fleet", "vpc", "one host per VPC, for deploy"),
@@ -94,6 +107,8 @@ def write_inventories(folder, url, org, writer):
             handle.write(INVENTORY_TEMPLATE.format(
                 what=what, writer=writer, regions=", ".join(REGIONS), management=org["management_account_id"],
                 role=AUTOMATION_ROLE, external_id=EXTERNAL_ID, host_per=host_per, url=url))
+            if cache_folder:
+                handle.write(CACHE.format(folder=cache_folder))
         paths[name] = path
     with open(os.path.join(folder, "group_vars", "all.yml"), "w") as handle:
         handle.write(GROUP_VARS.format(org_id=org["org_id"]))

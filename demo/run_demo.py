@@ -137,7 +137,8 @@ def organization_demo(server):
 
     folder = os.path.join(WORK, "org")
     shutil.rmtree(folder, ignore_errors=True)
-    paths = organization.write_inventories(folder, server.url, org, "make demo (demo/run_demo.py)")
+    paths = organization.write_inventories(folder, server.url, org, "make demo (demo/run_demo.py)",
+                                           cache_folder=relative(os.path.join(folder, "inventory-cache")))
     fleet, audit_inventory = relative(paths["fleet"]), relative(paths["audit"])
     report_dir = relative(os.path.join(folder, "posture-report"))
     env = environment(server.url, credentials)
