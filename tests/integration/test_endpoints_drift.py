@@ -5,13 +5,26 @@ The drift is made with boto3, the way a person in the console (or another tool) 
 
 import json
 
+import boto3
+import pytest
+
 from tests.integration.moto_vpc import FARGATE_TYPES, by_service, https_sources, read_endpoints, wait_gone
 
-RESTRICTED = {
-    "Version": "2012-10-17",
-    "Statement": [{"Sid": "OrgOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                   "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-exampleorgid"}}}],
-}
+def restricted(org_id):
+    """The organization-only policy a platform team writes (pulls pass: the VPC's account is in it)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "OrgOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                       "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}}],
+    }
+
+
+@pytest.fixture
+def org_id(aws):
+    """The VPC's account in an AWS Organization (the module's pull guard reads it)."""
+    client = boto3.client("organizations", region_name="us-east-1", endpoint_url=aws.url,
+                          aws_access_key_id="testing", aws_secret_access_key="testing")
+    return client.create_organization(FeatureSet="ALL")["Organization"]["Id"]
 # Someone "fixed" the policy by hand: pulls only, from any principal.
 HAND_EDITED = {
     "Version": "2012-10-17",
@@ -26,10 +39,11 @@ def live_by_service(ec2, vpc_id):
     return {service: endpoints[0] for service, endpoints in found.items()}
 
 
-def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
+def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints, org_id):
+    org_policy = restricted(org_id)
     ec2 = aws.ec2
     subnets, route_tables = private_vpc.private_subnet_ids, private_vpc.private_route_table_ids
-    rc, first, output = run_endpoints(policy=RESTRICTED)
+    rc, first, output = run_endpoints(policy=org_policy)
     assert rc == 0, output
     group_id = first["security_group_id"]
     ids = {s: e["vpc_endpoint_id"] for s, e in first["endpoints"].items()}
@@ -57,7 +71,7 @@ def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
 
     # Check mode plans the repair, diff shows it, and nothing is sent that mutates.
     aws.server.clear_requests()
-    rc, plan, output = run_endpoints(check=True, diff=True, policy=RESTRICTED)
+    rc, plan, output = run_endpoints(check=True, diff=True, policy=org_policy)
     assert rc == 0, output
     assert plan["changed"] is True
     assert sorted((c["service"], c["action"]) for c in plan["changes"]) == expected_actions
@@ -66,20 +80,20 @@ def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
     assert sorted(before) == ["ecr.api", "ecr.dkr", "s3"]
     assert sorted(before["ecr.api"]["subnet_ids"]) == sorted(subnets[:2])
     assert sorted(after["ecr.api"]["subnet_ids"]) == sorted(subnets)
-    assert after["ecr.api"]["policy"] == RESTRICTED
+    assert after["ecr.api"]["policy"] == org_policy
     assert after["ecr.dkr"]["security_group_ids"] == [group_id]
     assert sorted(after["s3"]["route_table_ids"]) == sorted(route_tables)
     assert plan["diff"]["after"]["security_group"]["https_cidrs"] == [private_vpc.cidr]
     assert live_by_service(ec2, private_vpc.vpc_id).keys() == drifted.keys()
 
     aws.server.clear_requests()
-    rc, result, output = run_endpoints(policy=RESTRICTED)
+    rc, result, output = run_endpoints(policy=org_policy)
     assert rc == 0, output
     assert result["changed"] is True
     changes = {c["service"]: c for c in result["changes"]}
     assert sorted((c["service"], c["action"]) for c in result["changes"]) == expected_actions
     assert changes["ecr.api"]["details"]["add_subnet_ids"] == [subnets[2]]
-    assert changes["ecr.api"]["details"]["policy"] == RESTRICTED
+    assert changes["ecr.api"]["details"]["policy"] == org_policy
     assert changes["ecr.dkr"]["details"]["add_security_group_ids"] == [group_id]
     assert changes["ecr.dkr"]["details"]["remove_security_group_ids"] == [other_group]
     assert changes["s3"]["details"]["add_route_table_ids"] == [route_tables[1]]
@@ -102,12 +116,12 @@ def test_drift_is_repaired_in_place(aws, private_vpc, run_endpoints):
         endpoint = repaired[service]
         assert sorted(endpoint["SubnetIds"]) == sorted(subnets)
         assert [g["GroupId"] for g in endpoint["Groups"]] == [group_id]
-        assert json.loads(endpoint["PolicyDocument"]) == RESTRICTED
+        assert json.loads(endpoint["PolicyDocument"]) == org_policy
     assert sorted(repaired["s3"]["RouteTableIds"]) == sorted(route_tables)
     assert https_sources(ec2, group_id) == ({private_vpc.cidr}, [])
 
     aws.server.clear_requests()
-    rc, again, output = run_endpoints(policy=RESTRICTED)
+    rc, again, output = run_endpoints(policy=org_policy)
     assert rc == 0, output
     assert (again["changed"], again["changes"]) == (False, [])
     assert aws.server.mutating_requests() == {}
@@ -130,13 +144,14 @@ def test_only_a_type_change_replaces_an_endpoint(aws, private_vpc, run_endpoints
     assert result["endpoints"]["s3"]["vpc_endpoint_id"] == endpoint["VpcEndpointId"]
 
 
-def test_equivalent_policy_spelling_is_not_a_change(aws, private_vpc, run_endpoints):
+def test_equivalent_policy_spelling_is_not_a_change(aws, private_vpc, run_endpoints, org_id):
     """Policies are compared as documents: another key order, a one-item list as a string."""
-    rc, first, output = run_endpoints(services=["ecr.api"], policy=RESTRICTED)
+    org_policy = restricted(org_id)
+    rc, first, output = run_endpoints(services=["ecr.api"], policy=org_policy)
     assert rc == 0, output
     respelled = json.dumps({"Statement": [{
         "Resource": ["*"], "Action": ["*"], "Principal": {"AWS": "*"}, "Effect": "Allow", "Sid": "OrgOnly",
-        "Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-exampleorgid"]}}}], "Version": "2012-10-17"},
+        "Condition": {"StringEquals": {"aws:PrincipalOrgID": [org_id]}}}], "Version": "2012-10-17"},
         indent=2)
     aws.server.clear_requests()
     rc, result, output = run_endpoints(services=["ecr.api"], policy=respelled)
@@ -151,7 +166,11 @@ def test_policy_drift_is_reset_to_the_default(aws, private_vpc, run_endpoints):
     endpoint_id = first["endpoints"]["ecr.api"]["vpc_endpoint_id"]
     aws.ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PolicyDocument=json.dumps(HAND_EDITED))
 
-    rc, result, output = run_endpoints(services=["ecr.api"])
+    # An omitted policy is not managed: the hand-edited one stays.
+    rc, kept, output = run_endpoints(services=["ecr.api"])
+    assert rc == 0 and kept["changed"] is False, output
+
+    rc, result, output = run_endpoints(services=["ecr.api"], policy="default")
     assert rc == 0, output
     assert result["changes"] == [{"service": "ecr.api", "action": "modify",
                                   "details": {"vpc_endpoint_id": endpoint_id, "reset_policy": True}}]

@@ -131,8 +131,8 @@ def test_accounts_are_converged_in_isolation_through_their_roles(moto, tmp_path)
     assert second.returncode == 0, second.stdout + second.stderr
     assert {r["changed"] for r in recap(second.stdout).values()} == {0}
     assert moto.mutating_requests() == {}
-    # Each host assumed its role once per module (discovery, then the module).
-    assert moto.requests()["sts.AssumeRole"] == 2 * len(ACCOUNTS)
+    # One module call per host, by name too: each host assumed its role once.
+    assert moto.requests()["sts.AssumeRole"] == len(ACCOUNTS)
     output = second.stdout + second.stderr
     # -vvv does print each module's arguments: the external id is there, masked.
     assert '"external_id": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"' in output
@@ -156,8 +156,9 @@ def test_a_failing_host_reports_clearly_without_printing_credentials(moto, tmp_p
     assert hosts["missing"]["failed"] == 1 and hosts["ambiguous"]["failed"] == 1 and hosts["invalid"]["failed"] == 1
     # The role's argument spec refuses a bad variable before any module runs.
     assert "vpc_endpoints_workload must be one of: ecr, fargate, ecs, eks, got: lambda" in output
-    assert "vpc_name apps: no VPC with this Name tag" in output
-    assert "set exactly one of vpc_endpoints_vpc_id and vpc_endpoints_vpc_name" in output
+    assert "vpc_name 'apps': no VPC carries that Name tag in this account and region" in output
+    # With both, the id is used (the name is a label): that id does not exist.
+    assert "vpc_id vpc-0123456789abcdef0: no such VPC" in output
     assert "Traceback" not in output
     assert_no_secret(output)
 

@@ -36,8 +36,10 @@ def test_purge_and_absent_never_touch_unowned_endpoints(aws, private_vpc):
     left = by_service(read_endpoints(aws.ec2, vpc.vpc_id))
     assert {s: [e["VpcEndpointId"] for e in v] for s, v in left.items()} == \
         {"ecr.api": [theirs["ecr.api"]], "sts": [theirs["sts"]]}
-    # The adopted endpoint still uses the managed group, so the group stays too (never pulled from under it).
-    assert len(managed_groups(aws.ec2, vpc.vpc_id)) == 1
+    # The managed group is taken back from the adopted endpoint (it keeps its own group), then deleted.
+    assert managed_groups(aws.ec2, vpc.vpc_id) == []
+    assert [g["GroupId"] for g in left["ecr.api"][0]["Groups"]] == [group]
+    assert sorted(item["vpc_endpoint_id"] for item in result["left"]) == sorted(theirs.values())
     assert all(c["details"]["vpc_endpoint_id"] not in theirs.values() for c in result["changes"]
                if c["action"] == "delete" and c["service"] != "security_group")
 
