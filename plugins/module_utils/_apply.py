@@ -39,7 +39,6 @@ except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     ClientError = WaiterError = Exception
 
 
-
 def _wait_delay():
     """Seconds between two polls of a wait.
 
