@@ -30,8 +30,11 @@ link:
 test-unit: venv link
 	$(BIN)/python -m pytest -q tests/unit tests/bench
 
+# Two workers (one moto_server each), a file's tests on one worker: most of the time is spent in
+# ansible-playbook processes waiting on moto_server, so two cores run two files at once.
+INTEGRATION_WORKERS ?= 2
 test-integration: venv link
-	$(BIN)/python -m pytest -q tests/integration
+	$(BIN)/python -m pytest -q -n $(INTEGRATION_WORKERS) --dist loadfile tests/integration
 
 # Every suite; other suites add themselves to TEST_TARGETS from mk/*.mk.
 TEST_TARGETS := test-unit test-integration
