@@ -79,7 +79,8 @@ def check_subnets(subnets, vpc_id, service_zones):
     """Subnets must be in the VPC, one per AZ, and in AZs where every interface service is offered."""
     outside = sorted(s["SubnetId"] for s in subnets if s.get("VpcId") != vpc_id)
     if outside:
-        raise ValueError("subnet_ids: %s not in %s" % (", ".join(outside), vpc_id))
+        raise ValueError("subnet_ids: %s not in %s; list only subnets of that VPC (aws ec2 describe-subnets "
+                         "--filters Name=vpc-id,Values=%s)" % (", ".join(outside), vpc_id, vpc_id))
     by_zone = {}
     for subnet in subnets:
         by_zone.setdefault(subnet["AvailabilityZone"], []).append(subnet["SubnetId"])
@@ -87,7 +88,7 @@ def check_subnets(subnets, vpc_id, service_zones):
     if crowded:
         zone = sorted(crowded)[0]
         raise ValueError("subnet_ids: %s are all in %s; an interface endpoint takes at most one subnet "
-                         "per Availability Zone" % (", ".join(sorted(crowded[zone])), zone))
+                         "per Availability Zone: keep one of them" % (", ".join(sorted(crowded[zone])), zone))
     for service, zones in sorted(service_zones.items()):
         elsewhere = sorted(s["SubnetId"] + " (" + s["AvailabilityZone"] + ")" for s in subnets
                            if zones and s["AvailabilityZone"] not in zones)
@@ -111,13 +112,14 @@ def check_group_is_ours(group, vpc_id):
 def check_in_vpc(records, id_key, vpc_id, option):
     outside = sorted(r[id_key] for r in records if r.get("VpcId") != vpc_id)
     if outside:
-        raise ValueError("%s: %s not in %s" % (option, ", ".join(outside), vpc_id))
+        raise ValueError("%s: %s not in %s; list only ones of that VPC" % (option, ", ".join(outside), vpc_id))
 
 
 def check_services_offered(missing, region):
     if missing:
-        raise ValueError("services: %s not offered as VPC endpoint services in %s"
-                         % (", ".join(missing), region))
+        raise ValueError("services: %s not offered as VPC endpoint services in %s; check the spelling (short names "
+                         "such as ecr.api, or full names such as com.amazonaws.%s.ecr.api) and the region, or remove "
+                         "them from services / extra_services" % (", ".join(missing), region, region))
 
 
 def check_types_offered(resolved, wanted_types):
