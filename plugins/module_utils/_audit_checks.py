@@ -170,7 +170,7 @@ def hub_services(state):
     for service in state["wanted"]:
         if service in _NOT_CENTRALIZED:
             continue
-        if any(_hub_zone(state, name) for name, _ in _zone_names(state, service)) or _hub_interfaces(state, service):
+        if any(_hub_zone(state, pair[0]) for pair in _zone_names(state, service)) or _hub_interfaces(state, service):
             served.append(service)
     return served
 
@@ -205,7 +205,8 @@ def check_hub_zone_broken(state):
     associated = dict((z["zone_id"], z) for z in state.get("vpc_zones") or [])
     findings = []
     deploy_hub = "run privatelink.ecr.deploy for the hub %s (it converges its endpoints and zones)" % hub["vpc_id"]
-    deploy_spoke = "run privatelink.ecr.deploy for this VPC (ecr_endpoints_mode: spoke): it associates it with the "                    "hub's zones, through the hub account's authorization across accounts"
+    deploy_spoke = ("run privatelink.ecr.deploy for this VPC (ecr_endpoints_mode: spoke): it associates it with the "
+                    "hub's zones, through the hub account's authorization across accounts")
     for service in hub_services(state):
         available = [e for e in _hub_interfaces(state, service) if _state_of(e) == "available"]
         targets = set(_normal(d.get("dns_name")) for e in available for d in e.get("dns_entries") or [])
@@ -220,7 +221,8 @@ def check_hub_zone_broken(state):
                 problem = ("VPC %s is not associated with the hub's zone %s (%s)%s" % (
                     vpc_id, zone["zone_id"], name, "; it is associated with zone %s of the same name instead"
                     % others[0]["zone_id"] if others else ""))
-                fix = deploy_spoke if not others else                     "disassociate VPC %s from zone %s, then %s" % (vpc_id, others[0]["zone_id"], deploy_spoke)
+                fix = deploy_spoke if not others else "disassociate VPC %s from zone %s, then %s" % (
+                    vpc_id, others[0]["zone_id"], deploy_spoke)
             else:
                 resource = zone["zone_id"]
                 wrong = []

@@ -230,14 +230,12 @@ class ZonesApplier:
         try:
             self.owner.delete_vpc_association_authorization(
                 HostedZoneId=details["zone_id"], VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]})
-        except ClientError as exc:
+        except (BotoCoreError, ClientError) as exc:
             if error_code(exc) == "VPCAssociationAuthorizationNotFound":
-                return
+                return  # already gone: nothing is left behind
             raise PrivatelinkError(describe_exception(exc, "delete the association authorization of VPC %s on hosted "
                                                            "zone %s" % (details["vpc_id"], details["zone_id"])),
                                    **aws_error_details(exc))
-        except BotoCoreError as exc:
-            raise PrivatelinkError(describe_exception(exc, "delete the association authorization"))
 
     def _disassociate(self, action):
         details = action["details"]
@@ -450,4 +448,3 @@ def _public(actions):
 def run_zones(connection, owner_connection, params, check_mode):
     """One run of ecr_endpoint_zones; raises PrivatelinkError or ValueError with a message for the user."""
     return ZonesRunner(connection, owner_connection, params, check_mode).run()
-

@@ -187,7 +187,7 @@ def plan_hub_absent(zones, current, hub_vpc_id):
         existing = zone_by_name(current, zone["name"], hub_vpc_id)
         if existing is None or not existing.get("owned"):
             continue
-        records = [key for key in sorted(existing.get("records") or {})]
+        records = sorted(existing.get("records") or {})
         actions.append(_action(zone["service"], "delete_zone", zone_id=existing["zone_id"], name=zone["name"],
                                records=records))
     return order(actions)
@@ -266,19 +266,19 @@ def predict(current, actions):
 
 
 def view(zones, wanted, vpc_id):
-    """``{service: zone}`` as the module returns it, for the wanted names found in ``zones``."""
+    """``{zone name: zone}`` as the module returns it, for the wanted names found in ``zones``."""
     result = {}
     for zone in wanted:
         found = zone_by_name(zones, zone["name"])
         if found is None:
             continue
-        result.setdefault(zone["service"], []).append({
+        result[zone["name"]] = {
             "zone_id": found["zone_id"],
-            "name": zone["name"],
+            "service": zone["service"],
             "account_id": found.get("account_id"),
             "owned": bool(found.get("owned")),
             "associated": any(v[0] == vpc_id for v in found.get("vpcs") or []),
             "records": [{"name": key.split("|")[0], "type": key.split("|")[1], "alias_dns_name": alias["dns_name"]}
                         for key, alias in sorted((found.get("records") or {}).items())],
-        })
+        }
     return result

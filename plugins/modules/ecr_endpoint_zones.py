@@ -176,26 +176,26 @@ hub_vpc_id:
   sample: vpc-0aaaaaaaaaaaaaaa1
 zones:
   description:
-    - The hub's zones of the wanted services after the run (in check mode, as they will be), keyed by short
-      service name; a service whose endpoint has several private DNS names has several zones.
+    - The hub's zones of the wanted services after the run (in check mode, as they will be), keyed by zone name
+      (the service's private DNS name without a leading C(*.)).
   returned: success
   type: dict
   sample:
-    ecr.dkr:
-      - zone_id: Z0123456789ABCDEFGHIJ
-        name: dkr.ecr.eu-west-1.amazonaws.com
-        account_id: "111111111111"
-        owned: true
-        associated: true
-        records:
-          - {name: "*.dkr.ecr.eu-west-1.amazonaws.com", type: A, alias_dns_name: vpce-0123-abcd.dkr.ecr.eu-west-1.vpce.amazonaws.com}
-          - {name: dkr.ecr.eu-west-1.amazonaws.com, type: A, alias_dns_name: vpce-0123-abcd.dkr.ecr.eu-west-1.vpce.amazonaws.com}
+    dkr.ecr.eu-west-1.amazonaws.com:
+      zone_id: Z0123456789ABCDEFGHIJ
+      service: ecr.dkr
+      account_id: "111111111111"
+      owned: true
+      associated: true
+      records:
+        - {name: "*.dkr.ecr.eu-west-1.amazonaws.com", type: A, alias_dns_name: vpce-0123-abcd.dkr.ecr.eu-west-1.vpce.amazonaws.com}
+        - {name: dkr.ecr.eu-west-1.amazonaws.com, type: A, alias_dns_name: vpce-0123-abcd.dkr.ecr.eu-west-1.vpce.amazonaws.com}
   contains:
     zone_id:
       description: The hosted zone id; in check mode a placeholder for a zone to be created.
       type: str
-    name:
-      description: The zone's name, the service's private DNS name without a leading C(*.).
+    service:
+      description: The short name of the service the zone stands in for.
       type: str
     account_id:
       description: The account owning the zone, when known.

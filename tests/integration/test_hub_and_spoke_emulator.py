@@ -69,8 +69,8 @@ def test_cross_account_association_needs_the_zone_accounts_authorization(account
     # Either account may disassociate; the last VPC stays.
     spoke.disassociate_vpc_from_hosted_zone(HostedZoneId=zone, VPC=vpc)
     with pytest.raises(ClientError) as refused:
-        hub.disassociate_vpc_from_hosted_zone(HostedZoneId=zone, VPC={"VPCRegion": REGION,
-                                                                       "VPCId": accounts["hub_vpc"]})
+        hub.disassociate_vpc_from_hosted_zone(HostedZoneId=zone,
+                                              VPC={"VPCRegion": REGION, "VPCId": accounts["hub_vpc"]})
     assert code(refused) == "LastVPCAssociation"
     counts = accounts["server"].requests()
     assert counts["route53.AssociateVPCWithHostedZone"] == 4

@@ -35,7 +35,7 @@ Authorizations live in the handler (reset with ``/moto-api/reset``); association
 
 import re
 import uuid
-import xml.etree.ElementTree as ElementTree
+from xml.etree import ElementTree
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
@@ -122,7 +122,7 @@ def rule_no_same_name(vpc_id, name, own_zone_id=None):
         for zone_id, zone in zones_of(account).items():
             if zone_id == own_zone_id or _normal(zone.name) != _normal(name):
                 continue
-            if any(v == vpc_id for v, _ in zone_vpcs(zone)):
+            if any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
                 raise Route53Refusal("ConflictingDomainExists", "The VPC %s is already associated with another "
                                      "hosted zone (%s) that has the same name, %s." % (vpc_id, zone_id, name))
 
@@ -239,7 +239,7 @@ class Route53Semantics:
             raise Route53Refusal("NotAuthorizedException", "Associating VPC %s with hosted zone %s has not been "
                                  "authorized by the hosted zone's account %s (CreateVPCAssociationAuthorization)"
                                  % (vpc_id, zone_id, owner), 401)
-        if any(v == vpc_id for v, _ in zone_vpcs(zone)):
+        if any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
             raise Route53Refusal("ConflictingDomainExists", "The VPC %s is already associated with hosted zone %s."
                                  % (vpc_id, zone_id))
         rule_no_same_name(vpc_id, zone.name, own_zone_id=zone_id)
@@ -258,7 +258,7 @@ class Route53Semantics:
         owner, zone = found
         if account not in (owner, vpc_owner(vpc_id, region)):
             raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
-        if not any(v == vpc_id for v, _ in zone_vpcs(zone)):
+        if not any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
             raise Route53Refusal("VPCAssociationNotFound", "The VPC %s is not associated with hosted zone %s."
                                  % (vpc_id, zone_id), 404)
         if len(zone.vpcs) <= 1:
@@ -281,7 +281,7 @@ class Route53Semantics:
         summaries = []
         for owner in sorted(route53_backends.keys()):
             for zone_id, zone in sorted(zones_of(owner).items()):
-                if zone.private_zone and any(v == vpc_id for v, _ in zone_vpcs(zone)):
+                if zone.private_zone and any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
                     summaries.append("<HostedZoneSummary><HostedZoneId>%s</HostedZoneId><Name>%s</Name><Owner>"
                                      "<OwningAccount>%s</OwningAccount></Owner></HostedZoneSummary>"
                                      % (escape(zone_id), escape(zone.name), escape(owner)))

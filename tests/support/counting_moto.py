@@ -66,7 +66,7 @@ class CountingMiddleware:
         auth = environ.get("HTTP_AUTHORIZATION", "")
         if action is None and "/route53/" in auth:
             # Route 53 speaks REST-XML: the operation is the method and the path.
-            for method, pattern, name, _ in ROUTE53_OPERATIONS:
+            for method, pattern, name, _literal in ROUTE53_OPERATIONS:
                 if method == environ.get("REQUEST_METHOD") and pattern.match(environ.get("PATH_INFO") or ""):
                     action = name
                     break

@@ -895,8 +895,8 @@ def test_a_route_table_without_a_route_to_the_hub_is_hub_unreachable():
     assert serious(checks.audit(state)) == [("HUB_UNREACHABLE", t) for t in ("rtb-a", "rtb-b", "rtb-main")]
     # A more specific route elsewhere wins over the route to the hub.
     state = spoke_state()
-    state["route_tables"]["rtb-main"]["routes"].append({"destination": "10.9.1.0/24", "target": "pcx-other",
-                                                         "state": "active"})
+    state["route_tables"]["rtb-main"]["routes"].append(
+        {"destination": "10.9.1.0/24", "target": "pcx-other", "state": "active"})
     (unreachable,) = only(state, checks.check_hub_unreachable)
     assert unreachable["resource"] == "rtb-main" and "10.9.1.0/24" in unreachable["message"]
     # A transit gateway the hub is attached to counts.

@@ -91,19 +91,22 @@ def test_empty_hub_creates_one_owned_zone_per_name_with_apex_and_wildcard_record
                        "logs": ["logs.eu-west-1.amazonaws.com"]}
     assert all(a["details"]["zone_id"] == ZONE_PLACEHOLDER for a in actions)
     after = view(predict([], actions), zones(), HUB)
-    assert sorted(after) == ["ecr.api", "ecr.dkr", "logs"] and after["ecr.dkr"][0]["associated"]
+    assert sorted(after) == ["api.ecr.eu-west-1.amazonaws.com", "dkr.ecr.eu-west-1.amazonaws.com",
+                             "logs.eu-west-1.amazonaws.com"]
+    assert after["dkr.ecr.eu-west-1.amazonaws.com"]["associated"]
+    assert after["dkr.ecr.eu-west-1.amazonaws.com"]["service"] == "ecr.dkr"
 
 
 def test_converged_hub_plans_nothing_and_a_moved_endpoint_rewrites_only_its_records():
     assert plan_hub(zones(), converged_hub(), TARGETS, HUB, REGION) == ([], [])
     moved = dict(TARGETS, **{"ecr.dkr": dict(target("ecr.dkr"), dns_name="vpce-new.vpce.amazonaws.com")})
-    actions, _ = plan_hub(zones(), converged_hub(), moved, HUB, REGION)
+    actions = plan_hub(zones(), converged_hub(), moved, HUB, REGION)[0]
     assert [(a["service"], a["action"]) for a in actions] == [("ecr.dkr", "upsert_records")]
     assert {r["alias_dns_name"] for r in actions[0]["details"]["records"]} == {"vpce-new.vpce.amazonaws.com"}
     # A wildcard record deleted by hand comes back alone.
     current = converged_hub()
     del current[1]["records"][record_key("*.dkr.ecr.eu-west-1.amazonaws.com")]
-    actions, _ = plan_hub(zones(), current, TARGETS, HUB, REGION)
+    actions = plan_hub(zones(), current, TARGETS, HUB, REGION)[0]
     assert [r["name"] for r in actions[0]["details"]["records"]] == ["*.dkr.ecr.eu-west-1.amazonaws.com"]
 
 
@@ -133,7 +136,7 @@ def test_spoke_of_another_account_is_associated_through_an_authorization():
 
 
 def test_spoke_of_the_hubs_account_associates_directly():
-    actions, _, _ = plan_spoke(zones(), converged_hub(), SPOKE, REGION, HUB_ACCOUNT)
+    actions = plan_spoke(zones(), converged_hub(), SPOKE, REGION, HUB_ACCOUNT)[0]
     assert [a["details"]["cross_account"] for a in actions] == [False] * 3
 
 
@@ -143,7 +146,7 @@ def test_an_authorization_left_behind_is_deleted_and_one_removed_association_is_
         zone["vpcs"].append([SPOKE, REGION])
     current[0]["authorizations"] = [[SPOKE, REGION]]
     current[2]["vpcs"] = [[HUB, REGION]]
-    actions, _, _ = plan_spoke(zones(), current, SPOKE, REGION, SPOKE_ACCOUNT)
+    actions = plan_spoke(zones(), current, SPOKE, REGION, SPOKE_ACCOUNT)[0]
     assert [(a["service"], a["action"]) for a in actions] == [("logs", "associate"),
                                                               ("ecr.api", "delete_authorization")]
 
@@ -153,8 +156,8 @@ def test_spoke_absent_disassociates_only_from_owned_zones_and_a_missing_zone_is_
     for zone in current:
         zone["vpcs"].append([SPOKE, REGION])
     current[0].update(owned=False, tags={})
-    actions, left, _ = plan_spoke(zones(), current, SPOKE, REGION, SPOKE_ACCOUNT, present=False)
+    actions, left = plan_spoke(zones(), current, SPOKE, REGION, SPOKE_ACCOUNT, present=False)[:2]
     assert [(a["service"], a["action"]) for a in actions] == [("ecr.dkr", "disassociate"), ("logs", "disassociate")]
     assert [x["service"] for x in left] == ["ecr.api"]
-    _, _, missing = plan_spoke(zones(), converged_hub()[:2], SPOKE, REGION, SPOKE_ACCOUNT)
+    missing = plan_spoke(zones(), converged_hub()[:2], SPOKE, REGION, SPOKE_ACCOUNT)[2]
     assert missing == ["logs.eu-west-1.amazonaws.com"]
