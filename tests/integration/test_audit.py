@@ -495,8 +495,6 @@ def _deployed(lab, allow_missing=True):
     return state
 
 
-@pytest.mark.xfail(reason="moto gap: ModifyVpcEndpoint ignores PrivateDnsEnabled, so deploy cannot turn "
-                          "private DNS back on for an adopted endpoint on moto_server", strict=False)
 def test_private_dns_repaired_by_deploy(lab):
     deploy(lab)
     break_private_dns(lab["ec2"], lab["vpc"], deployed_state(lab["ec2"], lab["vpc"]["vpc_id"]))
