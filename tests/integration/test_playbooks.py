@@ -355,3 +355,17 @@ def test_role_passes_the_module_options_through(moto, tmp_path):
         "10.0.10.0/24", "10.0.11.0/24"]
     assert endpoint_of(ec2, vpc["vpc_id"], "ecr.api")["Groups"][0]["GroupId"] == group["GroupId"]
     assert json.loads(endpoint_of(ec2, vpc["vpc_id"], "s3")["PolicyDocument"]) == policy
+
+
+def test_playbooks_target_privatelink_ecr_hosts_when_the_inventory_is_shared(moto, tmp_path):
+    """An inventory shared with other sources: privatelink_ecr_hosts picks the targets (default all)."""
+    first = seed_private_vpc(ec2_in(moto, ACCOUNTS[0]), "apps")
+    second = seed_private_vpc(ec2_in(moto, ACCOUNTS[1]), "apps")
+    inventory = write_inventory(tmp_path / "hosts.json", moto,
+                                [("chosen", ACCOUNTS[0], {"vpc_id": first["vpc_id"]}),
+                                 ("other", ACCOUNTS[1], {"vpc_id": second["vpc_id"]})])
+    result = run("playbooks/deploy.yml", inventory, playbook_env(), "-e", "privatelink_ecr_hosts=chosen")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert sorted(recap(result.stdout)) == ["chosen"]
+    assert len(live_endpoints(ec2_in(moto, ACCOUNTS[0]), first["vpc_id"])) == len(FARGATE)
+    assert live_endpoints(ec2_in(moto, ACCOUNTS[1]), second["vpc_id"]) == []
