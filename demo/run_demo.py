@@ -11,6 +11,10 @@ VPCs, one account whose role cannot be assumed). Then, with the privatelink.ecr.
    unassumable account as the one audit error;
 4. breaks one VPC's network ACL, audits that VPC's region: NACL_BLOCKS_HTTPS and its repair advice;
    undoes the mistake and audits again: clean.
+5. centralized endpoints (hub and spokes): one hub VPC and two spokes in two accounts, peered to the
+   hub; deploy (hubs, then spokes, across accounts through Route 53 association authorizations), deploy
+   again (nothing changes), audit: every VPC compliant through the hub, and the fleet's cost against
+   every VPC having its own interface endpoints.
 
 Every command printed after ``$`` is exactly the command run, quoted for a shell, from the repository
 root with the environment printed first; ``make emulator`` keeps such an emulator up to try them by hand.
@@ -299,6 +303,62 @@ def example_demo(server):
     print("  reports: %s/posture.{json,md,html}" % report_dir)
 
 
+# ---------------------------------------------------------------- centralized endpoints (every demo)
+
+HUB_ACCOUNTS = {"hub": "500000000001", "spoke-a": "500000000001", "spoke-b": "500000000002"}
+HUB_CIDRS = {"hub": "10.100.0.0/16", "spoke-a": "10.101.0.0/16", "spoke-b": "10.102.0.0/16"}
+
+
+def hub_and_spoke_demo(server, region="eu-west-1"):
+    """One hub, a spoke in its account and one in another; peering from each spoke to the hub."""
+    role = "arn:aws:iam::%s:role/privatelink-ecr-automation"
+    say("Centralized endpoints: seeding a hub VPC and two spokes in two accounts, each spoke peered to the hub")
+    ec2 = dict((name, client("ec2", server.url, region, role % account)) for name, account in HUB_ACCOUNTS.items())
+    vpcs = dict((name, seed_private_vpc(ec2[name], "ecr-" + name, cidr=HUB_CIDRS[name])) for name in HUB_CIDRS)
+    for spoke in ("spoke-a", "spoke-b"):
+        pcx = ec2[spoke].create_vpc_peering_connection(
+            VpcId=vpcs[spoke]["vpc_id"], PeerVpcId=vpcs["hub"]["vpc_id"],
+            PeerOwnerId=HUB_ACCOUNTS["hub"])["VpcPeeringConnection"]["VpcPeeringConnectionId"]
+        ec2["hub"].accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
+        for table in vpcs[spoke]["private_route_table_ids"]:
+            ec2[spoke].create_route(RouteTableId=table, DestinationCidrBlock=HUB_CIDRS["hub"],
+                                    VpcPeeringConnectionId=pcx)
+    hosts = {}
+    for name, vpc in vpcs.items():
+        hosts[name] = {"vpc_id": vpc["vpc_id"], "aws_role_arn": role % HUB_ACCOUNTS[name], "aws_region": region,
+                       "aws_account_id": HUB_ACCOUNTS[name], "vpc_cidrs": [HUB_CIDRS[name]],
+                       "ecr_endpoints_mode": "hub" if name == "hub" else "spoke"}
+        if name != "hub":
+            hosts[name]["ecr_hub"] = "hub"
+        print("  %-8s account %s  %s %s (%s)" % (name, HUB_ACCOUNTS[name], region, vpc["vpc_id"],
+                                                hosts[name]["ecr_endpoints_mode"]), flush=True)
+    folder = os.path.join(WORK, "hub-and-spoke")
+    os.makedirs(folder, exist_ok=True)
+    inventory = os.path.join(folder, "hosts.json")
+    with open(inventory, "w") as handle:
+        json.dump({"all": {"hosts": hosts}}, handle, indent=2)
+    env = environment(server.url)
+    inventory_args = ["-i", relative(inventory), "-e", "aws_endpoint_url=%s" % server.url, "--forks", "3"]
+    deploy_twice(server, env, inventory_args, list(hosts), " (hubs first, then spokes)")
+    report_dir = relative(os.path.join(folder, "posture-report"))
+    shutil.rmtree(os.path.join(ROOT, report_dir), ignore_errors=True)
+    say("Audit: spokes judged through their hub's endpoints and zones")
+    if run(["ansible-playbook", "privatelink.ecr.audit"] + inventory_args
+           + ["-e", "posture_report_dir=%s" % report_dir], env)[0] != 0:
+        raise DemoFailed("the hub-and-spoke audit failed")
+    posture = read_posture(os.path.join(ROOT, report_dir))
+    rows = [(v["target"], v["vpc_id"], v["compliant"], "%.2f" % v["monthly_cost_usd"],
+             "%.2f" % v["per_vpc_design_monthly_usd"]) for v in posture["vpcs"]]
+    print_table(("target", "VPC", "compliant", "USD/month", "USD/month with its own endpoints"), rows)
+    cost = posture["cost"]
+    print("  Fleet: %.2f USD a month centralized, %.2f USD a month with per-VPC interface endpoints"
+          % (cost["monthly_usd"], cost["per_vpc_design_monthly_usd"]))
+    if not all(v["compliant"] for v in posture["vpcs"]):
+        raise DemoFailed("a VPC of the hub-and-spoke fleet is not compliant")
+    if not cost["per_vpc_design_monthly_usd"] > cost["monthly_usd"]:
+        raise DemoFailed("the centralized design does not cost less than per-VPC endpoints")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--inventory", choices=("organization", "example"),
@@ -316,6 +376,7 @@ def main(argv=None):
                 example_demo(server)
             else:
                 organization_demo(server)
+            hub_and_spoke_demo(server)
     except DemoFailed as exc:
         print("\nDEMO FAILED: %s" % exc, file=sys.stderr)
         return 1

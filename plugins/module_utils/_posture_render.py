@@ -239,6 +239,12 @@ def build_report(records):
                 "vpc_id": vpc["vpc_id"],
                 "compliant": bool(vpc.get("compliant")),
                 "monthly_cost_usd": _cost(vpc.get("monthly_cost_usd")),
+                # What the VPC would pay with its own interface endpoints for what its hub serves (the info
+                # module's per_vpc_design_monthly_usd; a record without it: its own cost).
+                "per_vpc_design_monthly_usd": _cost(vpc["per_vpc_design_monthly_usd"]
+                                                    if vpc.get("per_vpc_design_monthly_usd") is not None
+                                                    else vpc.get("monthly_cost_usd")),
+                "hub_vpc_id": (vpc.get("hub") or {}).get("vpc_id"),
                 "workload_subnet_ids": list(vpc.get("workload_subnet_ids") or []),
                 "counts": _counts(vpc_findings),
                 "endpoints": {name: {"vpc_endpoint_id": e.get("vpc_endpoint_id"),
@@ -265,11 +271,12 @@ def build_report(records):
                             _overview_row(error["account_id"], error["region"]))["errors"] += 1
     totals = _counts(findings)
     fleet_cost = round(sum(v["monthly_cost_usd"] or 0 for v in vpcs), 2)
+    per_vpc_design = round(sum(v["per_vpc_design_monthly_usd"] or 0 for v in vpcs), 2)
     return {
         "schema_version": SCHEMA_VERSION,
-        # The interface endpoints' hourly charge for a month. Without hub VPCs every VPC has its own endpoints,
-        # so the per-VPC design costs what the fleet costs.
-        "cost": {"monthly_usd": fleet_cost, "per_vpc_design_monthly_usd": fleet_cost},
+        # The interface endpoints' hourly charge for a month, and the same fleet if every VPC a hub serves had
+        # its own interface endpoints for the hub's services in its workload zones (without hubs: the same).
+        "cost": {"monthly_usd": fleet_cost, "per_vpc_design_monthly_usd": per_vpc_design},
         "summary": {
             "targets": len(records),
             "vpcs": len(vpcs),
@@ -303,8 +310,14 @@ def _usd(value):
 
 def cost_note(report):
     cost = report.get("cost") or {}
-    return ("Interface endpoints: %s USD a month for the fleet (hourly charge; data processing not included)."
+    note = ("Interface endpoints: %s USD a month for the fleet (hourly charge; data processing not included)."
             % _usd(cost.get("monthly_usd")))
+    hubs = sorted(set(v["hub_vpc_id"] for v in report.get("vpcs") or [] if v.get("hub_vpc_id")))
+    if hubs:
+        note += (" Centralized through %d hub VPC(s) (%s); with its own interface endpoints in every VPC the same "
+                 "fleet would cost %s USD a month." % (len(hubs), ", ".join(hubs),
+                                                       _usd(cost.get("per_vpc_design_monthly_usd"))))
+    return note
 
 
 def render_markdown(report, audited):

@@ -243,3 +243,60 @@ def test_check_mode_on_an_empty_fleet_plans_and_changes_nothing(fleet):
     assert result.returncode == 0, result.stdout[-4000:]
     assert mutating(fleet["server"]) == {}
     assert hub_zones(fleet) == {}
+
+
+def zones_module(fleet, name, check=False, diff=False, **extra):
+    args = {"vpc_id": fleet["vpcs"][name]["vpc_id"], "role_arn": role_arn(ACCOUNT_OF[name]),
+            "endpoint_url": fleet["server"].url, "region": REGION}
+    if name != "hub":
+        args.update(hub_vpc_id=fleet["vpcs"]["hub"]["vpc_id"], zone_owner={"role_arn": role_arn(HUB_ACCOUNT)})
+    args.update(extra)
+    env = dict(fleet["env"], ANSIBLE_VERBOSITY="3") if diff else fleet["env"]
+    return run_module("ecr_endpoint_zones", args, env, check=check, diff=diff)
+
+
+def test_the_zones_module_plans_across_accounts_in_check_mode_and_returns_what_it_documents(fleet):
+    from tests.integration.test_return_docs import compare, documented
+
+    # The hub's endpoints come first: check mode plans the zones anyway (warning), a real run refuses.
+    rc, hub, output = zones_module(fleet, "hub", check=True)
+    assert rc == 0 and [c["action"] for c in hub["changes"]] == ["create_zone"] * 3 + ["upsert_records"] * 3
+    assert "has no ecr.api interface endpoint yet" in output
+    rc, hub, output = zones_module(fleet, "hub")
+    assert rc != 0 and "has no ecr.api interface endpoint" in hub["msg"], output
+    assert mutating(fleet["server"]) == {}
+    result = run(fleet, "playbooks/deploy.yml", "--limit", "hub")
+    assert result.returncode == 0, result.stdout[-3000:]
+    fleet["server"].clear_requests()
+    rc, plan, output = zones_module(fleet, "spoke-b", check=True, diff=True)
+    assert rc == 0, output
+    assert mutating(fleet["server"]) == {}
+    assert [(c["action"], c["details"]["cross_account"]) for c in plan["changes"]] == [("associate", True)] * 3
+    assert plan["mode"] == "spoke" and all(z["associated"] for z in plan["zones"].values())
+    assert not any(z["associated"] for z in plan["diff"]["before"]["zones"].values())
+    compare(documented("ecr_endpoint_zones"), plan, "ecr_endpoint_zones (spoke, check)")
+    rc, applied, output = zones_module(fleet, "spoke-b")
+    assert rc == 0 and applied["changed"], output
+    compare(documented("ecr_endpoint_zones"), applied, "ecr_endpoint_zones (spoke)")
+    rc, hub, output = zones_module(fleet, "hub")
+    assert rc == 0 and not hub["changed"], output
+    compare(documented("ecr_endpoint_zones"), hub, "ecr_endpoint_zones (hub)")
+    assert sorted(hub["zones"]) == NAMES and len(hub["zones"][NAMES[1]]["records"]) == 2
+    # Absent: the spoke is taken off the owned zones, by the zones' account.
+    rc, removed, output = zones_module(fleet, "spoke-b", state="absent")
+    assert rc == 0 and [c["action"] for c in removed["changes"]] == ["disassociate"] * 3, output
+    assert fleet["vpcs"]["spoke-b"]["vpc_id"] not in hub_zones(fleet)[NAMES[0]]["vpcs"]
+
+
+def test_the_audit_playbook_judges_spokes_through_their_hub_and_compares_the_costs(fleet, tmp_path):
+    deploy(fleet)
+    report = tmp_path / "report"
+    result = run(fleet, "playbooks/audit.yml", "-e", "posture_report_dir=%s" % report, "-e", "posture_fail_on=medium")
+    assert result.returncode == 0, result.stdout[-4000:]
+    posture = json.loads((report / "posture.json").read_text())
+    assert posture["summary"]["compliant"] == 3 and posture["summary"]["non_compliant"] == 0
+    assert {v["target"]: v["hub_vpc_id"] for v in posture["vpcs"]} == {
+        name: fleet["vpcs"]["hub"]["vpc_id"] for name in ("hub", "spoke-a", "spoke-b")}
+    one_vpc = round(3 * 3 * 730 * 0.01, 2)  # three interface services in three zones
+    assert posture["cost"] == {"monthly_usd": one_vpc, "per_vpc_design_monthly_usd": round(3 * one_vpc, 2)}
+    assert "would cost %.2f USD a month" % (3 * one_vpc) in (report / "posture.md").read_text()
