@@ -15,7 +15,13 @@ the request context EC2 builds for one API call:
 * tags in the request (``TagSpecifications`` of a create, ``Tags`` of CreateTags) are
   ``aws:RequestTag/KEY`` and the multi-valued ``aws:TagKeys`` of the resource they go on;
 * tagging during a create is authorized as ``ec2:CreateTags`` too, with ``ec2:CreateAction``
-  naming the create ("Grant permission to tag resources during creation", Amazon EC2 user guide).
+  naming the create ("Grant permission to tag resources during creation", Amazon EC2 user guide);
+* Route 53 resources (``hostedzone``, ``change``) have global ARNs (``arn:aws:route53:::hostedzone/ID``)
+  and bring **no** tags into the context: Route 53 cannot grant or deny by a hosted zone's tags
+  ("Overview of managing access permissions to your Amazon Route 53 resources": tags for hosted
+  zones do not support permissions). What a Route 53 call does bring, the test passes as
+  ``context``: ``route53:VPCs`` (``VPCId=...,VPCRegion=...``) and the multi-valued
+  ``route53:ChangeResourceRecordSetsNormalizedRecordNames`` / ``...RecordTypes`` / ``...Actions``.
 
 Evaluation (IAM's policy evaluation logic): explicit Deny wins, then any Allow, else implicit deny;
 condition operators ``String*`` (``Not``, ``IgnoreCase``, ``Like``), ``...IfExists``, ``Null`` and the
@@ -41,8 +47,13 @@ EXPLICIT_DENY = "explicit_deny"
 IMPLICIT_DENY = "implicit_deny"
 
 # The keys this module puts into a request context (lower case; ``*`` is a tag key).
-MODELLED_KEYS = ("aws:resourcetag/*", "ec2:resourcetag/*", "aws:requesttag/*", "aws:tagkeys", "ec2:createaction")
-MULTI_VALUED = ("aws:tagkeys",)
+MODELLED_KEYS = ("aws:resourcetag/*", "ec2:resourcetag/*", "aws:requesttag/*", "aws:tagkeys", "ec2:createaction",
+                 "route53:vpcs", "route53:changeresourcerecordsetsnormalizedrecordnames",
+                 "route53:changeresourcerecordsetsrecordtypes", "route53:changeresourcerecordsetsactions")
+MULTI_VALUED = ("aws:tagkeys", "route53:changeresourcerecordsetsnormalizedrecordnames",
+                "route53:changeresourcerecordsetsrecordtypes", "route53:changeresourcerecordsetsactions")
+# Route 53's resource types: global ARNs, and no resource tags in the request context.
+ROUTE53_KINDS = ("hostedzone", "change", "healthcheck", "delegationset", "trafficpolicy", "queryloggingconfig")
 _STRING_OPERATORS = ("StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
                      "StringLike", "StringNotLike")
 
@@ -52,6 +63,8 @@ class UnmodelledKey(Exception):
 
 
 def arn(kind, resource_id, region=REGION, account=ACCOUNT):
+    if kind in ROUTE53_KINDS:
+        return "arn:aws:route53:::%s/%s" % (kind, resource_id)
     return "arn:aws:ec2:%s:%s:%s/%s" % (region, account, kind, resource_id)
 
 
@@ -62,6 +75,8 @@ class Resource:
         self.arn = arn(kind, resource_id)
         self.tags = None if new else dict(tags or {})
         self.new = new
+        # EC2 puts a resource's tags into the context; Route 53 does not (module docstring).
+        self.tags_in_context = kind not in ROUTE53_KINDS
 
     def __repr__(self):
         return "<%s%s>" % (self.arn.rsplit(":", 1)[-1], " (new)" if self.new else " tags=%r" % (self.tags,))
@@ -88,22 +103,26 @@ class Call:
     """One API call: ``action`` (``ec2:CreateTags``), the resources it names, the tags it writes.
 
     ``tagged``: the resources the request's tags go on (the created resource, or CreateTags'
-    resources); ``create_action``: set on the CreateTags authorization made during a create.
+    resources); ``create_action``: set on the CreateTags authorization made during a create;
+    ``context``: further keys of the request, on every authorization (Route 53's ``route53:VPCs``, the
+    record names of a ChangeResourceRecordSets).
     """
 
-    def __init__(self, action, resources, request_tags=None, tagged=None, create_action=None, label=None):
+    def __init__(self, action, resources, request_tags=None, tagged=None, create_action=None, label=None,
+                 context=None):
         self.action = action
         self.resources = list(resources)
         self.request_tags = request_tags
         self.tagged = [r.arn for r in (tagged if tagged is not None else [])]
         self.create_action = create_action
+        self.context = dict(context or {})
         self.label = label or action
 
     def authorizations(self):
         result = []
         for resource in self.resources:
-            context = {}
-            for key, value in (resource.tags or {}).items():
+            context = dict(self.context)
+            for key, value in ((resource.tags or {}) if resource.tags_in_context else {}).items():
                 context["aws:ResourceTag/" + key] = value
                 context["ec2:ResourceTag/" + key] = value
             if self.request_tags is not None and resource.arn in self.tagged:

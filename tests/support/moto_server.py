@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-MUTATING_PREFIXES = ("Create", "Delete", "Modify", "Authorize", "Revoke", "Associate", "Disassociate",
+MUTATING_PREFIXES = ("Create", "Delete", "Modify", "Authorize", "Revoke", "Associate", "Disassociate", "Change",
                      "Replace", "Attach", "Detach", "Put", "Update", "Reset", "Accept", "Reject")
 
 

@@ -10,7 +10,12 @@ tags, ``aws:TagKeys``, ``ec2:CreateAction``; one authorization per resource of a
 * the policy is no wider and no narrower than needed: removing any statement, or any condition,
   or widening it in the ways listed in ``WRONG_POLICIES``, makes an expectation fail;
 * what IAM cannot enforce (ModifyVpcEndpoint's parameters) is held by the module: an adopted
-  endpoint only ever gets additive ModifyVpcEndpoint parameters (docs/iam/README.md).
+  endpoint only ever gets additive ModifyVpcEndpoint parameters (docs/iam/README.md);
+* Route 53 (the zones module, hub and spokes): every Route 53 call plugins/module_utils/_zones.py
+  makes is allowed (parsed from the code, its paginator and waiter resolved through botocore), each
+  EC2 read the audit makes is in ``AuditReadOnly``; Route 53 has no tag conditions, so IAM cannot
+  tell an owned zone from a foreign one: the policy narrows what it can (private zones only, records
+  under AWS service names only, hosted zones only) and the module's plan touches owned zones only.
 """
 
 import copy
@@ -23,6 +28,7 @@ import pytest
 from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import POLICY_KEPT
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import plan_give_back, plan_present
+from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
 from ansible_collections.privatelink.ecr.tests.support.iam_conditions import (
     Call,
     Resource,
@@ -40,6 +46,8 @@ from ansible_collections.privatelink.ecr.tests.unit.plan_fixtures import REGION,
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
 APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
+ZONES_PATH = os.path.join(ROOT, "plugins", "module_utils", "_zones.py")
+READER_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_audit_reader.py", "_ec2_reader.py")]
 OWNER = {"ManagedBy": "privatelink.ecr"}
 
 
@@ -68,6 +76,29 @@ USER_TAGS = {"Team": "platform", "CostCenter": "42"}
 
 def call(action, *resources, **kwargs):
     return Call("ec2:" + action, resources, **kwargs)
+
+
+# Route 53: the hub's zones (global ARNs; tags are not in Route 53's request context, so an owned and a
+# foreign zone are the same to IAM), the spoke's VPC as route53:VPCs, the record names a change writes.
+OWNED_ZONE = existing("hostedzone", "Z0OWNEDAPI", **OWNER)
+FOREIGN_ZONE = existing("hostedzone", "Z0CORPZONE", ManagedBy="terraform")
+ANY = Resource("vpc", "*")
+CHANGE = existing("change", "C2RDJ5EXAMPLE2")
+HEALTH_CHECK = existing("healthcheck", "02ec8401-9879-4259-91fa-example94674")
+SPOKE_VPC = {"route53:VPCs": "VPCId=vpc-0spoke,VPCRegion=eu-west-1"}
+HUB_VPC = {"route53:VPCs": "VPCId=vpc-0a,VPCRegion=eu-west-1"}
+RECORD_NAMES = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+
+
+def r53(action, *resources, **kwargs):
+    return Call("route53:" + action, resources, **kwargs)
+
+
+def records(*names, **kwargs):
+    """ChangeResourceRecordSets on a zone writing ``names`` (normalized: lower case, no final dot, ``*`` as \\052)."""
+    context = {RECORD_NAMES: list(names)} if names else {}
+    context.update(kwargs.pop("context", {}))
+    return r53("ChangeResourceRecordSets", kwargs.pop("zone", OWNED_ZONE), context=context, **kwargs)
 
 
 def reads():
@@ -116,6 +147,45 @@ ALLOWED = [
     ("delete two owned endpoints in one request",
      [call("DeleteVpcEndpoints", OWNED_ENDPOINT, existing("vpc-endpoint", "vpce-owned2", **OWNER))], True),
 ]
+
+# Every Route 53 call of plugins/module_utils/_zones.py (the zones module; the audit's Route53Reader).
+ROUTE53_ALLOWED = [
+    # reads: hub run, spoke run, audit
+    ("list the zones associated with the hub VPC", [r53("ListHostedZonesByVPC", ANY, context=HUB_VPC)], True),
+    ("list the zones associated with a spoke VPC", [r53("ListHostedZonesByVPC", ANY, context=SPOKE_VPC)], True),
+    ("read the tags of the hub's zones (up to 10 per request)",
+     [r53("ListTagsForResources", OWNED_ZONE, FOREIGN_ZONE)], True),
+    ("read the records of an owned zone", [r53("ListResourceRecordSets", OWNED_ZONE)], True),
+    ("list the pending association authorizations of an owned zone",
+     [r53("ListVPCAssociationAuthorizations", OWNED_ZONE)], True),
+    ("wait for a record change (the resource_record_sets_changed waiter)", [r53("GetChange", CHANGE)], True),
+    # hub: create, tag, write the alias records, delete
+    ("create a private zone associated with the hub VPC",
+     [r53("CreateHostedZone", ANY, context=HUB_VPC),
+      r53("AssociateVPCWithHostedZone", created("hostedzone"), context=HUB_VPC,
+          label="its VPC association (listed by AWS for a private CreateHostedZone)")], True),
+    ("tag the new zone ManagedBy=privatelink.ecr and the tags option", [r53("ChangeTagsForResource", OWNED_ZONE)],
+     True),
+    ("upsert the apex alias of api.ecr", [records("api.ecr.eu-west-1.amazonaws.com")], True),
+    ("upsert the apex and wildcard aliases of dkr.ecr",
+     [records("dkr.ecr.eu-west-1.amazonaws.com", "\\052.dkr.ecr.eu-west-1.amazonaws.com")], True),
+    ("upsert an alias in a China region", [records("api.ecr.cn-north-1.amazonaws.com.cn")], True),
+    ("destroy: delete the records of an owned zone", [records("logs.eu-west-1.amazonaws.com")], True),
+    ("destroy: delete an owned zone", [r53("DeleteHostedZone", OWNED_ZONE)], True),
+    # spoke: same account, other account (authorize, associate, remove the authorization); destroy
+    ("associate a spoke VPC with an owned zone", [r53("AssociateVPCWithHostedZone", OWNED_ZONE, context=SPOKE_VPC)],
+     True),
+    ("authorize another account's spoke VPC on an owned zone",
+     [r53("CreateVPCAssociationAuthorization", OWNED_ZONE, context=SPOKE_VPC)], True),
+    ("delete the association authorization afterwards",
+     [r53("DeleteVPCAssociationAuthorization", OWNED_ZONE, context=SPOKE_VPC)], True),
+    ("destroy: disassociate a spoke VPC from an owned zone",
+     [r53("DisassociateVPCFromHostedZone", OWNED_ZONE, context=SPOKE_VPC)], True),
+    # the audit of spokes: the hub's transit gateway attachments, the spokes' peering connections
+    ("audit: the hub's transit gateway attachments", [Call("ec2:DescribeTransitGatewayVpcAttachments", [ANY])], True),
+    ("audit: the spokes' peering connections", [Call("ec2:DescribeVpcPeeringConnections", [ANY])], True),
+]
+ALLOWED = ALLOWED + ROUTE53_ALLOWED
 
 DENIED = [
     # The ownership tag is written only when creating.
@@ -175,6 +245,28 @@ DENIED = [
                                          [created("vpc-endpoint-service")], request_tags=dict(OWNER),
                                          tagged=[created("vpc-endpoint-service")])], False),
     ("pass a role", [Call("iam:PassRole", [Resource("vpc", "*")])], False),
+    # Route 53: only private zones, only records under AWS service names, only hosted zones.
+    ("create a public hosted zone (no VPC)", [r53("CreateHostedZone", ANY)], False),
+    ("write a record of your own domain", [records("www.example.com", zone=FOREIGN_ZONE)], False),
+    ("write a record whose name only begins like an AWS name",
+     [records("api.ecr.eu-west-1.amazonaws.com.example.org", zone=FOREIGN_ZONE)], False),
+    ("write AWS service records and one of your own in one change",
+     [records("api.ecr.eu-west-1.amazonaws.com", "corp.example.com")], False),
+    ("change records with no record name in the context (the Null check)", [records()], False),
+    ("tag a health check", [r53("ChangeTagsForResource", HEALTH_CHECK)], False),
+    ("read a health check's tags", [r53("ListTagsForResources", HEALTH_CHECK)], False),
+    ("create a health check", [r53("CreateHealthCheck", ANY)], False),
+    ("list every hosted zone of the account", [r53("ListHostedZones", ANY)], False),
+    ("change a zone's comment", [r53("UpdateHostedZoneComment", OWNED_ZONE)], False),
+    ("turn DNSSEC signing on", [r53("EnableHostedZoneDNSSEC", OWNED_ZONE)], False),
+    ("create a query logging configuration", [r53("CreateQueryLoggingConfig", OWNED_ZONE)], False),
+    ("create a reusable delegation set", [r53("CreateReusableDelegationSet", ANY)], False),
+    ("create a traffic policy instance in a zone", [r53("CreateTrafficPolicyInstance", FOREIGN_ZONE)], False),
+    ("transfer a domain", [Call("route53domains:TransferDomain", [ANY])], False),
+    ("associate a Resolver rule", [Call("route53resolver:AssociateResolverRule", [ANY])], False),
+    ("create an IAM role", [Call("iam:CreateRole", [ANY])], False),
+    ("attach a policy to a role", [Call("iam:AttachRolePolicy", [ANY])], False),
+    ("assume another role", [Call("sts:AssumeRole", [ANY])], False),
 ]
 
 EXPECTATIONS = reads() + ALLOWED + DENIED
@@ -213,11 +305,17 @@ def test_the_sids_behind_the_main_permissions():
     assert "ModifyAdoptedEndpointsAdditionsOnlyByTheModule" in sids([call("ModifyVpcEndpoint", ADOPTED_ENDPOINT)])
     assert sids([create_tags([ADOPTED_ENDPOINT], USER_TAGS)]) == {"TagAdoptedEndpointsWithoutTheOwnershipKey"}
     assert sids([create_tags([MANAGED_GROUP], USER_TAGS)]) == {"TagOwnedResourcesWithoutTheOwnershipKey"}
+    assert sids([r53("CreateHostedZone", ANY, context=HUB_VPC)]) == {"Route53CreatePrivateZonesOnly"}
+    assert sids([records("api.ecr.eu-west-1.amazonaws.com")]) == {"Route53WriteAwsServiceRecordsOnly"}
+    assert sids([r53("ListResourceRecordSets", OWNED_ZONE)]) == {"Route53ReadHostedZones"}
+    assert sids([r53("DeleteHostedZone", OWNED_ZONE)]) == {
+        "Route53TagDeleteAndAssociateZonesOwnershipCheckedByTheModule"}
 
 
 def test_every_condition_key_is_evaluated_not_guessed():
     keys = condition_keys(POLICY)
-    assert keys == {"aws:RequestTag/ManagedBy", "aws:ResourceTag/ManagedBy", "aws:TagKeys", "ec2:CreateAction"}
+    assert keys == {"aws:RequestTag/ManagedBy", "aws:ResourceTag/ManagedBy", "aws:TagKeys", "ec2:CreateAction",
+                    "route53:VPCs", RECORD_NAMES}
     with pytest.raises(UnmodelledKey):
         authorize({"Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*",
                                   "Condition": {"StringEquals": {"ec2:Vpc": "x"}}}]}, call("DeleteSubnet", VPC))
@@ -232,10 +330,61 @@ def test_every_call_the_applier_makes_is_an_allowed_expectation():
     assert mutating >= {"ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags"}, mutating
     allowed_actions = set(c.action for _, calls, expected in ALLOWED if expected for c in calls)
     assert mutating <= allowed_actions, mutating - allowed_actions
-    policy_actions = set(a for s in POLICY["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
-                                                                     else s["Action"]))
-    assert set(a for a in policy_actions if not a.startswith(("ec2:Describe", "ec2:Get", "sts:",
-                                                                "organizations:"))) == mutating
+    assert set(a for a in policy_actions() if a.startswith("ec2:") and not a.startswith(("ec2:Describe", "ec2:Get"))) \
+        == mutating
+
+
+def policy_actions():
+    return set(a for s in POLICY["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+
+
+def _route53_api():
+    import botocore.session
+    return botocore.session.get_session().create_client("route53", region_name="us-east-1", aws_access_key_id="x",
+                                                        aws_secret_access_key="x")
+
+
+def zones_route53_calls():
+    """``route53:Action`` of every Route 53 request _zones.py can send: the methods called on its clients
+    (``self.client`` of Route53Reader, ``self.owner`` / ``self.vpc`` of ZonesApplier), the operations of
+    its paginators, and the operation its waiters poll, named as botocore names them."""
+    with open(ZONES_PATH) as handle:
+        source = handle.read()
+    api = _route53_api()
+    methods = set(re.findall(r"self\.(?:client|owner|vpc)\.([a-z_]+)\b", source)) - {"get_paginator", "get_waiter"}
+    methods |= set(re.findall(r"get_paginator\(\"([a-z_]+)\"\)", source))
+    names = set(api.meta.method_to_api_mapping[m] for m in methods)
+    names |= set(api.get_waiter(w).config.operation for w in re.findall(r"get_waiter\(\"([a-z_]+)\"\)", source))
+    return set("route53:" + n for n in names)
+
+
+def test_every_route53_call_of_the_zones_module_is_an_allowed_expectation():
+    """Parsed from _zones.py: a new Route 53 call there fails this test until the policy allows it here."""
+    calls = zones_route53_calls()
+    assert calls >= {"route53:CreateHostedZone", "route53:ChangeResourceRecordSets", "route53:GetChange",
+                     "route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone"}, calls
+    allowed_actions = set(c.action for _, batch, expected in ROUTE53_ALLOWED if expected for c in batch)
+    assert calls <= allowed_actions, calls - allowed_actions
+    # and the policy grants no Route 53 action the code does not call
+    assert set(a for a in policy_actions() if a.startswith("route53:")) == calls
+
+
+def test_every_ec2_read_of_the_audit_and_the_readers_is_in_the_read_statement():
+    """The EC2 reads _audit_reader.py and _ec2_reader.py name (methods, paginated operation names)."""
+    api_names = set()
+    for path in READER_PATHS:
+        with open(path) as handle:
+            source = handle.read()
+        api_names |= set(re.findall(r"\.((?:describe|get)_[a-z_]+)\(", source))
+        api_names |= set(re.findall(r"\"((?:describe|get)_[a-z_]+)\"", source))
+    import botocore.session
+    ec2 = botocore.session.get_session().create_client("ec2", region_name="us-east-1", aws_access_key_id="x",
+                                                       aws_secret_access_key="x")
+    reads = set("ec2:" + ec2.meta.method_to_api_mapping[n] for n in api_names
+                if n in ec2.meta.method_to_api_mapping)
+    assert {"ec2:DescribeTransitGatewayVpcAttachments", "ec2:DescribeVpcPeeringConnections"} <= reads, reads
+    audit = set(a for s in POLICY["Statement"] if s["Sid"] == "AuditReadOnly" for a in s["Action"])
+    assert reads <= audit, reads - audit
 
 
 # ---------------------------------------------------------------- no wider, no narrower
@@ -348,6 +497,22 @@ WRONG_POLICIES = {
         "StringEquals": {"aws:ResourceTag/ManagedBy": "PrivateLink.ECR"}})),
     "reads without DescribeVpcEndpointServices": _edit("AuditReadOnly", lambda s: s.update(
         Action=[a for a in s["Action"] if a != "ec2:DescribeVpcEndpointServices"])),
+    "Route 53 writes on every resource": _edit("Route53TagDeleteAndAssociateZonesOwnershipCheckedByTheModule",
+                                               lambda s: s.update(Resource="*")),
+    "route53:* on hosted zones": _add_statement({"Sid": "R53", "Effect": "Allow", "Action": "route53:*",
+                                                "Resource": "arn:aws:route53:::hostedzone/*"}),
+    "ForAnyValue instead of ForAllValues on the record names":
+        _edit("Route53WriteAwsServiceRecordsOnly",
+              _rename_operator("ForAllValues:StringLike", "ForAnyValue:StringLike")),
+    "record names matched without the leading dot (amazonaws.com.example.org)":
+        _edit("Route53WriteAwsServiceRecordsOnly", lambda s: s["Condition"]["ForAllValues:StringLike"].update(
+            {RECORD_NAMES: ["*amazonaws.com*"]})),
+    "ListHostedZones instead of ListHostedZonesByVPC": _edit("Route53ListTheZonesOfAVpc", lambda s: s.update(
+        Action="route53:ListHostedZones")),
+    "no AWS China record names": _edit("Route53WriteAwsServiceRecordsOnly", lambda s: s["Condition"][
+        "ForAllValues:StringLike"].update({RECORD_NAMES: ["*.amazonaws.com"]})),
+    "GetChange on hosted zones instead of changes": _edit("Route53FollowChanges", lambda s: s.update(
+        Resource="arn:aws:route53:::hostedzone/*")),
     "an explicit Deny of ModifyVpcEndpoint on unowned endpoints":
         _add_statement({"Sid": "NoAdoption", "Effect": "Deny", "Action": "ec2:ModifyVpcEndpoint",
                         "Resource": "*", "Condition": {"StringNotEquals": {
@@ -426,3 +591,49 @@ def test_the_module_sends_adopted_endpoints_additions_only():
     back, _ = plan_give_back([dict(theirs[0], security_group_ids=["sg-managed", "sg-theirs"])], "sg-managed", REGION)
     assert [kwargs for _, kwargs in _sent_for(back)] == [{"VpcEndpointId": "vpce-theirs",
                                                           "RemoveSecurityGroupIds": ["sg-managed"]}]
+
+
+# ---------------------------------------------------------------- Route 53: what IAM cannot tell, the plan does
+
+def test_iam_cannot_tell_an_owned_zone_from_a_foreign_one():
+    """Route 53 puts no tags into the request context: deleting, tagging or associating a zone is
+    authorized the same whether it carries ManagedBy=privatelink.ecr or not (docs/iam/README.md)."""
+    for action in ("DeleteHostedZone", "ChangeTagsForResource", "DisassociateVPCFromHostedZone"):
+        assert verdict(POLICY, [r53(action, OWNED_ZONE, context=SPOKE_VPC)]).allowed
+        assert verdict(POLICY, [r53(action, FOREIGN_ZONE, context=SPOKE_VPC)]).allowed
+    # a zone of your own names cannot be emptied by the role, and DeleteHostedZone refuses a zone that
+    # holds more than its SOA and NS records (HostedZoneNotEmpty)
+    assert not verdict(POLICY, [records("db.corp.example.com", zone=FOREIGN_ZONE)]).allowed
+
+
+API_ZONE = "api.ecr.eu-west-1.amazonaws.com"
+
+
+def _zone(zone_id, owned, vpcs=(("vpc-0a", "eu-west-1"),), account="111122223333"):
+    return {"zone_id": zone_id, "name": API_ZONE, "owned": owned, "tags": dict(OWNER) if owned else {},
+            "vpcs": [list(v) for v in vpcs], "account_id": account, "authorizations": [],
+            "records": {zplan.record_key(API_ZONE): {"dns_name": "old.example", "hosted_zone_id": "Z1", "raw": {}}}}
+
+
+def test_the_plan_changes_deletes_and_associates_owned_zones_only():
+    wanted = [{"name": API_ZONE, "service": "ecr.api", "wildcard": False}]
+    target = {"ecr.api": {"vpc_endpoint_id": "vpce-1", "dns_name": "vpce-1.example", "hosted_zone_id": "Z2"}}
+    foreign = _zone("Z0CORPZONE", owned=False)
+    # hub, present: a foreign zone of the name is left alone (no tag, no record, no second zone)
+    actions, left = zplan.plan_hub(wanted, [foreign], target, "vpc-0a", "eu-west-1", {"Team": "platform"})
+    assert actions == [] and [x["zone_id"] for x in left] == ["Z0CORPZONE"]
+    # hub, absent: only the owned zone is deleted
+    owned = _zone("Z0OWNEDAPI", owned=True)
+    assert zplan.plan_hub_absent(wanted, [foreign], "vpc-0a") == []
+    assert [a["details"]["zone_id"] for a in zplan.plan_hub_absent(wanted, [owned, foreign], "vpc-0a")] == \
+        ["Z0OWNEDAPI"]
+    # spoke: a foreign zone of the hub is neither associated nor disassociated
+    for present in (True, False):
+        spoke_foreign = _zone("Z0CORPZONE", owned=False, vpcs=(("vpc-0a", "eu-west-1"), ("vpc-0spoke", "eu-west-1")))
+        actions, left, _ = zplan.plan_spoke(wanted, [spoke_foreign], "vpc-0spoke", "eu-west-1", "111122223333",
+                                            present)
+        assert actions == [] and [x["zone_id"] for x in left] == ["Z0CORPZONE"]
+    actions, _, _ = zplan.plan_spoke(wanted, [_zone("Z0OWNEDAPI", owned=True)], "vpc-0spoke", "eu-west-1",
+                                     "444455556666", True)
+    assert [(a["action"], a["details"]["zone_id"], a["details"]["cross_account"]) for a in actions] == \
+        [("associate", "Z0OWNEDAPI", True)]
