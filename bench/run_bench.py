@@ -24,6 +24,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -282,6 +283,8 @@ def _org_phases(server, targets, sources, directory, forks, options):
 
     # 4. Audit on host_per: region: one host per account-region, every VPC of it.
     report_dir = os.path.join(directory, "posture-report")
+    # The audit merges with the records already in its directory (--limit, job slicing): start empty.
+    shutil.rmtree(report_dir, ignore_errors=True)
     audit = os.path.join(os.path.dirname(OURS["playbook"]), "audit.yml")
     found, _proc = _org_phase(server, "audit", [os.path.join(bin_dir, "ansible-playbook"), audit, "-i",
                                                 sources["region"], "--forks", str(forks),
@@ -290,9 +293,10 @@ def _org_phases(server, targets, sources, directory, forks, options):
         posture = json.load(handle)
     audited = set(entry["vpc_id"] for entry in posture.get("vpcs", []))
     missing = set(t["vpc_id"] for t in targets) - audited
-    if missing or posture.get("errors"):
-        raise RuntimeError("organization stage: the audit missed %d VPCs (e.g. %s), errors %r" % (
-            len(missing), sorted(missing)[:1], (posture.get("errors") or [])[:2]))
+    if missing or audited - set(t["vpc_id"] for t in targets) or posture.get("errors"):
+        raise RuntimeError("organization stage: the audit missed %d VPCs (e.g. %s), audited %d others, errors %r" % (
+            len(missing), sorted(missing)[:1], len(audited - set(t["vpc_id"] for t in targets)),
+            (posture.get("errors") or [])[:2]))
     mutating = {k: v for k, v in found["requests"].items() if k.split(".", 1)[-1].startswith(MUTATING_PREFIXES)}
     if mutating:
         raise RuntimeError("organization stage: the audit sent mutating requests %r" % mutating)
