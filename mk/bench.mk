@@ -1,6 +1,8 @@
-# `make bench`: privatelink.ecr's deploy playbook against the amazon.aws way on 1, 6 and 60
-# targets in moto_server (bench/README.md). Not a test: it is not in TEST_TARGETS and asserts
-# no timing. The amazon.aws baseline gets its own venv, installed only here.
+# `make bench`: an AWS Organization of 300 VPCs (50 accounts x 3 regions x 2) on one moto_server:
+# the aws_vpcs inventory, deploy (first converge, no-op) and audit (host_per: region); then
+# privatelink.ecr's deploy playbook against the amazon.aws way on 1, 6 and 60 targets
+# (bench/README.md). BENCH_ARGS="--org-only" or "--no-org" runs one stage. Not a test: it is not
+# in TEST_TARGETS and asserts no timing. The amazon.aws baseline gets its own venv, installed only here.
 BENCH_VENV := bench/.work/venv-amazon
 BENCH_ARGS ?=
 
