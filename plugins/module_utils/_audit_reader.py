@@ -259,7 +259,7 @@ class AuditReader:
                 return None, "denied"
             raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"),
                                    **aws_error_details(exc))
-        except BotoCoreError as exc:
+        except BotoCoreError as exc:  # pylint: disable=duplicate-except
             raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"))
         return (answer.get("Organization") or {}).get("Id"), None
 

@@ -43,9 +43,11 @@ def is_owned(endpoint):
 
 def serving_order(endpoint):
     """The one rule, for deploy and audit, of which endpoint serves a service when a VPC has several:
-    the one holding the private DNS name (what workloads resolve; EC2 lets one endpoint per service and
-    VPC hold it), then the user's own over the collection's, then the oldest. Sort by it; first serves."""
-    return (not endpoint.get("private_dns_enabled"), is_owned(endpoint), endpoint.get("creation_timestamp") or "",
+    the user's own over the collection's (an owned duplicate is deleted, never theirs), then the one
+    holding the private DNS name (what workloads resolve; EC2 lets one endpoint per service and VPC hold
+    it), then the oldest. Sort by it; the first serves. Ownership first keeps the choice stable: a run
+    never changes ownership, and on the user's own endpoints it only ever turns private DNS on."""
+    return (is_owned(endpoint), not endpoint.get("private_dns_enabled"), endpoint.get("creation_timestamp") or "",
             endpoint["vpc_endpoint_id"])
 
 

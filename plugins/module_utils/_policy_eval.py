@@ -342,9 +342,9 @@ def evaluate(policy, request):
         return Verdict(EXPLICIT_DENY, denies, [])
     if allows:
         # An undecidable Deny could still deny it.
-        return Verdict(ALLOWED, allows, [d for d in open_denies])
+        return Verdict(ALLOWED, allows, list(open_denies))
     # An undecidable Allow could still allow it (and an undecidable Deny would not matter).
-    return Verdict(IMPLICIT_DENY, [], [a for a in open_allows])
+    return Verdict(IMPLICIT_DENY, [], list(open_allows))
 
 
 # ---------------------------------------------------------------- what an image pull needs
@@ -442,7 +442,7 @@ def _with_unevaluated(reasons, verdicts):
     if reasons and seen:
         reasons = list(reasons)
         reasons[0] += "; the verdict rests on %s, %s (%s)" % (
-            ", ".join(label for label, _ in seen), UNEVALUATED_NOTE, "; ".join(reason for _, reason in seen))
+            ", ".join(label for label, _reason in seen), UNEVALUATED_NOTE, "; ".join(reason for _label, reason in seen))
     return reasons
 
 

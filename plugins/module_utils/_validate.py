@@ -227,8 +227,8 @@ def check_one_subnet_per_zone(actions, current, zone_of):
         if action["action"] not in ("modify", "adopt") or not details.get("add_subnet_ids"):
             continue
         target = _target_endpoint(action, by_id)
-        result = (set(target["subnet_ids"]) | set(details["add_subnet_ids"])) - set(details.get("remove_subnet_ids")
-                                                                                   or [])
+        removed = set(details.get("remove_subnet_ids") or [])
+        result = (set(target["subnet_ids"]) | set(details["add_subnet_ids"])) - removed
         by_zone = {}
         for subnet_id in sorted(result):
             by_zone.setdefault(zone_of.get(subnet_id), []).append(subnet_id)

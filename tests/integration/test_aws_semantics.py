@@ -292,8 +292,9 @@ def test_dry_run_answers_dry_run_operation_and_changes_nothing(ec2, vpc):
     assert listed(ec2, vpc.vpc_id) == []
 
     dry(ec2.create_security_group, GroupName="dry", Description="dry", VpcId=vpc.vpc_id)
-    groups = lambda: ec2.describe_security_groups(  # noqa: E731
-        Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])["SecurityGroups"]
+
+    def groups():
+        return ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc.vpc_id]}])["SecurityGroups"]
     assert [g["GroupName"] for g in groups()] == ["default"]
 
     group_id = ec2.create_security_group(GroupName="sg", Description="sg", VpcId=vpc.vpc_id)["GroupId"]

@@ -28,8 +28,8 @@ def read_one(aws, endpoint_id):
     return aws.ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
 
 
-def test_a_hand_made_restricted_endpoint_is_adopted_additively_and_destroy_gives_it_back(aws, private_vpc,
-                                                                                         run_endpoints):
+def test_a_hand_made_restricted_endpoint_is_adopted_additively_and_destroy_gives_it_back(
+        aws, private_vpc, run_endpoints):
     endpoint_id, their_group = their_endpoint(aws, private_vpc)
     subnets = private_vpc.private_subnet_ids
 
@@ -72,8 +72,8 @@ def test_a_hand_made_restricted_endpoint_is_adopted_additively_and_destroy_gives
     assert managed not in [g["GroupId"] for g in remaining["SecurityGroups"]]
 
 
-def test_a_vpc_converged_with_the_lowest_subnet_id_per_zone_is_a_no_op_after_the_upgrade(aws, private_vpc,
-                                                                                        run_endpoints):
+def test_a_vpc_converged_with_the_lowest_subnet_id_per_zone_is_a_no_op_after_the_upgrade(
+        aws, private_vpc, run_endpoints):
     """0.1.0 discovered the lowest subnet id of each zone; a bigger subnet added since then in a zone
     must not pull an existing endpoint over."""
     ec2, zones = aws.ec2, private_vpc.zones

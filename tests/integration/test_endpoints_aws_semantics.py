@@ -42,8 +42,8 @@ def test_a_run_that_must_modify_a_pending_endpoint_waits_for_it(slow_pending, pr
     assert result["endpoints"]["ecr.api"]["state"] == "available"
 
 
-def test_an_endpoint_deleted_by_hand_is_created_again_not_answered_by_its_old_token(aws, private_vpc,
-                                                                                  run_endpoints):
+def test_an_endpoint_deleted_by_hand_is_created_again_not_answered_by_its_old_token(
+        aws, private_vpc, run_endpoints):
     rc, first, output = run_endpoints(services=["ecr.dkr"])
     assert rc == 0, output
     old_id = first["endpoints"]["ecr.dkr"]["vpc_endpoint_id"]
@@ -103,8 +103,8 @@ def test_a_service_offered_in_some_zones_is_placed_there_and_the_rest_named(aws,
     assert aws.server.mutating_requests() == {}
 
 
-def test_a_subnet_given_in_a_zone_where_the_service_is_not_offered_fails_before_any_change(aws, private_vpc,
-                                                                                          run_endpoints):
+def test_a_subnet_given_in_a_zone_where_the_service_is_not_offered_fails_before_any_change(
+        aws, private_vpc, run_endpoints):
     zones = private_vpc.zones
     aws.server.configure_semantics(service_azs={"ecr.api": zones[:2]})
     rc, result, output = run_endpoints()

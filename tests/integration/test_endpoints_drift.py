@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration.moto_vpc import FARGATE_TYPES, by_service, https_sources, read_endpoints, wait_gone
 
+
 def restricted(org_id):
     """The organization-only policy a platform team writes (pulls pass: the VPC's account is in it)."""
     return {
@@ -25,6 +26,8 @@ def org_id(aws):
     client = boto3.client("organizations", region_name="us-east-1", endpoint_url=aws.url,
                           aws_access_key_id="testing", aws_secret_access_key="testing")
     return client.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+
+
 # Someone "fixed" the policy by hand: pulls only, from any principal.
 HAND_EDITED = {
     "Version": "2012-10-17",

@@ -108,7 +108,7 @@ class Request:
         """The members of a query list ``Name.1``, ``Name.2``... in order."""
         found = [(int(k[len(name) + 1:]), v) for k, v in self.params.items()
                  if k.startswith(name + ".") and k[len(name) + 1:].isdigit()]
-        return [v for _, v in sorted(found)]
+        return [v for _key, v in sorted(found)]
 
     def filters(self):
         """{filter name: [values]} from ``Filter.N.Name`` / ``Filter.N.Value.M``."""

@@ -160,7 +160,6 @@ def test_the_group_view_has_one_shape_before_and_after():
     assert group_view(None) is None
 
 
-
 def test_a_policy_given_as_json_text_is_compared_as_the_document(aws):
     """The string a playbook passes is parsed once; the plan compares documents, not text."""
     document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*",

@@ -398,8 +398,9 @@ def test_plugin_fails_naming_the_account_with_on_account_error_fail(plugin, tmp_
 
 
 @pytest.mark.parametrize("text, message", [
-    # Ansible's config manager checks documented choices itself, naming the option and the value.
-    ("plugin: privatelink.ecr.aws_vpcs\nregions: [eu-west-1]\nhost_per: zone\n", "'zone' for config 'host_per'"),
+    # Ansible's config manager checks documented choices itself, naming the value and the option (the
+    # wording differs between ansible-core releases: "'zone' for config 'host_per'" since 2.19).
+    ("plugin: privatelink.ecr.aws_vpcs\nregions: [eu-west-1]\nhost_per: zone\n", "zone.*host_per"),
     ("plugin: privatelink.ecr.aws_vpcs\nregions: [eu-west-1]\naccounts: ['12']\n", "'12' is not a valid account id"),
     ("plugin: privatelink.ecr.aws_vpcs\nregions: []\n", "regions must list at least one"),
     ("plugin: privatelink.ecr.aws_vpcs\n", "regions"),
@@ -411,4 +412,4 @@ def test_plugin_rejects_bad_source_files_before_any_aws_call(plugin, tmp_path, t
     with pytest.raises(Exception, match=message) as info:
         parse(plugin, tmp_path, text, fetched_data=fetched(), calls=calls)
     assert calls == []
-    assert "fleet.aws_vpcs.yml" in str(info.value) or "config" in message or message == "regions"
+    assert "fleet.aws_vpcs.yml" in str(info.value) or "host_per" in message or message == "regions"

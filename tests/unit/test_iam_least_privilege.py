@@ -328,7 +328,7 @@ def test_every_call_the_applier_makes_is_an_allowed_expectation():
     mutating = set("ec2:" + "".join(p.capitalize() for p in n.split("_")) for n in names
                    if not n.startswith(("describe_", "get_")))
     assert mutating >= {"ec2:CreateVpcEndpoint", "ec2:DeleteVpcEndpoints", "ec2:CreateTags"}, mutating
-    allowed_actions = set(c.action for _, calls, expected in ALLOWED if expected for c in calls)
+    allowed_actions = set(c.action for _name, calls, expected in ALLOWED if expected for c in calls)
     assert mutating <= allowed_actions, mutating - allowed_actions
     assert set(a for a in policy_actions() if a.startswith("ec2:") and not a.startswith(("ec2:Describe", "ec2:Get"))) \
         == mutating
@@ -363,7 +363,7 @@ def test_every_route53_call_of_the_zones_module_is_an_allowed_expectation():
     calls = zones_route53_calls()
     assert calls >= {"route53:CreateHostedZone", "route53:ChangeResourceRecordSets", "route53:GetChange",
                      "route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone"}, calls
-    allowed_actions = set(c.action for _, batch, expected in ROUTE53_ALLOWED if expected for c in batch)
+    allowed_actions = set(c.action for _name, batch, expected in ROUTE53_ALLOWED if expected for c in batch)
     assert calls <= allowed_actions, calls - allowed_actions
     # and the policy grants no Route 53 action the code does not call
     assert set(a for a in policy_actions() if a.startswith("route53:")) == calls
@@ -420,7 +420,7 @@ def without_condition(policy, sid, key):
 @pytest.mark.parametrize("sid", [s["Sid"] for s in POLICY["Statement"]])
 def test_each_statement_is_needed(sid):
     wrong = failures(without_statement(POLICY, sid))
-    assert any(expected for _, expected in wrong), "nothing needs %s" % sid
+    assert any(expected for _request, expected in wrong), "nothing needs %s" % sid
 
 
 CONDITIONS = [(s["Sid"], key) for s in POLICY["Statement"] for pairs in (s.get("Condition") or {}).values()
@@ -433,7 +433,7 @@ def test_each_condition_is_needed(sid, key):
     if (sid, key) in COMPLEMENTARY:
         assert wrong == []
     else:
-        assert any(not expected for _, expected in wrong), "nothing is denied by %s on %s" % (key, sid)
+        assert any(not expected for _request, expected in wrong), "nothing is denied by %s on %s" % (key, sid)
 
 
 def _edit(sid, change):
@@ -588,8 +588,8 @@ def test_the_module_sends_adopted_endpoints_additions_only():
     tags = [kwargs["Tags"] for name, kwargs in sent if name == "CreateTags"]
     assert tags and all("ManagedBy" not in [t["Key"] for t in tag_list] for tag_list in tags)
     # destroy takes back the managed group, and only it
-    back, _ = plan_give_back([dict(theirs[0], security_group_ids=["sg-managed", "sg-theirs"])], "sg-managed", REGION)
-    assert [kwargs for _, kwargs in _sent_for(back)] == [{"VpcEndpointId": "vpce-theirs",
+    back, _left = plan_give_back([dict(theirs[0], security_group_ids=["sg-managed", "sg-theirs"])], "sg-managed", REGION)
+    assert [kwargs for _call, kwargs in _sent_for(back)] == [{"VpcEndpointId": "vpce-theirs",
                                                           "RemoveSecurityGroupIds": ["sg-managed"]}]
 
 
@@ -630,10 +630,10 @@ def test_the_plan_changes_deletes_and_associates_owned_zones_only():
     # spoke: a foreign zone of the hub is neither associated nor disassociated
     for present in (True, False):
         spoke_foreign = _zone("Z0CORPZONE", owned=False, vpcs=(("vpc-0a", "eu-west-1"), ("vpc-0spoke", "eu-west-1")))
-        actions, left, _ = zplan.plan_spoke(wanted, [spoke_foreign], "vpc-0spoke", "eu-west-1", "111122223333",
+        actions, left, _notes = zplan.plan_spoke(wanted, [spoke_foreign], "vpc-0spoke", "eu-west-1", "111122223333",
                                             present)
         assert actions == [] and [x["zone_id"] for x in left] == ["Z0CORPZONE"]
-    actions, _, _ = zplan.plan_spoke(wanted, [_zone("Z0OWNEDAPI", owned=True)], "vpc-0spoke", "eu-west-1",
+    actions, _left, _notes = zplan.plan_spoke(wanted, [_zone("Z0OWNEDAPI", owned=True)], "vpc-0spoke", "eu-west-1",
                                      "444455556666", True)
     assert [(a["action"], a["details"]["zone_id"], a["details"]["cross_account"]) for a in actions] == \
         [("associate", "Z0OWNEDAPI", True)]

@@ -208,7 +208,7 @@ def test_a_lower_numbered_deny_over_the_flow_blocks_it_all(entries, spec):
 
 @pytest.mark.parametrize("peer", ["52.216.0.0/15", "3.5.0.0/19", "54.231.0.0/16"])
 def test_s3_ranges_enumerated_one_by_one(peer):
-    entries = [entry(100 + i, "allow", True, cidr) for i, cidr in enumerate(["52.216.0.0/15", "3.5.0.0/19",
-                                                                           "54.231.0.0/16"])] + [star(True)]
+    ranges = ["52.216.0.0/15", "3.5.0.0/19", "54.231.0.0/16"]
+    entries = [entry(100 + i, "allow", True, cidr) for i, cidr in enumerate(ranges)] + [star(True)]
     assert flow(entries, egress=True, cidr=peer).allowed
     assert not flow(entries, egress=True, cidr="16.12.0.0/16").allowed

@@ -344,12 +344,12 @@ def test_partitions():
 def test_randomised_policies_never_raise():
     rnd = random.Random(7)
     keys = ["aws:PrincipalOrgID", "aws:SourceVpc", "aws:Foo", "aws:ResourceAccount"]
-    for _ in range(300):
+    for _round in range(300):
         statements = [{"Effect": rnd.choice(["Allow", "Deny"]), "Principal": rnd.choice(["*", {"AWS": ACCOUNT}]),
                        "Action": rnd.choice(["*", "ecr:*", "s3:GetObject", "logs:*"]),
                        "Resource": rnd.choice(["*", LAYERS, REPO]),
                        "Condition": {rnd.choice(["StringEquals", "StringLike", "Bool", "StringNotEqualsIfExists"]):
                                      {rnd.choice(keys): rnd.choice([ORG, VPC, "x*"])}}}
-                      for _ in range(rnd.randint(1, 4))]
+                      for _index in range(rnd.randint(1, 4))]
         for service in ev.PULL_SERVICES:
             assert isinstance(blockers(service, policy(*statements)), list)

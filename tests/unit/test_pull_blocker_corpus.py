@@ -273,8 +273,8 @@ def wildcards_that_still_cover_a_pull(state):
 
 
 def explicit_allow_with_a_deny_that_misses(state):
-    set_all_policies(state, doc(statement(), statement("Deny", action=["ecr:DeleteRepository", "s3:PutObject",
-                                                                      "logs:DeleteLogGroup"])))
+    deny = statement("Deny", action=["ecr:DeleteRepository", "s3:PutObject", "logs:DeleteLogGroup"])
+    set_all_policies(state, doc(statement(), deny))
 
 
 def deny_with_not_resource_that_spares_the_layer_bucket(state):
