@@ -63,7 +63,9 @@ options:
     type: list
     elements: dict
 extends_documentation_fragment:
+  - privatelink.ecr.connection
   - privatelink.ecr.attributes
+  - privatelink.ecr.attributes.action_group
 attributes:
   check_mode:
     support: full
@@ -79,6 +81,8 @@ attributes:
       - With the same O(results) (records carrying their C(audited_at)), a second run writes nothing and returns
         C(changed=false). A record without C(audited_at) is stamped with the current time, so its file changes.
 notes:
+  - The connection options are accepted, and ignored, only so that C(module_defaults) for the group
+    C(group/privatelink.ecr.aws), which holds every module of the collection, apply to this one too.
   - C(changed) is true when a file's content changed (a report, a stored record, or a stale inventory error
     removed). Audit times appear in C(posture.md) and C(posture.html), so a new audit changes them even when the
     findings are the same; RV(posture_changed) tells whether C(posture.json), which holds no time, changed.
@@ -211,6 +215,7 @@ fail_on_hits:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import CONNECTION_ARGUMENT_SPEC
 from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render import (
     ReportError,
     fail_on_message,
@@ -219,13 +224,16 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render im
 
 
 def main():
+    spec = dict(
+        results=dict(type="list", elements="dict"),
+        dest=dict(type="path", required=True),
+        fail_on=dict(type="str", choices=["high", "medium", "low"]),
+        inventory_errors=dict(type="list", elements="dict"),
+    )
+    # Accepted and unused: module_defaults for group/privatelink.ecr.aws reach every module of the group.
+    spec.update(CONNECTION_ARGUMENT_SPEC)
     module = AnsibleModule(
-        argument_spec=dict(
-            results=dict(type="list", elements="dict"),
-            dest=dict(type="path", required=True),
-            fail_on=dict(type="str", choices=["high", "medium", "low"]),
-            inventory_errors=dict(type="list", elements="dict"),
-        ),
+        argument_spec=spec,
         # The reports are the output, not a change to AWS: written in check mode too (see the docs).
         supports_check_mode=True,
     )

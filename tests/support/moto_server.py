@@ -50,7 +50,7 @@ class MotoServer:
             args += ["--deleting-seconds", str(self.deleting_seconds)]
         return args
 
-    def start(self, timeout=30):
+    def start(self, timeout=120):
         log = open(self.log_path or os.devnull, "ab")
         self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         log.close()
@@ -84,7 +84,8 @@ class MotoServer:
 
     def _call(self, path, method="GET", data=None, headers=None):
         request = urllib.request.Request(self.url + path, method=method, data=data, headers=headers or {})
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        # Generous: on a loaded 2-core machine moto_server can take seconds to answer a reset.
+        with urllib.request.urlopen(request, timeout=60) as answer:
             return answer.read()
 
     def configure_semantics(self, **settings):
