@@ -212,8 +212,8 @@ def organization_demo(server):
     broken = vpc_entry(posture, victim["vpc_id"])
     nacl = [f for f in broken["findings"] if f["id"] == "NACL_BLOCKS_HTTPS"]
     for finding in broken["findings"]:
-        print("  [%s] %s %s: %s\n      repair: %s" % (finding["severity"], finding["id"], finding["resource"],
-                                                     finding["message"], finding["remediation"]))
+        print("  [%s] %s %s: %s\n      repair: %s" % (
+            finding["severity"], finding["id"], finding["resource"], finding["message"], finding["remediation"]))
     if not nacl or broken["compliant"]:
         raise DemoFailed("the audit did not report NACL_BLOCKS_HTTPS on %s" % victim["vpc_id"])
     print_posture(posture)  # the report still covers the whole organization (the --limit run merged into it)
@@ -251,8 +251,9 @@ def example_demo(server):
         ec2 = client("ec2", server.url, target["aws_region"], target["aws_role_arn"])
         vpc = seed_private_vpc(ec2, target["vpc_name"], cidr="10.%d.0.0/16" % (10 + index))
         target["vpc_id"] = vpc["vpc_id"]
-        print("  %-20s account %s  %-10s %s (%s)" % (target["host"], target["aws_account_id"], target["aws_region"],
-                                                   vpc["vpc_id"], target["vpc_name"]), flush=True)
+        print("  %-20s account %s  %-10s %s (%s)" % (
+            target["host"], target["aws_account_id"], target["aws_region"], vpc["vpc_id"], target["vpc_name"]),
+            flush=True)
     say("Environment of every command below")
     for line in exports(env):
         print(line)
@@ -330,8 +331,8 @@ def hub_and_spoke_demo(server, region="eu-west-1"):
                        "ecr_endpoints_mode": "hub" if name == "hub" else "spoke"}
         if name != "hub":
             hosts[name]["ecr_hub"] = "hub"
-        print("  %-8s account %s  %s %s (%s)" % (name, HUB_ACCOUNTS[name], region, vpc["vpc_id"],
-                                                hosts[name]["ecr_endpoints_mode"]), flush=True)
+        print("  %-8s account %s  %s %s (%s)" % (
+            name, HUB_ACCOUNTS[name], region, vpc["vpc_id"], hosts[name]["ecr_endpoints_mode"]), flush=True)
     folder = os.path.join(WORK, "hub-and-spoke")
     os.makedirs(folder, exist_ok=True)
     inventory = os.path.join(folder, "hosts.json")

@@ -53,7 +53,7 @@ def test_ecr_private_endpoints_returns_what_it_documents(aws, private_vpc):
 
 
 def test_ecr_private_endpoints_info_returns_what_it_documents(aws, private_vpc):
-    rc, _, output = run_module("ecr_private_endpoints", endpoint_args(private_vpc), aws.env)
+    rc, _converged, output = run_module("ecr_private_endpoints", endpoint_args(private_vpc), aws.env)
     assert rc == 0, output
     rc, result, output = run_module("ecr_private_endpoints_info", {"vpc_ids": [private_vpc.vpc_id]}, aws.env)
     assert rc == 0, output

@@ -589,8 +589,8 @@ def test_the_module_sends_adopted_endpoints_additions_only():
     assert tags and all("ManagedBy" not in [t["Key"] for t in tag_list] for tag_list in tags)
     # destroy takes back the managed group, and only it
     back, _left = plan_give_back([dict(theirs[0], security_group_ids=["sg-managed", "sg-theirs"])], "sg-managed", REGION)
-    assert [kwargs for _call, kwargs in _sent_for(back)] == [{"VpcEndpointId": "vpce-theirs",
-                                                          "RemoveSecurityGroupIds": ["sg-managed"]}]
+    assert [kwargs for _call, kwargs in _sent_for(back)] == [
+        {"VpcEndpointId": "vpce-theirs", "RemoveSecurityGroupIds": ["sg-managed"]}]
 
 
 # ---------------------------------------------------------------- Route 53: what IAM cannot tell, the plan does
@@ -630,10 +630,10 @@ def test_the_plan_changes_deletes_and_associates_owned_zones_only():
     # spoke: a foreign zone of the hub is neither associated nor disassociated
     for present in (True, False):
         spoke_foreign = _zone("Z0CORPZONE", owned=False, vpcs=(("vpc-0a", "eu-west-1"), ("vpc-0spoke", "eu-west-1")))
-        actions, left, _notes = zplan.plan_spoke(wanted, [spoke_foreign], "vpc-0spoke", "eu-west-1", "111122223333",
-                                            present)
+        actions, left, _notes = zplan.plan_spoke(
+            wanted, [spoke_foreign], "vpc-0spoke", "eu-west-1", "111122223333", present)
         assert actions == [] and [x["zone_id"] for x in left] == ["Z0CORPZONE"]
-    actions, _left, _notes = zplan.plan_spoke(wanted, [_zone("Z0OWNEDAPI", owned=True)], "vpc-0spoke", "eu-west-1",
-                                     "444455556666", True)
+    actions, _left, _notes = zplan.plan_spoke(
+        wanted, [_zone("Z0OWNEDAPI", owned=True)], "vpc-0spoke", "eu-west-1", "444455556666", True)
     assert [(a["action"], a["details"]["zone_id"], a["details"]["cross_account"]) for a in actions] == \
         [("associate", "Z0OWNEDAPI", True)]
