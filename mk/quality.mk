@@ -64,7 +64,7 @@ docs-render: $(QUALITY_STAMP) link
 	  --dest-dir $(DOCSITE)/rst privatelink.ecr
 	printf '%s\n' "project = 'privatelink.ecr'" "extensions = ['sphinx_antsibull_ext']" \
 	  "html_theme = 'alabaster'" "root_doc = 'index'" > $(DOCSITE)/rst/conf.py
-	$(BIN)/sphinx-build -q -b html $(DOCSITE)/rst $(DOCSITE)/html 2> $(DOCSITE)/sphinx-warnings.log
+	$(BIN)/sphinx-build --no-color -q -b html $(DOCSITE)/rst $(DOCSITE)/html 2> $(DOCSITE)/sphinx-warnings.log
 	@# Offline, labels of docs.ansible.com (common_return_values, ...) cannot resolve; any other warning,
 	@# or an unresolved label of this collection, fails.
 	@if grep -v -E "WARNING: undefined label: '[a-z_]+' \[ref\.ref\]$$" $(DOCSITE)/sphinx-warnings.log | grep .; then \
