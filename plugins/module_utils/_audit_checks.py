@@ -284,11 +284,7 @@ def check_hub_unreachable(state):
         for endpoint in _hub_interfaces(state, service):
             hub_subnets.update(endpoint.get("subnet_ids") or [])
     cidrs = sorted(set(_subnet_cidr(hub["subnets"][s]) for s in hub_subnets if s in hub["subnets"]) - {None})
-    users = {}
-    for subnet in workload_subnets(state):
-        table = state["subnet_route_table"].get(subnet["subnet_id"])
-        if table:
-            users.setdefault(table, []).append(subnet["subnet_id"])
+    users = workload_subnets_by_route_table(state)
     findings = []
     for table_id in sorted(users):
         table = state["route_tables"].get(table_id) or {}
@@ -625,12 +621,18 @@ def _describe_ports(rule):
     return "%s %s-%s" % (protocol, low, high)
 
 
-def check_internet_route(state):
+def workload_subnets_by_route_table(state):
+    """{route table id: [workload subnet ids it serves]}, the tables a workload's traffic leaves by."""
     users = {}
     for subnet in workload_subnets(state):
         table = state["subnet_route_table"].get(subnet["subnet_id"])
         if table:
             users.setdefault(table, []).append(subnet["subnet_id"])
+    return users
+
+
+def check_internet_route(state):
+    users = workload_subnets_by_route_table(state)
     findings = []
     for table_id in sorted(users):
         table = state["route_tables"].get(table_id) or {}
