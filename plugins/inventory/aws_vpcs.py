@@ -115,7 +115,8 @@ options:
   max_workers:
     description:
       - How many accounts (role assumption) and then account-regions (DescribeVpcs) are handled in parallel.
-        Each worker thread has its own botocore session and clients.
+        The threads share one botocore session (the service models are decoded once); each account-region
+        has its own client.
     type: int
     default: 16
   on_account_error:
@@ -272,34 +273,36 @@ class _AwsError(Exception):
 
 
 class _Aws:
-    """Sessions and clients of one inventory run.
+    """The session and clients of one inventory run, shared by its threads.
 
-    botocore sessions are not thread-safe, so each thread gets its own (thread-local), built from the
-    same options; the credentials of assumed roles only pass between threads in memory.
+    One botocore session decodes each service model (EC2's is large) once; a session per thread
+    decoded it once per thread, which was most of the listing's CPU and memory. Creating a client from
+    a session is not thread-safe, so it is done under a lock; the clients themselves are, and the
+    requests run in parallel ("Multithreading or multiprocessing with clients":
+    https://boto3.amazonaws.com/v1/documentation/api/latest/guide/clients.html). The credentials of
+    assumed roles only pass between threads in memory.
     """
 
     def __init__(self, config):
         self.config = config
         base = botocore_config()
         # Retry mode standard (not the modules' adaptive default): adaptive's client-side rate limiter is
-        # per client, and every thread here has its own clients.
+        # per client, and every account-region here has its own client.
         self.client_config = base.merge(Config(retries={"mode": "standard",
                                                         "total_max_attempts": base.retries["total_max_attempts"]}))
-        self._local = threading.local()
+        self._session = botocore.session.Session(profile=config["profile"])
+        if config["access_key"]:
+            self._session.set_credentials(config["access_key"], config["secret_key"], config["session_token"])
+        self._lock = threading.Lock()
+        self._sts = None
 
     def session(self):
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = botocore.session.Session(profile=self.config["profile"])
-            if self.config["access_key"]:
-                session.set_credentials(self.config["access_key"], self.config["secret_key"],
-                                        self.config["session_token"])
-            self._local.session = session
-        return session
+        return self._session
 
     def client(self, service, region, credentials=None):
-        return self.session().create_client(service, region_name=region, endpoint_url=self.config["endpoint_url"],
-                                            config=self.client_config, **(credentials or {}))
+        with self._lock:
+            return self._session.create_client(service, region_name=region, endpoint_url=self.config["endpoint_url"],
+                                               config=self.client_config, **(credentials or {}))
 
     def check_credentials(self):
         try:
@@ -319,9 +322,11 @@ class _Aws:
 
     def assume(self, role_arn, external_id=None):
         """The role's credentials as client keyword arguments (never stored, never returned to Ansible)."""
-        sts = getattr(self._local, "sts", None)
-        if sts is None:
-            sts = self._local.sts = self.client("sts", self.config["region"])
+        if self._sts is None:
+            sts = self.client("sts", self.config["region"])
+            with self._lock:
+                self._sts = self._sts or sts
+        sts = self._sts
         kwargs = dict(RoleArn=role_arn, RoleSessionName=SESSION_NAME)
         if external_id:
             kwargs["ExternalId"] = external_id

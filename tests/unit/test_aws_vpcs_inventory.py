@@ -413,3 +413,44 @@ def test_plugin_rejects_bad_source_files_before_any_aws_call(plugin, tmp_path, t
         parse(plugin, tmp_path, text, fetched_data=fetched(), calls=calls)
     assert calls == []
     assert "fleet.aws_vpcs.yml" in str(info.value) or "host_per" in message or message == "regions"
+
+
+def test_threads_share_one_session_so_each_model_is_decoded_once(monkeypatch):
+    """Six account-regions listed by six threads: EC2's and STS's models are decoded once each.
+
+    A botocore session per thread decoded EC2's model (830 operations) once per thread, which was
+    most of a 300-VPC listing's CPU and memory (bench/README.md).
+    """
+    import os
+    import traceback
+
+    import boto3
+    import botocore.loaders
+    from moto import mock_aws
+
+    decoded = []
+    original = botocore.loaders.JSONFileLoader.load_file
+
+    def counting(self, file_path):
+        # A file read and decoded below the loader's per-instance cache, for the plugin (moto's
+        # in-process responses decode models of their own, which do not count).
+        callers = [frame.filename for frame in traceback.extract_stack()
+                   if "/moto/" in frame.filename or frame.filename == aws_vpcs.__file__]
+        if file_path.endswith("service-2") and callers and callers[-1] == aws_vpcs.__file__:
+            decoded.append(file_path.split(os.sep)[-3])
+        return original(self, file_path)
+
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    with mock_aws():
+        regions = ["eu-west-1", "us-east-1", "us-west-2"]
+        for region in regions:
+            boto3.client("ec2", region_name=region).create_vpc(CidrBlock="10.1.0.0/16")
+        monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", counting)
+        cfg = config(regions=regions, accounts=[A1, A2], max_workers=6)
+        data = aws_vpcs.InventoryModule()._fetch(cfg)  # pylint: disable=protected-access
+    assert data["errors"] == []
+    assert [(item["account_id"], item["region"]) for item in data["listings"]] == [
+        (account, region) for account in (A1, A2) for region in sorted(regions)]
+    assert sorted(decoded) == ["ec2", "sts"]
