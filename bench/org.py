@@ -110,8 +110,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
     accounts, regions, vpcs = (int(part) for part in args.size.split("x"))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    os.makedirs(args.directory, exist_ok=True)
     with MotoServer(log_path=os.path.join(args.directory, "moto_server.log")) as server:
-        os.makedirs(args.directory, exist_ok=True)
         targets = seed(org_targets(create_organization(server.url, accounts), regions, vpcs), server.url)
         sources = write_sources(args.directory, server.url, regions)
         print("moto_server %s (pid %d): %d VPCs; sources %s" % (server.url, server.process.pid, len(targets),

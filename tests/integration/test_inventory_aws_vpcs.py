@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.support.ansible_cli import BIN, aws_env, run_playbook  # noqa: E402
+from tests.support.ansible_cli import BIN, aws_env, run_playbook, unsafe_free  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 from tests.support.seed import client as seed_client  # noqa: E402
 from tests.support.seed import seed_private_vpc  # noqa: E402
@@ -54,17 +54,6 @@ def vpc(ec2, cidr, name=None, ipv6=False, **tags):
         kwargs["TagSpecifications"] = [{"ResourceType": "vpc",
                                         "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
     return ec2.create_vpc(**kwargs)["Vpc"]["VpcId"]
-
-
-def unsafe_free(value):
-    """ansible-inventory marks values from inventory plugins unsafe ({"__ansible_unsafe": ...}); drop the wrapper."""
-    if isinstance(value, dict):
-        if set(value) == {"__ansible_unsafe"}:
-            return value["__ansible_unsafe"]
-        return {k: unsafe_free(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [unsafe_free(v) for v in value]
-    return value
 
 
 class Listing:

@@ -22,7 +22,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 from tests.integration.moto_vpc import FARGATE_TYPES, REGION, ec2_client, endpoint_args, seed_private_vpc  # noqa: E402
-from tests.support.ansible_cli import BIN, aws_env, run_module  # noqa: E402
+from tests.support.ansible_cli import BIN, aws_env, run_module, unsafe_free  # noqa: E402
 
 ACCOUNT = "123456789012"  # moto's default account
 
@@ -69,7 +69,7 @@ def main():
                                   env=dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"), cwd=work,
                                   capture_output=True, text=True, timeout=300, check=False)
         try:
-            hostvars = json.loads(proc.stdout)["_meta"]["hostvars"]
+            hostvars = unsafe_free(json.loads(proc.stdout)["_meta"]["hostvars"])
         except (ValueError, KeyError):
             hostvars = {}
         found = [h for h, v in hostvars.items() if v.get("vpc_id") == vpc.vpc_id]

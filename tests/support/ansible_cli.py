@@ -35,6 +35,21 @@ def aws_env(endpoint_url, region="eu-west-1", collections_path=COLLECTIONS, extr
     return env
 
 
+def unsafe_free(value):
+    """A value of `ansible-inventory --list` without the unsafe marks.
+
+    From ansible-core 2.19 its output (profile ``inventory_legacy``) wraps each string an inventory
+    plugin gave as ``{"__ansible_unsafe": ...}``; 2.17 and 2.18 print them bare.
+    """
+    if isinstance(value, dict):
+        if set(value) == {"__ansible_unsafe"}:
+            return value["__ansible_unsafe"]
+        return {k: unsafe_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unsafe_free(v) for v in value]
+    return value
+
+
 def run_module(module, args, env, check=False, diff=False, timeout=300):
     """Run one module on localhost with the `ansible` CLI; return (rc, result dict, raw output)."""
     cmd = [os.path.join(BIN, "ansible"), "localhost", "-c", "local", "-i", "localhost,",

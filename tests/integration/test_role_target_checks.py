@@ -1,0 +1,107 @@
+"""The role's checks of what the inventory says about a target, through privatelink.ecr.deploy.
+
+Each host below is wrong in one way (or, for the last hub, two), and each must fail with its own
+message before any AWS request; a well-formed host of the same run still converges. The checks are
+one task of the role, so a local VPC pays for one skipped task, not one per check.
+"""
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from tests.support.ansible_cli import BIN, ROOT, aws_env
+from tests.support.moto_server import MotoServer
+from tests.support.seed import client, live_endpoints, seed_private_vpc
+
+pytestmark = pytest.mark.integration
+
+REGION = "eu-west-1"
+NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing answers there
+
+
+@pytest.fixture(scope="module")
+def moto():
+    with MotoServer() as running:
+        yield running
+
+
+def recap(output):
+    found = re.findall(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)\s+skipped=(\d+)",
+                       output, re.M)
+    return {host: {"ok": int(ok), "changed": int(changed), "failed": int(failed), "skipped": int(skipped)}
+            for host, ok, changed, failed, skipped in found}
+
+
+def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_path):
+    ec2 = client("ec2", moto.url, REGION)
+    good = seed_private_vpc(ec2, "good")
+    hosts = {
+        "good": {"vpc_id": good["vpc_id"]},
+        "unnamed": {},
+        "region-host": {"vpc_ids": ["vpc-0aaa", "vpc-0bbb"]},
+        "spoke-without-hub": {"vpc_id": "vpc-0c01", "ecr_endpoints_mode": "spoke"},
+        "spoke-of-ghost": {"vpc_id": "vpc-0c02", "ecr_endpoints_mode": "spoke", "ecr_hub": "ghost"},
+        "spoke-of-local": {"vpc_id": "vpc-0c03", "ecr_endpoints_mode": "spoke", "ecr_hub": "good"},
+        "far-hub": {"vpc_id": "vpc-0d01", "ecr_endpoints_mode": "hub", "aws_region": "us-east-1",
+                    "vpc_cidrs": ["10.9.0.0/16"]},
+        "spoke-of-far-hub": {"vpc_id": "vpc-0c04", "ecr_endpoints_mode": "spoke", "ecr_hub": "far-hub"},
+        # A hub without vpc_cidrs, with a spoke without them either (and in another region: two problems).
+        "blind-hub": {"vpc_id": "vpc-0d02", "ecr_endpoints_mode": "hub", "ecr_hub": "", "aws_region": "us-east-2"},
+        "spoke-of-blind-hub": {"vpc_id": "vpc-0c05", "ecr_endpoints_mode": "spoke", "ecr_hub": "blind-hub"},
+    }
+    for name, host in hosts.items():
+        if name != "good":
+            # Were a module to run for a wrong host, its call would go nowhere and say so in the output.
+            host["aws_endpoint_url"] = NOWHERE
+    inventory = tmp_path / "hosts.json"
+    inventory.write_text(json.dumps({"all": {
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+                 "aws_region": REGION, "aws_endpoint_url": moto.url},
+        "hosts": hosts}}))
+    moto.clear_requests()
+
+    result = subprocess.run([os.path.join(BIN, "ansible-playbook"), "playbooks/deploy.yml", "-i", str(inventory),
+                             "--forks", "4"], env=aws_env(moto.url, REGION), cwd=ROOT, capture_output=True,
+                            text=True, timeout=600, check=False)
+    output = result.stdout + result.stderr
+
+    assert result.returncode == 2, output
+    runs = recap(result.stdout)
+    assert runs["good"]["failed"] == 0 and runs["good"]["changed"] == 1, output
+    # A local VPC: the argument check, one skipped target check, the endpoints, two skipped zones tasks.
+    assert runs["good"] == {"ok": 2, "changed": 1, "failed": 0, "skipped": 3}, output
+    wrong = sorted(name for name in hosts if name != "good")
+    assert sorted(name for name, run in runs.items() if run["failed"]) == wrong, output
+    expected = {
+        "unnamed": "unnamed: set vpc_endpoints_vpc_id or vpc_endpoints_vpc_name (or the host variables vpc_id or "
+                   "vpc_name) to say which VPC to converge",
+        "region-host": "region-host: is an account-region host (vpc_ids: vpc-0aaa, vpc-0bbb), which only the audit "
+                       "takes; deploy converges one VPC per host: use host_per: vpc in the aws_vpcs inventory source",
+        "spoke-without-hub": "spoke-without-hub is a spoke (ecr_endpoints_mode: spoke): set ecr_hub to the inventory "
+                             "hostname of its hub",
+        "spoke-of-ghost": "spoke-of-ghost is a spoke (ecr_endpoints_mode: spoke): its hub ghost is not a host of the "
+                          "inventory",
+        "spoke-of-local": "spoke-of-local is a spoke (ecr_endpoints_mode: spoke): its hub good does not have "
+                          "ecr_endpoints_mode: hub",
+        "spoke-of-far-hub": "spoke-of-far-hub is a spoke (ecr_endpoints_mode: spoke): its hub far-hub is in region "
+                            "us-east-1, not eu-west-1: a hub serves the spokes of its own region",
+        "blind-hub": "blind-hub is a hub: its endpoints' security group admits its own and its spokes' CIDR blocks, "
+                     "from the host variable vpc_cidrs (the aws_vpcs inventory sets it), which blind-hub, "
+                     "spoke-of-blind-hub lack: set vpc_cidrs there, or set vpc_endpoints_allowed_cidrs on the hub",
+    }
+    flat = " ".join(output.split())
+    for host, message in expected.items():
+        assert message in flat, (host, output)
+    # The spoke of a hub in another region fails in the spokes' play: its hub did converge nothing either.
+    assert "spoke-of-blind-hub is a spoke (ecr_endpoints_mode: spoke): its hub blind-hub is in region us-east-2" \
+        in flat
+    assert "Traceback" not in output
+    # No module ran for a wrong host (its endpoint is nowhere); the good one converged alone.
+    assert NOWHERE not in output and "Could not connect" not in output
+    assert moto.mutating_requests()["ec2.CreateVpcEndpoint"] == 4
+    prefix = "com.amazonaws.%s." % REGION
+    assert sorted(e["ServiceName"][len(prefix):] for e in live_endpoints(ec2, good["vpc_id"])) == [
+        "ecr.api", "ecr.dkr", "logs", "s3"]
