@@ -9,7 +9,7 @@ counted at moto_server, per action. Both runs must leave every VPC with exactly 
 wanted endpoints, else the benchmark fails rather than report a number. Prints the table
 and writes bench/results.md. moto_server is started on 127.0.0.1 and always stopped.
 
-Then the organization stage (bench/org.py), on one moto_server: an AWS Organization of ACCOUNTS
+Then the organization stage (bench/org_stage.py), on one moto_server: an AWS Organization of ACCOUNTS
 member accounts x REGIONS x VPCS private VPCs (default 50 x 3 x 2 = 300), listed by the
 `privatelink.ecr.aws_vpcs` inventory plugin (`ansible-inventory --list`), converged by the deploy
 playbook on its `host_per: vpc` inventory (first converge, then no-op), and audited by the audit
@@ -35,7 +35,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 import fleet  # noqa: E402
-import org  # noqa: E402
+import org_stage  # noqa: E402
 import report  # noqa: E402
 from tests.support.moto_server import MUTATING_PREFIXES, MotoServer  # noqa: E402
 
@@ -207,18 +207,18 @@ def parse_org_size(text):
     return tuple(parts)
 
 
-def org_stage(size, forks, options):
+def run_org_stage(size, forks, options):
     """Seed the organization on one moto_server, then time listing, deploy (create, no-op) and audit on it."""
     accounts, regions, vpcs = size
     directory = os.path.join(WORK, "org")
     log = os.path.join(WORK, "logs", "moto_server-org.log")
     with MotoServer(log_path=log) as server:
         started = time.monotonic()
-        ids = org.create_organization(server.url, accounts)
-        targets = org.seed(org.org_targets(ids, regions, vpcs), server.url)
+        ids = org_stage.create_organization(server.url, accounts)
+        targets = org_stage.seed(org_stage.org_targets(ids, regions, vpcs), server.url)
         print("  organization seeded: %d accounts x %d regions x %d VPCs = %d VPCs in %.0f s (not timed)" % (
             accounts, regions, vpcs, len(targets), time.monotonic() - started), flush=True)
-        sources = org.write_sources(directory, server.url, regions)
+        sources = org_stage.write_sources(directory, server.url, regions)
         phases = _org_phases(server, targets, sources, directory, forks, options)
     phases["size"] = list(size)
     return phases
@@ -365,7 +365,7 @@ def main(argv=None):
         org_forks = args.org_forks or args.forks
         print("organization stage: %s accounts x regions x VPCs, forks=%d; %s" % (
             "x".join(str(n) for n in args.org_size), org_forks, machine_load()), flush=True)
-        org_results = org_stage(args.org_size, org_forks, args)
+        org_results = run_org_stage(args.org_size, org_forks, args)
         with open(os.path.join(WORK, "results-org.json"), "w") as handle:
             json.dump(org_results, handle, indent=1)
         org_output = output if args.org_only else os.path.join(os.path.dirname(output), "results-org.md")

@@ -174,6 +174,7 @@ class AwsConnection:
         self._config = botocore_config(params.get("aws_config"))
         self._clients = {}
         self._assumed = {}  # the role's credentials, as client keyword arguments
+        self.account_id = None  # known without a request once a role is assumed
         self.session = self._base_session(params)
         if params.get("role_arn"):
             self._assumed = self._assume_role(params)
@@ -199,7 +200,14 @@ class AwsConnection:
                       RoleSessionName=params.get("role_session_name") or DEFAULT_SESSION_NAME)
         if params.get("external_id"):
             kwargs["ExternalId"] = params["external_id"]
-        creds = sts.assume_role(**kwargs)["Credentials"]
+        answer = sts.assume_role(**kwargs)
+        creds = answer["Credentials"]
+        # AssumedRoleUser.Arn (required in the answer) is arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION:
+        # the account is known without a GetCallerIdentity.
+        # https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumedRoleUser.html
+        arn_parts = ((answer.get("AssumedRoleUser") or {}).get("Arn") or "").split(":")
+        if len(arn_parts) > 5 and arn_parts[4].isdigit():
+            self.account_id = arn_parts[4]
         # The role's clients come from the same session, with the role's keys: a second session would
         # load botocore's endpoint and model data again (about 0.1 CPU s per module run).
         return dict(aws_access_key_id=creds["AccessKeyId"],

@@ -204,7 +204,7 @@ vpcs:
       type: str
       sample: vpc-0123456789abcdef0
     account_id:
-      description: The AWS account the audit ran in (C(sts:GetCallerIdentity), after the role assumption).
+      description: The AWS account the audit ran in (the assumed role's, else C(sts:GetCallerIdentity)).
       type: str
       sample: "111122223333"
     region:

@@ -47,3 +47,34 @@ def test_failure_fields_carry_versions_and_only_what_happened():
                                               response_metadata={"request_id": "r", "http_status_code": 400}))
     assert applied["changed"] is True and applied["changes"][0]["service"] == "logs"
     assert applied["error"]["code"] == "VpcEndpointLimitExceeded" and applied["response_metadata"]["request_id"] == "r"
+
+
+def test_an_assumed_role_names_its_account_so_the_audit_asks_no_caller_identity(monkeypatch):
+    from botocore.stub import Stubber
+
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import AuditReader
+
+    made = []
+    original = AwsConnection._make_client
+
+    def stubbed(self, service, credentials=None):
+        client = original(self, service, credentials)
+        stubber = Stubber(client)
+        if service == "sts" and not credentials:
+            expiry = "2030-01-01T00:00:00Z"
+            stubber.add_response("assume_role", {
+                "Credentials": {"AccessKeyId": "ASIAEXAMPLEEXAMPLE01", "SecretAccessKey": "s" * 40,
+                                "SessionToken": "token", "Expiration": expiry},
+                "AssumedRoleUser": {"Arn": "arn:aws-cn:sts::210987654321:assumed-role/audit/privatelink-ecr",
+                                    "AssumedRoleId": "AROAEXAMPLE:privatelink-ecr"}})
+        stubber.activate()  # any other call, GetCallerIdentity included, fails the test
+        made.append(service)
+        return client
+
+    monkeypatch.setattr(AwsConnection, "_make_client", stubbed)
+    connection = AwsConnection(dict(BASE, role_arn="arn:aws-cn:iam::210987654321:role/audit"))
+    assert connection.account_id == "210987654321"
+    assert AuditReader(connection).account_id() == "210987654321"
+    assert made.count("sts") == 1  # the base client that assumed the role; no STS client of the role
+    # Without a role, the account comes from GetCallerIdentity.
+    assert AwsConnection(BASE).account_id is None

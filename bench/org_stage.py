@@ -92,7 +92,7 @@ def write_sources(directory, endpoint_url, regions):
 def main(argv=None):
     """Seed an organization on a moto_server of its own and keep serving it, for profiling one phase by hand:
 
-        .venv/bin/python bench/org.py --size 10x3x2      # prints the inventory sources; Ctrl-C stops the server
+        .venv/bin/python bench/org_stage.py --size 10x3x2      # prints the inventory sources; Ctrl-C stops the server
         py-spy record --subprocesses -f raw -o out.txt -- .venv/bin/ansible-playbook playbooks/deploy.yml \\
             -i bench/.work/org-manual/org-vpc.aws_vpcs.yml
     """
