@@ -443,3 +443,53 @@ def test_audit_playbook_runs_on_region_hosts(moto, tmp_path):
     assert {entry["target"] for entry in posture["vpcs"]} >= {"%s-eu-west-1" % account for account in accounts}
     assert posture["errors"] == []
     assert moto.mutating_requests() == {}
+
+
+# --------------------------------------------------------------------------- deploy on the plugin's hosts
+
+def test_deploy_playbook_converges_every_listed_vpc_then_changes_nothing(moto, tmp_path):
+    """Two member accounts, a private VPC each (and their default VPCs, left out): deploy converges both
+    through the accounts' roles, a re-run changes nothing, and a host_per: region host is refused."""
+    api = boto("organizations", moto.url)
+    api.create_organization(FeatureSet="ALL")
+    accounts = [api.create_account(AccountName=name, Email="%s@example.com" % name)["CreateAccountStatus"]["AccountId"]
+                for name in ("deploy-a", "deploy-b")]
+    seeded = {}
+    for index, account in enumerate(accounts):
+        ec2 = member_ec2(moto.url, account, "eu-west-1")
+        seeded[account] = seed_private_vpc(ec2, "apps-%d" % index, cidr="10.%d.0.0/16" % (90 + index), zones=2)
+    source = tmp_path / "deploy.aws_vpcs.yml"
+    source.write_text(HEADER + "regions: [eu-west-1]\nexclude_accounts: ['%s']\n" % MANAGEMENT)
+    env = aws_env(moto.url, "eu-west-1")
+
+    first = run_playbook("playbooks/deploy.yml", env, inventory=str(source))
+    assert first.returncode == 0, first.stdout + first.stderr
+    hosts = ["%s-eu-west-1-%s" % (account, seeded[account]["vpc_id"]) for account in accounts]
+    recap = dict((line.split()[0], line) for line in first.stdout.splitlines() if " : ok=" in line)
+    assert sorted(recap) == sorted(hosts), first.stdout
+    assert all("changed=1" in line and "failed=0" in line for line in recap.values()), first.stdout
+    prefix = "com.amazonaws.eu-west-1."
+    for account in accounts:
+        ec2 = member_ec2(moto.url, account, "eu-west-1")
+        found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [seeded[account]["vpc_id"]]}])
+        assert sorted(e["ServiceName"][len(prefix):] for e in found["VpcEndpoints"]) == [
+            "ecr.api", "ecr.dkr", "logs", "s3"]
+        # Only the listed VPC: the account's default VPC got nothing.
+        default = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
+        assert ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [default]}])["VpcEndpoints"] == []
+
+    moto.clear_requests()
+    again = run_playbook("playbooks/deploy.yml", env, inventory=str(source))
+    assert again.returncode == 0, again.stdout + again.stderr
+    recap = [line for line in again.stdout.splitlines() if " : ok=" in line]
+    assert sorted(line.split()[0] for line in recap) == sorted(hosts)
+    assert all("changed=0" in line and "failed=0" in line for line in recap), again.stdout
+    assert moto.mutating_requests() == {}
+
+    region_source = tmp_path / "regions.aws_vpcs.yml"
+    region_source.write_text(HEADER + "regions: [eu-west-1]\nhost_per: region\nexclude_accounts: ['%s']\n"
+                             % MANAGEMENT)
+    refused = run_playbook("playbooks/deploy.yml", env, inventory=str(region_source))
+    assert refused.returncode != 0
+    assert "is an account-region host (vpc_ids: %s)" % seeded[accounts[0]]["vpc_id"] in " ".join(refused.stdout.split())
+    assert "use host_per: vpc in the aws_vpcs inventory source" in " ".join(refused.stdout.split())
