@@ -293,7 +293,7 @@ class _Aws:
         self._session = botocore.session.Session(profile=config["profile"])
         if config["access_key"]:
             self._session.set_credentials(config["access_key"], config["secret_key"], config["session_token"])
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # re-entered when the shared STS client is first made
         self._sts = None
 
     def session(self):
@@ -322,10 +322,9 @@ class _Aws:
 
     def assume(self, role_arn, external_id=None):
         """The role's credentials as client keyword arguments (never stored, never returned to Ansible)."""
-        if self._sts is None:
-            sts = self.client("sts", self.config["region"])
-            with self._lock:
-                self._sts = self._sts or sts
+        with self._lock:
+            if self._sts is None:
+                self._sts = self.client("sts", self.config["region"])
         sts = self._sts
         kwargs = dict(RoleArn=role_arn, RoleSessionName=SESSION_NAME)
         if external_id:

@@ -181,8 +181,7 @@ class AuditReader:
     @translated("identify the account (sts:GetCallerIdentity)")
     def account_id(self):
         # A role assumed for this connection already named its account (one request and client fewer).
-        known = getattr(self.connection, "account_id", None)
-        return known or self.connection.client("sts").get_caller_identity()["Account"]
+        return self.connection.account_id or self.connection.client("sts").get_caller_identity()["Account"]
 
     @translated("describe the VPCs")
     def vpcs(self, vpc_ids, vpc_names):

@@ -10,12 +10,11 @@ collection's; destroy removes the owned zones and leaves the others alone.
 
 import json
 import os
-import re
 import subprocess
 
 import pytest
 
-from tests.support.ansible_cli import BIN, ROOT, aws_env, run_module
+from tests.support.ansible_cli import BIN, ROOT, aws_env, recap, run_module
 from tests.support.seed import client, live_endpoints, seed_private_vpc
 
 pytestmark = pytest.mark.integration
@@ -36,12 +35,6 @@ def role_arn(account):
 
 def clients(url, account):
     return client("ec2", url, REGION, role_arn(account)), client("route53", url, REGION, role_arn(account))
-
-
-def recap(output):
-    found = re.findall(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M)
-    return {host: {"changed": int(changed), "failed": int(unreachable) + int(failed)}
-            for host, changed, unreachable, failed in found}
 
 
 def mutating(server):

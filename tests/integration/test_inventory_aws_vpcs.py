@@ -25,10 +25,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tests.support.ansible_cli import BIN, aws_env, run_playbook, unsafe_free  # noqa: E402
+from tests.support.ansible_cli import BIN, aws_env, recap, run_playbook, unsafe_free  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 from tests.support.seed import client as seed_client  # noqa: E402
-from tests.support.seed import seed_private_vpc  # noqa: E402
+from tests.support.seed import live_endpoints, seed_private_vpc  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
@@ -465,25 +465,25 @@ def test_deploy_playbook_converges_every_listed_vpc_then_changes_nothing(moto, t
     first = run_playbook("playbooks/deploy.yml", env, inventory=str(source))
     assert first.returncode == 0, first.stdout + first.stderr
     hosts = ["%s-eu-west-1-%s" % (account, seeded[account]["vpc_id"]) for account in accounts]
-    recap = dict((line.split()[0], line) for line in first.stdout.splitlines() if " : ok=" in line)
-    assert sorted(recap) == sorted(hosts), first.stdout
-    assert all("changed=1" in line and "failed=0" in line for line in recap.values()), first.stdout
+    runs = recap(first.stdout)
+    assert sorted(runs) == sorted(hosts), first.stdout
+    assert all(run["changed"] == 1 and run["failed"] == 0 for run in runs.values()), first.stdout
     prefix = "com.amazonaws.eu-west-1."
     for account in accounts:
         ec2 = member_ec2(moto.url, account, "eu-west-1")
-        found = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [seeded[account]["vpc_id"]]}])
-        assert sorted(e["ServiceName"][len(prefix):] for e in found["VpcEndpoints"]) == [
+        found = live_endpoints(ec2, seeded[account]["vpc_id"])
+        assert sorted(e["ServiceName"][len(prefix):] for e in found) == [
             "ecr.api", "ecr.dkr", "logs", "s3"]
         # Only the listed VPC: the account's default VPC got nothing.
         default = ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"][0]["VpcId"]
-        assert ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [default]}])["VpcEndpoints"] == []
+        assert live_endpoints(ec2, default) == []
 
     moto.clear_requests()
     again = run_playbook("playbooks/deploy.yml", env, inventory=str(source))
     assert again.returncode == 0, again.stdout + again.stderr
-    recap = [line for line in again.stdout.splitlines() if " : ok=" in line]
-    assert sorted(line.split()[0] for line in recap) == sorted(hosts)
-    assert all("changed=0" in line and "failed=0" in line for line in recap), again.stdout
+    runs = recap(again.stdout)
+    assert sorted(runs) == sorted(hosts)
+    assert all(run["changed"] == 0 and run["failed"] == 0 for run in runs.values()), again.stdout
     assert moto.mutating_requests() == {}
 
     region_source = tmp_path / "regions.aws_vpcs.yml"

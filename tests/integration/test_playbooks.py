@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.support.ansible_cli import BIN, ROOT, aws_env
+from tests.support.ansible_cli import BIN, ROOT, aws_env, recap
 from tests.support.moto_server import MotoServer
 from tests.support.seed import client, live_endpoints, seed_private_vpc
 
@@ -77,12 +77,6 @@ def playbook_env(collections_path=None):
 def run(playbook, inventory, env, *args, cwd=ROOT):
     cmd = [os.path.join(BIN, "ansible-playbook"), playbook, "-i", inventory, "--forks", "3"] + list(args)
     return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600, check=False)
-
-
-def recap(output):
-    found = re.findall(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M)
-    return {host: {"changed": int(changed), "failed": int(unreachable) + int(failed)}
-            for host, changed, unreachable, failed in found}
 
 
 def services_of(ec2, vpc_id):

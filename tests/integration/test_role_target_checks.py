@@ -7,12 +7,11 @@ one task of the role, so a local VPC pays for one skipped task, not one per chec
 
 import json
 import os
-import re
 import subprocess
 
 import pytest
 
-from tests.support.ansible_cli import BIN, ROOT, aws_env
+from tests.support.ansible_cli import BIN, ROOT, aws_env, recap
 from tests.support.moto_server import MotoServer
 from tests.support.seed import client, live_endpoints, seed_private_vpc
 
@@ -26,13 +25,6 @@ NOWHERE = "http://127.0.0.1:9"  # the discard port: nothing answers there
 def moto():
     with MotoServer() as running:
         yield running
-
-
-def recap(output):
-    found = re.findall(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=\d+\s+failed=(\d+)\s+skipped=(\d+)",
-                       output, re.M)
-    return {host: {"ok": int(ok), "changed": int(changed), "failed": int(failed), "skipped": int(skipped)}
-            for host, ok, changed, failed, skipped in found}
 
 
 def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_path):

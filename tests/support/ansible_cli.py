@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,16 @@ def aws_env(endpoint_url, region="eu-west-1", collections_path=COLLECTIONS, extr
     })
     env.update(extra or {})
     return env
+
+
+def recap(output):
+    """{host: {"ok", "changed", "failed", "skipped"}} from ansible-playbook's PLAY RECAP ("failed" counts
+    unreachable too)."""
+    found = re.findall(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)",
+                       output, re.M)
+    return {host: {"ok": int(ok), "changed": int(changed), "failed": int(unreachable) + int(failed),
+                   "skipped": int(skipped)}
+            for host, ok, changed, unreachable, failed, skipped in found}
 
 
 def unsafe_free(value):

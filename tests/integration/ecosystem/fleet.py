@@ -43,13 +43,6 @@ def controller_env(collections_path, extra=None):
     return env
 
 
-def recap(output):
-    """{host: {"changed": n, "failed": n}} from ansible-playbook's PLAY RECAP."""
-    found = re.findall(r"^(\S+)\s*:\s*ok=\d+\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", output, re.M)
-    return {host: {"changed": int(changed), "failed": int(unreachable) + int(failed)}
-            for host, changed, unreachable, failed in found}
-
-
 class Fleet:
     """Seed, describe and normalise the fleet on one moto_server."""
 

@@ -17,7 +17,8 @@ import sys
 
 import pytest
 
-from tests.integration.ecosystem.fleet import Fleet, recap
+from tests.integration.ecosystem.fleet import Fleet
+from tests.support.ansible_cli import recap
 
 pytestmark = pytest.mark.integration
 
