@@ -21,7 +21,12 @@ root with the environment printed first; ``make emulator`` keeps such an emulato
 ``python demo/run_demo.py --inventory example`` runs the small-fleet alternative instead: the hand-written
 inventories/example (3 accounts x 2 regions, one VPC each). The emulator is stopped however the demo ends.
 
-Exit code 0 when every step did what it should, 1 otherwise.
+Steps 1-4 (or the small fleet) and step 5 are two acts, each on a fresh emulator (no resource, IAM
+enforcement off, whatever the act before it did) that it seeds with the credentials it needs: the
+organization act turns IAM enforcement on and works with its controller's keys from then on. An act
+that fails is reported in one line (an unexpected error's traceback goes to .build/demo/tracebacks.log)
+and the next act still runs. Exit code 0 when every act did what it should, 1 otherwise
+(``make test-demo`` runs both demos and fails on either).
 """
 
 import argparse
@@ -32,6 +37,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
@@ -40,7 +46,7 @@ if ROOT not in sys.path:
 from demo import organization  # noqa: E402
 from demo.commands import environment, exports, relative, run  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
-from tests.support.seed import client, live_endpoints, seed_private_vpc  # noqa: E402
+from tests.support.seed import client, enforce_iam, live_endpoints, seed_private_vpc  # noqa: E402
 
 INVENTORY = os.path.join(ROOT, "inventories", "example")
 WORK = os.path.join(ROOT, ".build", "demo")
@@ -360,9 +366,46 @@ def hub_and_spoke_demo(server, region="eu-west-1"):
         raise DemoFailed("the centralized design does not cost less than per-VPC endpoints")
 
 
+# The acts of each demo, in order. Every act starts on an emulator as a new moto_server is: no resource,
+# IAM enforcement off (fresh_emulator), so none depends on what an act before it left behind -- the
+# organization act turns enforcement on and seeds with moto's default keys before that, the
+# hub-and-spoke act seeds and deploys with those default keys.
+ACTS = {
+    "organization": (("the AWS Organization: inventory, deploy twice, audit, break, repair", organization_demo),
+                     ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo)),
+    "example": (("the small fleet of inventories/example: deploy twice, break, audit, repair", example_demo),
+                ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo)),
+}
+TRACEBACKS = os.path.join(WORK, "tracebacks.log")
+
+
+def fresh_emulator(server):
+    """Forget every resource and turn IAM enforcement off: the state of a new moto_server.
+
+    moto's reset (``/moto-api/reset``) keeps the enforcement setting, so it is turned off explicitly."""
+    enforce_iam(server.url, False)
+    server.reset()
+
+
+def run_act(server, number, total, title, act):
+    """Run one act on a fresh emulator; None when it did what it should, else why not (one line)."""
+    print("\n%s\nAct %d of %d: %s\n(a fresh emulator: no resource, IAM enforcement off)\n%s"
+          % ("#" * 100, number, total, title, "#" * 100), flush=True)
+    try:
+        fresh_emulator(server)
+        act(server)
+    except DemoFailed as exc:
+        return str(exc)
+    except Exception as exc:  # pylint: disable=broad-except  # an AWS error or a bug: one line here, the rest filed
+        with open(TRACEBACKS, "a") as handle:
+            handle.write("Act %d (%s):\n%s\n" % (number, title, traceback.format_exc()))
+        return "%s: %s (traceback in %s)" % (type(exc).__name__, exc, relative(TRACEBACKS))
+    return None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--inventory", choices=("organization", "example"),
+    parser.add_argument("--inventory", choices=sorted(ACTS),
                         default=os.environ.get("DEMO_INVENTORY") or "organization",
                         help="organization (default): the aws_vpcs inventory on an AWS Organization; example: the "
                              "hand-written inventories/example")
@@ -370,23 +413,33 @@ def main(argv=None):
     # A SIGTERM (make interrupted, CI timeout) unwinds through the `with` below, so moto_server stops.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     os.makedirs(WORK, exist_ok=True)
+    if os.path.exists(TRACEBACKS):
+        os.unlink(TRACEBACKS)
     started = time.monotonic()
+    acts = ACTS[args.inventory]
+    results = []
     try:
         with MotoServer(log_path=os.path.join(WORK, "moto_server.log")) as server:
-            if args.inventory == "example":
-                example_demo(server)
-            else:
-                organization_demo(server)
-            hub_and_spoke_demo(server)
-    except DemoFailed as exc:
-        print("\nDEMO FAILED: %s" % exc, file=sys.stderr)
-        return 1
-    except (subprocess.CalledProcessError, OSError, RuntimeError) as exc:
-        print("\nDEMO FAILED: %s" % exc, file=sys.stderr)
+            for number, (title, act) in enumerate(acts, 1):
+                act_started = time.monotonic()
+                results.append((number, title, run_act(server, number, len(acts), title, act),
+                                time.monotonic() - act_started))
+    except (OSError, RuntimeError) as exc:  # moto_server did not start (or its log cannot be written)
+        print("\nDEMO FAILED: the local AWS emulator: %s (see %s)"
+              % (exc, relative(os.path.join(WORK, "moto_server.log"))), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nDemo interrupted; moto_server stopped.", file=sys.stderr)
         return 130
+    print("\nActs (%s demo):" % args.inventory)
+    for number, title, failure, seconds in results:
+        print("  %d. %s: %s (%.0f s)" % (number, title, "FAILED" if failure else "passed", seconds))
+    failed = [(number, title, failure) for number, title, failure, _seconds in results if failure]
+    if failed:
+        for number, title, failure in failed:
+            print("DEMO FAILED: act %d (%s): %s" % (number, title, failure), file=sys.stderr)
+        print("moto_server stopped; its log: %s" % relative(os.path.join(WORK, "moto_server.log")), file=sys.stderr)
+        return 1
     print("\nDemo finished in %.0f s; moto_server stopped. `make emulator` starts one that stays up, to try the"
           " commands above by hand." % (time.monotonic() - started))
     return 0

@@ -6,7 +6,8 @@ subnet has its own route table; with ``main_serves_private`` the first one has n
 association and so follows the main route table (which then must not route to the gateway).
 
 ``seed_organization`` builds an AWS Organization (OUs, tagged accounts, a role and VPCs in each) and
-``create_controller`` / ``enforce_iam`` make one account's role impossible to assume (the demo).
+``create_controller`` / ``enforce_iam`` make one account's role impossible to assume (the demo);
+``enforce_iam(url, False)`` turns moto's IAM enforcement off again, so ``client``'s default keys work.
 
 ``python tests/support/seed.py --endpoint-url URL --region R --name NAME [--role-arn ARN] [--delete]``
 prints the seeded ids as JSON (or deletes the VPC named NAME and everything in it).
@@ -27,7 +28,8 @@ def client(service, endpoint_url, region, role_arn=None, external_id=None, crede
     """A boto3 client for moto_server, in the account of ``role_arn`` when given (assumed via STS).
 
     ``credentials`` (``aws_access_key_id`` / ``aws_secret_access_key``) are the caller's; default moto's
-    ``testing`` keys, which stop working once IAM enforcement is on (see ``enforce_iam``).
+    ``testing`` keys, which work only while IAM enforcement is off (see ``enforce_iam``): a caller that
+    relies on them on a server someone else may have enforced turns enforcement off first.
     """
     base = dict(credentials or DEFAULT_CREDENTIALS)
     credentials = base
@@ -183,10 +185,18 @@ def create_controller(endpoint_url, name="privatelink-ecr-controller", deny_assu
     return {"aws_access_key_id": key["AccessKeyId"], "aws_secret_access_key": key["SecretAccessKey"]}
 
 
-def enforce_iam(endpoint_url):
-    """Turn moto_server's IAM enforcement on, for good: from the next request on, only known keys work,
-    and each request is allowed by the caller's policies (the user's, or the assumed role's)."""
-    request = urllib.request.Request(endpoint_url + "/moto-api/reset-auth", data=b"0", method="POST",
+def enforce_iam(endpoint_url, enforced=True):
+    """Turn moto_server's IAM enforcement on (``enforced``) or off, until the next call.
+
+    On: from the next request on, only known keys work (moto's default ``testing`` keys no longer do),
+    and each request is allowed by the caller's policies (the user's, or the assumed role's). Off: moto's
+    state at startup, any keys work. The setting belongs to the whole server, not to a test or a demo
+    act, and ``/moto-api/reset`` does not touch it: whoever turns it on turns it off again, or the next
+    user of the server starts with it off explicitly (demo/run_demo.py does, before each act).
+    moto reads the body as a number: requests allowed before enforcement starts (``inf``: never).
+    """
+    request = urllib.request.Request(endpoint_url + "/moto-api/reset-auth", data=b"0" if enforced else b"inf",
+                                     method="POST",
                                      headers={"Content-Type": "text/plain"})  # a form type would hide the body
     with urllib.request.urlopen(request, timeout=10) as answer:
         answer.read()
