@@ -106,6 +106,8 @@ def print_guide(state):
 A seeded AWS emulator (moto_server, pid {pid}) answers on {url}: the demo's organization, no endpoint
 deployed yet. Inventory files: {fleet} (one host per VPC) and {audit} (one per account and region);
 group_vars/all.yml beside them sets the data perimeter (vpc_endpoints_perimeter_org_id: {org_id}).
+IAM enforcement is on, as in the demo's organization act: only the controller's keys below work
+(moto's default `testing` keys are refused), and they may not assume the sandbox account's role.
 
 The environment (also in {env_file}: `source {env_file}`):
 """.format(pid=state["pid"], url=state["url"], fleet=fleet, audit=audit, org_id=state["org_id"],
