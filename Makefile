@@ -12,13 +12,23 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
 export PATH := $(BIN):$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: all venv link test test-unit test-integration demo clean
+.PHONY: all venv link test test-unit test-integration demo clean lock-refresh
 all: test
 
-$(VENV)/.installed: requirements.txt requirements-test.txt
+# Every pip install of make (here and in mk/*.mk) is held to the lock's exact versions, the ones CI last
+# passed with: a new release of a test tool cannot change what a fresh clone tests with. A change to the
+# lock reinstalls (the stamps depend on it). `make lock-refresh` moves it on purpose.
+LOCK := requirements-lock.txt
+PIP_LOCKED = pip install --quiet -c $(LOCK)
+
+$(VENV)/.installed: requirements.txt requirements-test.txt $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-test.txt
+	@lock_python=$$(sed -n 's/^# Python: //p' $(LOCK)); \
+	venv_python=$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])'); \
+	[ "$$lock_python" = "$$venv_python" ] || echo "WARNING: $(LOCK) was resolved on Python $$lock_python," \
+	  "this venv runs $$venv_python: a pin may not exist for it (make lock-refresh PYTHON=python$$lock_python)"
+	$(BIN)/$(PIP_LOCKED) --upgrade pip
+	$(BIN)/$(PIP_LOCKED) -r requirements-test.txt
 	touch $@
 
 venv: $(VENV)/.installed
@@ -44,3 +54,10 @@ test: $(TEST_TARGETS)
 
 clean:
 	rm -rf .build .pytest_cache tests/output
+
+# Re-resolve the lock to the newest versions the requirements-*.txt ranges allow, in fresh temporary
+# venvs on $(PYTHON) (tests/utils/refresh_lock.py), then run every suite on them: .venv reinstalls since
+# the lock changed. Commit the lock when `make test` passes; `git checkout requirements-lock.txt` otherwise.
+lock-refresh:
+	$(PYTHON) tests/utils/refresh_lock.py
+	$(MAKE) --no-print-directory test

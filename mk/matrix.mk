@@ -8,6 +8,8 @@
 #   make test-matrix MATRIX_ARGS="--ref HEAD"    a git archive of a commit instead of the working tree
 #   make test-matrix-slice                sanity + units on the oldest core (boto3 floor) and the newest
 #                                         (newest boto3): the slice .ci/run runs after `make test`
+# The matrix's venvs are not held to requirements-lock.txt: they install the ansible-core and boto3
+# versions under test (boto3 1.34.0, other cores, each core's own dependencies) themselves.
 MATRIX_ARGS ?=
 
 .PHONY: test-matrix test-matrix-slice

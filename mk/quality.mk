@@ -13,8 +13,8 @@ QUALITY_STAMP := $(VENV)/.installed-quality
 # ansible-test runs on the venv's interpreter, found on PATH (the Makefile puts .venv/bin first).
 ANSIBLE_TEST_PYTHON := 3.11
 
-$(QUALITY_STAMP): $(VENV)/.installed requirements-quality.txt
-	$(BIN)/pip install --quiet -r requirements-quality.txt
+$(QUALITY_STAMP): $(VENV)/.installed requirements-quality.txt $(LOCK)
+	$(BIN)/$(PIP_LOCKED) -r requirements-quality.txt
 	touch $@
 
 .PHONY: quality-venv sanity units lint docs-lint docs-render changelog-lint changelog-release test-ecosystem

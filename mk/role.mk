@@ -5,8 +5,8 @@
 .PHONY: test-molecule
 MOLECULE_STAMP := $(VENV)/.installed-molecule
 
-$(MOLECULE_STAMP): requirements-molecule.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-molecule.txt
+$(MOLECULE_STAMP): requirements-molecule.txt $(VENV)/.installed $(LOCK)
+	$(BIN)/$(PIP_LOCKED) -r requirements-molecule.txt
 	touch $@
 
 test-molecule: venv link $(MOLECULE_STAMP)
