@@ -396,7 +396,7 @@ def run_act(server, number, total, title, act):
         act(server)
     except DemoFailed as exc:
         return str(exc)
-    except Exception as exc:  # pylint: disable=broad-except  # an AWS error or a bug: one line here, the rest filed
+    except Exception as exc:  # pylint: disable=broad-except  # an AWS error or a bug: one line, the traceback filed
         with open(TRACEBACKS, "a") as handle:
             handle.write("Act %d (%s):\n%s\n" % (number, title, traceback.format_exc()))
         return "%s: %s (traceback in %s)" % (type(exc).__name__, exc, relative(TRACEBACKS))
