@@ -1,5 +1,5 @@
 # privatelink.ecr — `make test` and `make demo` work from a fresh clone: they build
-# their own virtualenv in .venv and install what they need.
+# their own virtualenv in .venv and install what they need, at requirements-lock.txt's versions.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
