@@ -72,6 +72,9 @@ vpc_endpoints_tags:
 def seed(url):
     """Seed the organization, create the controller (denied the sandbox role), turn IAM enforcement on.
 
+    Seeds with moto's default keys, so the emulator must have IAM enforcement off: a new moto_server,
+    or one after demo/run_demo.py's fresh_emulator.
+
     Returns the seed_organization result plus ``credentials`` (the controller's keys: the only keys
     that work from now on) and ``unassumable`` (the sandbox account id).
     """
