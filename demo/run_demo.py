@@ -367,9 +367,9 @@ def hub_and_spoke_demo(server, region="eu-west-1"):
 
 
 # The acts of each demo, in order. Every act starts on an emulator as a new moto_server is: no resource,
-# IAM enforcement off (fresh_emulator), so none depends on what an act before it left behind -- the
-# organization act turns enforcement on and seeds with moto's default keys before that, the
-# hub-and-spoke act seeds and deploys with those default keys.
+# IAM enforcement off (fresh_emulator), so none depends on what an act before it left behind: the
+# organization act seeds with moto's default keys, then turns enforcement on and works with its
+# controller's keys; the hub-and-spoke act seeds and deploys with the default keys.
 ACTS = {
     "organization": (("the AWS Organization: inventory, deploy twice, audit, break, repair", organization_demo),
                      ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo)),
