@@ -36,7 +36,7 @@ options:
     required: true
   hostvars:
     description:
-      - Every host's variables (C(hostvars)), or any dict of C({host: {variable: value}}).
+      - "Every host's variables (C(hostvars)), or any dict of C({host: {variable: value}})."
       - A host absent from it, or without any of the O(results) variables, has no action.
     type: dict
     required: true
