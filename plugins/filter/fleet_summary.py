@@ -12,7 +12,7 @@ short_description: Count the actions of a fleet run, per host and in all, the wa
 version_added: 0.2.0
 description:
   - Reads, for each inventory host of a run, the results its tasks registered (M(privatelink.ecr.ecr_private_endpoints),
-    M(privatelink.ecr.ecr_endpoint_zones), M(privatelink.ecr.ecr_pull_through_cache)) and counts the actions of
+    M(privatelink.ecr.ecr_endpoint_zones), C(privatelink.ecr.ecr_pull_through_cache)) and counts the actions of
     their C(changes) by kind, per host and for the fleet.
   - "The fleet line reads C(Plan: C to create, M to modify, A to adopt, D to delete; U of N hosts unchanged) in
     check mode, C(Applied: ...) with the same counts otherwise. N is the number of hosts given, U the hosts that
