@@ -47,7 +47,7 @@ options:
     type: list
     elements: str
     default: [vpc_endpoints_result, vpc_endpoints_zones_result, vpc_endpoints_zones_absent_result,
-              vpc_endpoints_pull_through_cache_result]
+              ecr_pull_through_cache_result]
   failed:
     description: The hosts that failed (in a play, C(ansible_play_hosts_all | difference(ansible_play_hosts))).
     type: list
@@ -159,7 +159,7 @@ ACTION_KINDS = {
 # Steps of a hosted zone that the same result creates: they finish that create, they change nothing that was.
 PART_OF_ZONE_CREATE = frozenset(["tag_zone", "upsert_records"])
 DEFAULT_RESULTS = ("vpc_endpoints_result", "vpc_endpoints_zones_result", "vpc_endpoints_zones_absent_result",
-                   "vpc_endpoints_pull_through_cache_result")
+                   "ecr_pull_through_cache_result")
 
 
 def count_changes(changes):

@@ -74,7 +74,7 @@ def test_a_host_adds_up_every_registered_result_and_ignores_skipped_ones():
         "vpc_endpoints_result": endpoint_result(("ecr.api", "create"), ("s3", "modify")),
         "vpc_endpoints_zones_result": {"changed": True, "changes": [zone("create_zone"), zone("upsert_records")]},
         "vpc_endpoints_zones_absent_result": SKIPPED,
-        "vpc_endpoints_pull_through_cache_result": {"changed": True, "changes": [rule("update")]},
+        "ecr_pull_through_cache_result": {"changed": True, "changes": [rule("update")]},
         "unrelated": {"changes": [zone("delete_zone")]},
     }
     assert host_counts(variables) == ({"create": 2, "modify": 2, "adopt": 0, "delete": 0}, False)
@@ -85,7 +85,7 @@ def test_a_host_adds_up_every_registered_result_and_ignores_skipped_ones():
 def test_a_loop_result_counts_each_item():
     loop = {"changed": True, "msg": "All items completed", "results": [
         {"item": "a", "changes": [rule("create", "a")]}, {"item": "b", "changes": [rule("create", "b")]}, SKIPPED]}
-    assert host_counts({"vpc_endpoints_pull_through_cache_result": loop}) == \
+    assert host_counts({"ecr_pull_through_cache_result": loop}) == \
         ({"create": 2, "modify": 0, "adopt": 0, "delete": 0}, False)
 
 
