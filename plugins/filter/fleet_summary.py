@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: fleet_summary
 short_description: Count the actions of a fleet run, per host and in all, the way C(terraform plan) ends
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads, for each inventory host of a run, the results its tasks registered (M(privatelink.ecr.ecr_private_endpoints),
     M(privatelink.ecr.ecr_endpoint_zones), C(privatelink.ecr.ecr_pull_through_cache)) and counts the actions of
