@@ -166,32 +166,27 @@ def policy_diff(before, after):
     """
     if not isinstance(before, dict) or not isinstance(after, dict) or policies_equal(before, after):
         return before, after
-    before_statements, after_statements = _statements(before), _statements(after)
-    remaining = {}
-    for statement in after_statements:
-        key = _statement_key(statement)
-        remaining[key] = remaining.get(key, 0) + 1
-    removed, unchanged = [], 0
+    before_statements = _statements(before)
+    left = {}  # statement key -> how many of the before document's are not matched yet
     for statement in before_statements:
         key = _statement_key(statement)
-        if remaining.get(key):
-            remaining[key] -= 1
+        left[key] = left.get(key, 0) + 1
+    added, unchanged = [], 0
+    for statement in _statements(after):
+        key = _statement_key(statement)
+        if left.get(key):
+            left[key] -= 1
             unchanged += 1
         else:
-            removed.append(statement)
+            added.append(statement)
     if not unchanged:
         return before, after
-    kept = {}
+    removed = []
     for statement in before_statements:
         key = _statement_key(statement)
-        kept[key] = kept.get(key, 0) + 1
-    added = []
-    for statement in after_statements:
-        key = _statement_key(statement)
-        if kept.get(key):
-            kept[key] -= 1
-        else:
-            added.append(statement)
+        if left.get(key):
+            left[key] -= 1
+            removed.append(statement)
 
     def side(doc, statements):
         view = dict((k, v) for k, v in doc.items() if k != "Statement")
