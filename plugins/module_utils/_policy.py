@@ -138,3 +138,60 @@ def parse_current(policy_document):
     except ValueError:
         return None
     return value if isinstance(value, dict) else None
+
+
+# The key diff mode adds to both sides of a changed policy: how many statements both have alike and the diff
+# leaves out.
+UNCHANGED_STATEMENTS_KEY = "unchanged_statements"
+
+
+def _statements(doc):
+    statements = doc.get("Statement", [])
+    return [statements] if isinstance(statements, dict) else list(statements or [])
+
+
+def _statement_key(statement):
+    return json.dumps(_normalise_statement(statement) if isinstance(statement, dict) else statement, sort_keys=True)
+
+
+def policy_diff(before, after):
+    """``(before, after)`` of one endpoint's policy as diff mode shows it: only the statements that change.
+
+    Statements alike in both documents (compared as statements, whatever the spelling, as
+    ``policies_equal`` compares documents) are left out of both sides, and both then carry
+    ``unchanged_statements``, their number; a statement changed in place shows its old form before and
+    its new one after. Both sides keep the document's other keys (``Version``), so they keep the same
+    shape. Equal documents, a side without a document (AWS's default), or nothing alike are returned as
+    they are.
+    """
+    if not isinstance(before, dict) or not isinstance(after, dict) or policies_equal(before, after):
+        return before, after
+    before_statements = _statements(before)
+    left = {}  # statement key -> how many of the before document's are not matched yet
+    for statement in before_statements:
+        key = _statement_key(statement)
+        left[key] = left.get(key, 0) + 1
+    added, unchanged = [], 0
+    for statement in _statements(after):
+        key = _statement_key(statement)
+        if left.get(key):
+            left[key] -= 1
+            unchanged += 1
+        else:
+            added.append(statement)
+    if not unchanged:
+        return before, after
+    removed = []
+    for statement in before_statements:
+        key = _statement_key(statement)
+        if left.get(key):
+            left[key] -= 1
+            removed.append(statement)
+
+    def side(doc, statements):
+        view = dict((k, v) for k, v in doc.items() if k != "Statement")
+        view["Statement"] = statements
+        view[UNCHANGED_STATEMENTS_KEY] = unchanged
+        return view
+
+    return side(before, removed), side(after, added)

@@ -44,7 +44,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     predict,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
-from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy, policy_diff
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import pull_blockers
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     candidate_names,
@@ -445,7 +445,7 @@ class Reconciler:
             "endpoints": after["endpoints"],
             "security_group_id": group_after["group_id"] if group_after else None,
             "changes": actions,
-            "diff": {"before": before, "after": after},
+            "diff": diff_views(before, after),
             "discovered": self.discovered,
             "left": left or [],
             "warnings": self.warnings,
@@ -543,6 +543,18 @@ class Reconciler:
             "endpoints": dict((service, public_view(e)) for service, e in sorted(kept.items())),
             "security_group": group_view(group),
         }
+
+
+def diff_views(before, after):
+    """The module's ``diff``: ``before`` and ``after`` as ``_view`` gives them, except that the policy of an
+    endpoint on both sides shows only the statements that change (``_policy.policy_diff``), not the whole
+    document twice. Copies: the result's ``endpoints`` keep their full policies."""
+    before_endpoints, after_endpoints = dict(before["endpoints"]), dict(after["endpoints"])
+    for service in set(before_endpoints) & set(after_endpoints):
+        old, new = policy_diff(before_endpoints[service].get("policy"), after_endpoints[service].get("policy"))
+        before_endpoints[service] = dict(before_endpoints[service], policy=old)
+        after_endpoints[service] = dict(after_endpoints[service], policy=new)
+    return {"before": dict(before, endpoints=before_endpoints), "after": dict(after, endpoints=after_endpoints)}
 
 
 def reconcile(connection, params, check_mode):

@@ -404,10 +404,16 @@ diff:
   type: dict
   contains:
     before:
-      description: Endpoints (keyed by service) and the managed group before the run.
+      description:
+        - Endpoints (keyed by service) and the managed group before the run.
+        - The policy of an endpoint on both sides shows only the statements that change (in C(before) their old
+          form, in C(after) their new one); the statements both documents have alike are left out of both, which
+          then carry C(unchanged_statements), their number. Equal policies are shown whole.
       type: dict
     after:
-      description: Endpoints and the managed group after the run (in check mode, as they will be).
+      description:
+        - Endpoints and the managed group after the run (in check mode, as they will be), in the shape of C(before)
+          (policies as there).
       type: dict
 """
 

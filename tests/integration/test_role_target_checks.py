@@ -63,8 +63,9 @@ def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_p
     assert result.returncode == 2, output
     runs = recap(result.stdout)
     assert runs["good"]["failed"] == 0 and runs["good"]["changed"] == 1, output
-    # A local VPC: the argument check, one skipped target check, the endpoints, two skipped zones tasks.
-    assert runs["good"] == {"ok": 2, "changed": 1, "failed": 0, "skipped": 3}, output
+    # A local VPC: the argument check, one skipped target check, the endpoints, two skipped zones tasks; and the
+    # fleet summary, run once for the whole run on the first host left (here the only one).
+    assert runs["good"] == {"ok": 3, "changed": 1, "failed": 0, "skipped": 3}, output
     wrong = sorted(name for name in hosts if name != "good")
     assert sorted(name for name, run in runs.items() if run["failed"]) == wrong, output
     expected = {
@@ -91,6 +92,9 @@ def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_p
     assert "spoke-of-blind-hub is a spoke (ecr_endpoints_mode: spoke): its hub blind-hub is in region us-east-2" \
         in flat
     assert "Traceback" not in output
+    # The run's summary counts every host: the wrong ones as failed, never as unchanged.
+    assert "Applied: 5 to create, 0 to modify, 0 to adopt, 0 to delete; 0 of 10 hosts unchanged" in output
+    assert "unnamed: failed; 0 to create" in output
     # No module ran for a wrong host (its endpoint is nowhere); the good one converged alone.
     assert NOWHERE not in output and "Could not connect" not in output
     assert moto.mutating_requests()["ec2.CreateVpcEndpoint"] == 4

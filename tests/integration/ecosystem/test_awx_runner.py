@@ -95,6 +95,13 @@ def test_deploy_and_audit_job_templates_through_ansible_runner(aws, tmp_path, in
     again = run_job(base, "deploy.yml", DEPLOY_SURVEY)
     assert (again.status, again.rc) == ("successful", 0), again.stdout.read()
     assert host_stats(again)["changed"] == {}
+    # The job output AWX shows ends with the run's fleet summary: one event (a debug task run once) each time.
+    hosts = len(fleet.hosts)
+    for job, line in ((deploy, "Applied: %d to create, 0 to modify, 0 to adopt, 0 to delete; 0 of %d hosts unchanged"
+                       % (5 * hosts, hosts)),
+                      (again, "Applied: 0 to create, 0 to modify, 0 to adopt, 0 to delete; %d of %d hosts unchanged"
+                       % (hosts, hosts))):
+        assert [e["event_data"]["task"] for e in job.events if line in e.get("stdout", "")] == ["Print the fleet summary"]
 
     report_dir = tmp_path / "posture"
     audit = run_job(base, "audit.yml", {"posture_report_dir": str(report_dir), "posture_fail_on": "high"})
