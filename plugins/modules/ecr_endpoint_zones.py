@@ -274,6 +274,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     AwsConnection,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
@@ -336,7 +337,7 @@ def main():
     try:
         result = run_zones(connection, owner_connection(module), params, module.check_mode)
     except (PrivatelinkError, ValueError) as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     for warning in result.pop("warnings"):
         module.warn(warning)
     diff = result.pop("diff")

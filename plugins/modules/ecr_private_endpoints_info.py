@@ -318,6 +318,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     AwsConnection,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
@@ -431,7 +432,7 @@ def main():
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
                                          params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 
