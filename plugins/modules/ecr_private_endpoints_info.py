@@ -203,6 +203,10 @@ vpcs:
       description: The VPC.
       type: str
       sample: vpc-0123456789abcdef0
+    vpc_name:
+      description: The VPC's C(Name) tag; null when the VPC has none.
+      type: str
+      sample: platform-prod
     account_id:
       description: The AWS account the audit ran in (the assumed role's, else C(sts:GetCallerIdentity)).
       type: str
@@ -378,6 +382,8 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
             endpoints[service] = public_view(_primary(mine))
     return {
         "vpc_id": state["vpc"]["vpc_id"],
+        # The Name tag, read with the VPC itself (no request more); null when untagged.
+        "vpc_name": (state["vpc"].get("tags") or {}).get("Name"),
         "account_id": account_id,
         "region": state["region"],
         "compliant": is_compliant(findings),
