@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ecr_endpoint_zones
 short_description: Share a hub VPC's ECR endpoints with spoke VPCs through Route 53 private hosted zones
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Centralized endpoints - a B(hub) VPC per region holds the interface endpoints (with private DNS off, made by
     M(privatelink.ecr.ecr_private_endpoints)) and one Route 53 private hosted zone per service, which this module

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: posture_report
 short_description: Write the ECR private-endpoint posture reports (JSON, Markdown, HTML) from audit results
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Writes C(posture.json), C(posture.md) and C(posture.html) into O(dest) from the per-target audit records
     the C(privatelink.ecr.audit) playbook collects (each holding the
@@ -37,7 +37,7 @@ options:
   results:
     description:
       - The per-target records to store, each a dict with C(target) (the inventory host name, required),
-        C(account_label) (the account id when known), C(account_name) (what people call the account: the
+        C(account_label) (the account id when known), C(account_name) (what people call the account, the
         inventory's C(aws_account_name); optional), C(region), C(vpc) (the VPC id or name asked for),
         C(error) (the message when the audit of the target failed, else null), C(vpcs) (the info module's
         RV(privatelink.ecr.ecr_private_endpoints_info#module:vpcs)) and optionally C(audited_at) (UTC,
