@@ -236,8 +236,7 @@ def build_report(records):
     for record in records:
         region = record.get("region") or ""
         if record.get("error"):
-            errors.append({"target": record["target"], "account_id": _account(record),
-                           "account_name": _account_name(record), "region": region,
+            errors.append({"target": record["target"], "account_id": _account(record), "region": region,
                            "vpc": record.get("vpc") or "", "message": record["error"]})
             continue
         for vpc in record.get("vpcs") or []:
@@ -271,24 +270,20 @@ def build_report(records):
             })
             for item in vpc_findings:
                 findings.append(dict(item, target=record["target"], account_id=account,
-                                     account_name=_account_name(record), region=vpc_region,
-                                     vpc_id=vpc["vpc_id"], vpc_name=_name(vpc.get("vpc_name"))))
+                                     region=vpc_region, vpc_id=vpc["vpc_id"]))
     vpcs.sort(key=lambda v: (v["account_id"], v["region"], v["vpc_id"], v["target"]))
     findings.sort(key=lambda f: (RANK[f["severity"]], f["account_id"], f["region"], f["vpc_id"], f["id"],
                                  f["resource"]))
     overview = {}
     for vpc in vpcs:
         row = overview.setdefault((vpc["account_id"], vpc["region"]), _overview_row(vpc["account_id"], vpc["region"]))
-        row["account_name"] = row["account_name"] or vpc["account_name"]
         row["vpcs"] += 1
         row["compliant" if vpc["compliant"] else "non_compliant"] += 1
         for severity in SEVERITIES:
             row[severity] += vpc["counts"][severity]
     for error in errors:
-        row = overview.setdefault((error["account_id"], error["region"]), _overview_row(error["account_id"],
-                                                                                        error["region"]))
-        row["account_name"] = row["account_name"] or error["account_name"]
-        row["errors"] += 1
+        overview.setdefault((error["account_id"], error["region"]),
+                            _overview_row(error["account_id"], error["region"]))["errors"] += 1
     totals = _counts(findings)
     fleet_cost = round(sum(v["monthly_cost_usd"] or 0 for v in vpcs), 2)
     per_vpc_design = round(sum(v["per_vpc_design_monthly_usd"] or 0 for v in vpcs), 2)
@@ -313,8 +308,7 @@ def build_report(records):
 
 
 def _overview_row(account, region):
-    row = {"account_id": account, "account_name": None, "region": region, "vpcs": 0, "compliant": 0,
-           "non_compliant": 0, "errors": 0}
+    row = {"account_id": account, "region": region, "vpcs": 0, "compliant": 0, "non_compliant": 0, "errors": 0}
     row.update({s: 0 for s in SEVERITIES})
     return row
 
@@ -327,6 +321,17 @@ def _md(text):
 
 def _usd(value):
     return "n/a" if value is None else "%.2f" % value
+
+
+def names_of(report):
+    """``(account names by id, VPC names by (target, vpc id))`` from posture.json's ``vpcs`` entries, which
+    carry them; the other tables (overview, findings, errors) show them by id."""
+    accounts, vpcs = {}, {}
+    for vpc in report.get("vpcs") or []:
+        if vpc.get("account_name") and not accounts.get(vpc["account_id"]):
+            accounts[vpc["account_id"]] = vpc["account_name"]
+        vpcs[(vpc["target"], vpc["vpc_id"])] = vpc.get("vpc_name")
+    return accounts, vpcs
 
 
 def labelled(identifier, name):
@@ -349,6 +354,7 @@ def cost_note(report):
 
 def render_markdown(report, audited):
     s = report["summary"]
+    account_names, vpc_names = names_of(report)
     lines = [
         "# ECR private-endpoint posture",
         "",
@@ -367,8 +373,8 @@ def render_markdown(report, audited):
     ]
     for row in report["overview"]:
         lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |" % (
-            _md(labelled(row["account_id"], row.get("account_name"))), _md(row["region"]), row["vpcs"], row["compliant"], row["non_compliant"],
-            row["errors"], row["high"], row["medium"], row["low"], row["info"]))
+            _md(labelled(row["account_id"], account_names.get(row["account_id"]))), _md(row["region"]), row["vpcs"],
+            row["compliant"], row["non_compliant"], row["errors"], row["high"], row["medium"], row["low"], row["info"]))
     lines += ["", "## VPCs", "",
               "| Account | Region | VPC | Target | Compliant | High | Medium | Low | Info | Monthly USD |",
               "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -383,9 +389,9 @@ def render_markdown(report, audited):
     if report["errors"]:
         lines += ["", "## Audit errors", "", "| Target | Account | Region | Error |", "| --- | --- | --- | --- |"]
         for error in report["errors"]:
-            lines.append("| %s | %s | %s | %s |" % (_md(error["target"]),
-                                                    _md(labelled(error["account_id"], error.get("account_name"))),
-                                                    _md(error["region"]), _md(error["message"])))
+            account = labelled(error["account_id"], account_names.get(error["account_id"]))
+            lines.append("| %s | %s | %s | %s |" % (_md(error["target"]), _md(account), _md(error["region"]),
+                                                    _md(error["message"])))
     lines += ["", "## Findings", ""]
     if not report["findings"]:
         lines.append("No findings.")
@@ -394,8 +400,9 @@ def render_markdown(report, audited):
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for f in report["findings"]:
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % tuple(_md(x) for x in (
-                f["severity"], f["id"], labelled(f["account_id"], f.get("account_name")), f["region"],
-                labelled(f["vpc_id"], f.get("vpc_name")), f["resource"], f["message"], f["remediation"])))
+                f["severity"], f["id"], labelled(f["account_id"], account_names.get(f["account_id"])), f["region"],
+                labelled(f["vpc_id"], vpc_names.get((f["target"], f["vpc_id"]))), f["resource"], f["message"],
+                f["remediation"])))
     return "\n".join(lines) + "\n"
 
 
@@ -482,7 +489,8 @@ _JS = r"""
         && (!finding || row.getAttribute('data-finding') === finding);
     }));
     count('visible-vpcs', rows('#vpcs tbody tr', function (row) {
-      return ofAccount(row) && (!finding || (' ' + row.getAttribute('data-findings') + ' ').indexOf(' ' + finding + ' ') >= 0);
+      var ids = ' ' + row.getAttribute('data-findings') + ' ';
+      return ofAccount(row) && (!finding || ids.indexOf(' ' + finding + ' ') >= 0);
     }));
     rows('#overview tbody tr', ofAccount);
     rows('#errors tbody tr', ofAccount);
@@ -569,6 +577,7 @@ def _select(select_id, key, label, options):
 
 def render_html(report, audited):
     s = report["summary"]
+    account_names, vpc_names = names_of(report)
     cards = "".join('<div class="card" data-card="%s"><b>%d</b>%s</div>' % (key, value, _e(label)) for key, value, label in (
         ("vpcs", s["vpcs"], "VPCs"), ("compliant", s["compliant"], "compliant"),
         ("non_compliant", s["non_compliant"], "not compliant"), ("errors", s["errors"], "audit errors"),
@@ -583,7 +592,7 @@ def render_html(report, audited):
         ("errors", "Errors", number), ("high", "High", number), ("medium", "Medium", number),
         ("low", "Low", number), ("info", "Info", number)],
         [({"data-account": r["account_id"], "data-region": r["region"]},
-          [_named(r["account_id"], r.get("account_name")), _e(r["region"])] + [str(r[k]) for k in (
+          [_named(r["account_id"], account_names.get(r["account_id"])), _e(r["region"])] + [str(r[k]) for k in (
               "vpcs", "compliant", "non_compliant", "errors", "high", "medium", "low", "info")],
           [r["account_id"]] + [None] * 9) for r in report["overview"]])
     vpcs = _table("vpcs", [
@@ -605,9 +614,10 @@ def render_html(report, audited):
         ("region", "Region", "text"), ("vpc_id", "VPC", "text"), ("resource", "Resource", "text"),
         ("message", "Message", "text"), ("remediation", "Remediation", "text")],
         [({"data-severity": f["severity"], "data-finding": f["id"], "data-account": f["account_id"]},
-          [_sev(f["severity"]), "<code>%s</code>" % _e(f["id"]), _named(f["account_id"], f.get("account_name")),
-           _e(f["region"]), _named(f["vpc_id"], f.get("vpc_name"), code=True), "<code>%s</code>" % _e(f["resource"]),
-           _e(f["message"]), _e(f["remediation"])],
+          [_sev(f["severity"]), "<code>%s</code>" % _e(f["id"]),
+           _named(f["account_id"], account_names.get(f["account_id"])), _e(f["region"]),
+           _named(f["vpc_id"], vpc_names.get((f["target"], f["vpc_id"])), code=True),
+           "<code>%s</code>" % _e(f["resource"]), _e(f["message"]), _e(f["remediation"])],
           [f["severity"], None, f["account_id"], None, f["vpc_id"], None, None, None]) for f in report["findings"]])
     errors = ""
     if report["errors"]:
@@ -615,13 +625,12 @@ def render_html(report, audited):
             ("target", "Target", "text"), ("account_id", "Account", "text"), ("region", "Region", "text"),
             ("message", "Error", "text")],
             [({"data-target": x["target"], "data-account": x["account_id"]},
-              [_e(x["target"]), _named(x["account_id"], x.get("account_name")), _e(x["region"]), _e(x["message"])],
+              [_e(x["target"]), _named(x["account_id"], account_names.get(x["account_id"])), _e(x["region"]),
+               _e(x["message"])],
               [None, x["account_id"], None, None]) for x in report["errors"]])
     filters = "".join('<label><input type="checkbox" checked data-severity-filter="%s"> %s</label>' % (k, _sev(k))
                       for k in SEVERITIES)
-    accounts = {}
-    for row in report["overview"]:
-        accounts[row["account_id"]] = accounts.get(row["account_id"]) or row.get("account_name")
+    accounts = dict((row["account_id"], account_names.get(row["account_id"])) for row in report["overview"])
     finding_ids = {}
     for item in report["findings"]:
         finding_ids[item["id"]] = finding_ids.get(item["id"], 0) + 1
