@@ -21,6 +21,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     PrivatelinkError,
     aws_error,
     error_code,
+    located_error,
     translated,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
@@ -355,7 +356,8 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     try:
         vpc = ec2.vpc(vpc_id) if vpc_id else ec2.vpc_by_name(vpc_name)
     except PrivatelinkError as exc:
-        raise PrivatelinkError("hub: %s" % exc, **exc.details)
+        # The hub's account and region, not the audited one's.
+        raise located_error(PrivatelinkError("hub: %s" % exc, **exc.details), connection)
     hub_id = vpc["vpc_id"]
     endpoints = [dict(e, service=short_name(e["service_name"], region)) for e in ec2.endpoints([hub_id])]
     subnets = _translated_read("describe the hub's subnets", lambda: ec2.subnets_of_vpc(hub_id))

@@ -309,13 +309,23 @@ def located(message, where):
     return "%s (%s)" % (message, where)
 
 
+def located_error(exc, connection):
+    """``exc`` naming the account and region of ``connection`` (another account's, such as a hub's), so that
+    the module's failure does not name its own connection's instead."""
+    details = dict(getattr(exc, "details", None) or {}, located=True)
+    return PrivatelinkError(located(str(exc), located_in(connection.account_for_message(), connection.region)),
+                            **details)
+
+
 def fail_module(module, exc, connection=None, where=None):
     """Fail the module on ``exc``: its message naming the account and region of ``connection`` (or
     ``where``), and the failure fields (AWS's ``error`` and ``response_metadata``, the SDK versions, the
     changes already applied). Input errors found before any connection (no ``connection``, no ``where``)
     are reported as they are."""
-    if where is None and connection is not None:
-        details = getattr(exc, "details", None) or {}
+    details = getattr(exc, "details", None) or {}
+    if details.get("located"):
+        where = None  # the error named its place already (located_error)
+    elif where is None and connection is not None:
         code = (details.get("error") or {}).get("code")
         account = connection.account_id if code in _REJECTED_CREDENTIALS else connection.account_for_message()
         where = located_in(account, connection.region)

@@ -66,3 +66,13 @@ def test_the_happy_path_asks_sts_nothing_more(aws, private_vpc):
     assert rc == 0, output
     assert not [key for key in aws.server.requests() if key.startswith("sts.")]
 
+
+
+def test_a_hub_of_another_account_is_named_with_its_account(aws, private_vpc):
+    hub_role = "arn:aws:iam::222222222222:role/privatelink-ecr-audit"
+    rc, result, output = run_module("ecr_private_endpoints_info", {
+        "vpc_ids": [private_vpc.vpc_id], "hub": {"vpc_id": UNKNOWN, "role_arn": hub_role}}, aws.env)
+    assert rc != 0
+    assert result["msg"] == "hub: vpc_id %s: no such VPC in account 222222222222, region %s" % (UNKNOWN, aws.region), \
+        output
+    assert result["error"]["code"] == "InvalidVpcID.NotFound" and result["response_metadata"]["request_id"]

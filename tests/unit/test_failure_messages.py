@@ -13,6 +13,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     aws_error,
     fail_module,
     located,
+    located_error,
     located_in,
     translated,
 )
@@ -152,3 +153,18 @@ def test_unknown_vpc_ids_of_a_filter_get_aws_own_answer(monkeypatch):
     assert str(exc) == "vpc_ids vpc-0123456789abcdef0: no such VPC in this account and region"
     assert exc.details["error"]["code"] == "InvalidVpcID.NotFound"
     assert exc.details["response_metadata"]["request_id"]
+
+
+def test_an_error_of_another_account_keeps_that_account():
+    """A hub's error names the hub's account (located_error), and fail_module does not rename it."""
+    hub = AwsConnection(BASE)
+    hub.account_id = "222233334444"
+    mine = AwsConnection(BASE)
+    mine.account_id = "111122223333"
+    exc = located_error(PrivatelinkError("hub: vpc_id vpc-9: no such VPC in this account and region",
+                                         **aws_error(client_error("InvalidVpcID.NotFound"), "d").details), hub)
+    module = FakeModule()
+    with pytest.raises(Failed):
+        fail_module(module, exc, mine)
+    assert module.failed["msg"] == "hub: vpc_id vpc-9: no such VPC in account 222233334444, region eu-west-1"
+    assert module.failed["error"]["code"] == "InvalidVpcID.NotFound" and "located" not in module.failed
