@@ -188,7 +188,13 @@ class AwsConnection:
         self.account_id = None  # known without a request once a role is assumed
         self.session = self._base_session(params)
         if params.get("role_arn"):
-            self._assumed = self._assume_role(params)
+            try:
+                self._assumed = self._assume_role(params)
+            except PrivatelinkError as exc:
+                # The account tried is the role's (its ARN names it), whichever connection this is: the
+                # module's own, a hub's or a zone owner's.
+                raise PrivatelinkError(located(str(exc), located_in(_arn_account(params["role_arn"]), self.region)),
+                                       **dict(exc.details, located=True))
 
     @translated("create an AWS session")
     def _base_session(self, params):
@@ -276,10 +282,8 @@ def connection_from_module(module):
     try:
         return AwsConnection(module.params)
     except PrivatelinkError as exc:
-        # A role that could not be assumed: its ARN names the account tried, the options the region.
-        role_arn = module.params.get("role_arn")
-        fail_module(module, exc, where=located_in(_arn_account(role_arn), module.params.get("region"))
-                    if role_arn else None)
+        # No session (input), or a role that could not be assumed (the error names the role's account).
+        fail_module(module, exc)
 
 
 # Codes of credentials AWS did not accept: asking STS with them again would only fail again.

@@ -168,3 +168,25 @@ def test_an_error_of_another_account_keeps_that_account():
         fail_module(module, exc, mine)
     assert module.failed["msg"] == "hub: vpc_id vpc-9: no such VPC in account 222233334444, region eu-west-1"
     assert module.failed["error"]["code"] == "InvalidVpcID.NotFound" and "located" not in module.failed
+
+
+def test_a_role_that_cannot_be_assumed_names_its_account(monkeypatch):
+    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(key, raising=False)
+
+    def refuse(self, params):
+        raise aws_error(client_error("AccessDenied", "not authorized to perform sts:AssumeRole", operation="AssumeRole"),
+                        "assume the role")
+
+    monkeypatch.setattr(AwsConnection, "_assume_role", refuse)
+    with pytest.raises(PrivatelinkError) as err:
+        AwsConnection(dict(BASE, role_arn="arn:aws:iam::444455556666:role/hub"))
+    assert str(err.value).startswith("Failed to assume the role: AccessDenied: not authorized")
+    assert str(err.value).endswith("(account 444455556666, region eu-west-1)")
+    module = FakeModule()
+    mine = AwsConnection(BASE)
+    mine.account_id = "111122223333"
+    with pytest.raises(Failed):
+        fail_module(module, err.value, mine)  # e.g. a hub's role, failing inside the module's try
+    assert "444455556666" in module.failed["msg"] and "111122223333" not in module.failed["msg"]
+    assert module.failed["error"]["code"] == "AccessDenied"
