@@ -175,8 +175,8 @@ def test_a_role_that_cannot_be_assumed_names_its_account(monkeypatch):
         monkeypatch.delenv(key, raising=False)
 
     def refuse(self, params):
-        raise aws_error(client_error("AccessDenied", "not authorized to perform sts:AssumeRole", operation="AssumeRole"),
-                        "assume the role")
+        denied = client_error("AccessDenied", "not authorized to perform sts:AssumeRole", operation="AssumeRole")
+        raise aws_error(denied, "assume the role")
 
     monkeypatch.setattr(AwsConnection, "_assume_role", refuse)
     with pytest.raises(PrivatelinkError) as err:
