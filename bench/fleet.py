@@ -1,7 +1,7 @@
 """The benchmark's fleet: N targets (accounts via assume-role x regions), one private VPC each.
 
 Seeds moto_server on 127.0.0.1 only, writes the inventory both playbooks read (one host per
-target VPC, the host vars of DESIGN.md), and reads the endpoints back so that a run which
+target VPC, the host variables of docs/docsite/rst/guide_fleet.rst), and reads the endpoints back so that a run which
 did not converge is never reported as fast.
 """
 

@@ -222,6 +222,12 @@ def organization_demo(server):
             finding["severity"], finding["id"], finding["resource"], finding["message"], finding["remediation"]))
     if not nacl or broken["compliant"]:
         raise DemoFailed("the audit did not report NACL_BLOCKS_HTTPS on %s" % victim["vpc_id"])
+    # The reports name what people know: the inventory's account name and the VPC's Name tag.
+    print("  posture.json names it: account %s (%s), VPC %s (%s)" % (
+        broken["account_id"], broken.get("account_name"), broken["vpc_id"], broken.get("vpc_name")))
+    if (broken.get("account_name"), broken.get("vpc_name")) != (victim["account_name"], victim["name"]):
+        raise DemoFailed("posture.json does not name account %s (%s) and VPC %s (%s)" % (
+            victim["account_id"], victim["account_name"], victim["vpc_id"], victim["name"]))
     print_posture(posture)  # the report still covers the whole organization (the --limit run merged into it)
 
     say("Undo the mistake, audit again: clean")

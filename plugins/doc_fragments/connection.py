@@ -84,11 +84,15 @@ notes:
     C(response_metadata) (C(request_id), C(http_status_code)) when AWS answered, and
     C(boto3_version) / C(botocore_version); a failure after the first change also returns
     C(changed=true) and C(changes), exactly the actions that were applied.
+  - A failure once the connection is made names the account and the region the module looked in (an unknown
+    VPC id, for example, is C(no such VPC in account 111122223333, region eu-west-1), with AWS's
+    C(InvalidVpcID.NotFound) in C(error)). The account comes from the assumed role, or from one
+    C(sts:GetCallerIdentity) made on the failure path only.
   - Throttling, 5xx answers and dropped connections are retried by botocore's own retry mode
     (V(adaptive) by default, which also slows the client down when AWS throttles). Set
     E(AWS_RETRY_MODE) and E(AWS_MAX_ATTEMPTS) (default 10) to change it.
 requirements:
-  - python >= 3.9
+  - python >= 3.10
   - boto3 >= 1.34.0
   - botocore >= 1.34.0
 """

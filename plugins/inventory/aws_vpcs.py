@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 name: aws_vpcs
 short_description: A fleet of VPCs from AWS Organizations, one host per VPC or per account and region
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Lists the VPCs of many AWS accounts and regions and makes each one an inventory host that the
     C(privatelink.ecr.deploy) and C(privatelink.ecr.audit) playbooks run on unchanged.

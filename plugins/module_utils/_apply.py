@@ -20,7 +20,7 @@ import os
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
-    aws_error_details,
+    aws_error,
     describe_exception,
     error_code,
     translated,
@@ -357,10 +357,10 @@ class PlanApplier:
             last = exc.last_response or {}
             pending = ["%s (%s)" % (e.get("VpcEndpointId"), e.get("State"))
                        for e in last.get("VpcEndpoints", []) if e.get("State") != "available"]
-            raise PrivatelinkError("Timed out or failed after %ss waiting for %s: %s" % (
+            raise aws_error(exc, "wait", message="Timed out or failed after %ss waiting for %s: %s" % (
                 self.wait_timeout, what, ", ".join(pending) or describe_exception(exc, "wait")))
         except ClientError as exc:  # pylint: disable=duplicate-except
-            raise PrivatelinkError(describe_exception(exc, "wait for %s" % what), **aws_error_details(exc))
+            raise aws_error(exc, "wait for %s" % what)
 
     def wait_available(self, endpoint_ids):
         if endpoint_ids:

@@ -66,7 +66,8 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval impor
 SEVERITIES = ("high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
-# The contract (DESIGN.md): every finding id and its severity.
+# Every finding id and its severity, as the module's RETURN docs (vpcs[].findings) and the findings table
+# of docs/docsite/rst/guide_posture.rst list them.
 FINDING_SEVERITIES = {
     "ENDPOINT_MISSING": "high",
     "ENDPOINT_NOT_AVAILABLE": "high",
@@ -90,7 +91,8 @@ HTTPS_PORT = 443
 # Ephemeral ports of Linux (32768-60999) and Windows (49152-65535) clients: where NACL return traffic goes.
 DEFAULT_CLIENT_PORT_RANGE = (32768, 65535)
 HOURS_PER_MONTH = 730
-# Endpoints in these states are not billed (DESIGN.md, monthly_cost_usd).
+# Endpoints in these states are not billed (the info module's RETURN docs, vpcs[].monthly_cost_usd; the
+# hourly charge: https://aws.amazon.com/privatelink/pricing/).
 UNBILLED_STATES = frozenset(["deleted", "deleting", "failed", "rejected"])
 
 

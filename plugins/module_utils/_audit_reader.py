@@ -19,9 +19,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
-    aws_error_details,
-    describe_exception,
+    aws_error,
     error_code,
+    located_error,
     translated,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import private_subnets, route_table_of_subnets
@@ -180,8 +180,9 @@ class AuditReader:
 
     @translated("identify the account (sts:GetCallerIdentity)")
     def account_id(self):
-        # A role assumed for this connection already named its account (one request and client fewer).
-        return self.connection.account_id or self.connection.client("sts").get_caller_identity()["Account"]
+        # A role assumed for this connection already named its account (one request and client fewer);
+        # the connection keeps it, so a failure later names the account without asking again.
+        return self.connection.caller_account()
 
     @translated("describe the VPCs")
     def vpcs(self, vpc_ids, vpc_names):
@@ -193,7 +194,7 @@ class AuditReader:
                 found[vpc["vpc_id"]] = vpc
             unknown = sorted(set(vpc_ids) - set(found))
             if unknown:
-                raise PrivatelinkError("vpc_ids %s: no such VPC in this account and region" % ", ".join(unknown))
+                raise self.ec2.unknown_vpcs("vpc_ids", unknown)
         if vpc_names:
             raw = self.client.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": list(vpc_names)}])["Vpcs"]
             named = [normalise_vpc(v) for v in raw]
@@ -258,10 +259,9 @@ class AuditReader:
                 return None, "none"
             if code in ("AccessDeniedException", "AccessDenied"):
                 return None, "denied"
-            raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"),
-                                   **aws_error_details(exc))
+            raise aws_error(exc, "read the organization (organizations:DescribeOrganization)")
         except BotoCoreError as exc:  # pylint: disable=duplicate-except
-            raise PrivatelinkError(describe_exception(exc, "read the organization (organizations:DescribeOrganization)"))
+            raise aws_error(exc, "read the organization (organizations:DescribeOrganization)")
         return (answer.get("Organization") or {}).get("Id"), None
 
     def security_groups(self, group_ids):
@@ -356,7 +356,8 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     try:
         vpc = ec2.vpc(vpc_id) if vpc_id else ec2.vpc_by_name(vpc_name)
     except PrivatelinkError as exc:
-        raise PrivatelinkError("hub: %s" % exc, **exc.details)
+        # The hub's account and region, not the audited one's.
+        raise located_error(PrivatelinkError("hub: %s" % exc, **exc.details), connection)
     hub_id = vpc["vpc_id"]
     endpoints = [dict(e, service=short_name(e["service_name"], region)) for e in ec2.endpoints([hub_id])]
     subnets = _translated_read("describe the hub's subnets", lambda: ec2.subnets_of_vpc(hub_id))
@@ -398,7 +399,7 @@ def _translated_read(action, read):
     except PrivatelinkError:
         raise
     except (BotoCoreError, ClientError) as exc:
-        raise PrivatelinkError(describe_exception(exc, action), **aws_error_details(exc))
+        raise aws_error(exc, action)
 
 
 def hub_for(state, hub_data, raw_subnets):

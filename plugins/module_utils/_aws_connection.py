@@ -120,6 +120,17 @@ def error_code(exc):
     return None
 
 
+def aws_error(exc, action, message=None):
+    """The one mapper of a botocore/boto3 exception to the user's error.
+
+    The message is ``message`` when the caller can say it better (an unknown id named by its option),
+    else ``describe_exception``'s; either way the error keeps AWS's own answer (``error`` and
+    ``response_metadata``) when AWS answered, so the failed module returns it (docs: the
+    ``privatelink.ecr.connection`` documentation fragment's notes).
+    """
+    return PrivatelinkError(message or describe_exception(exc, action), **aws_error_details(exc))
+
+
 def translated(action):
     """Decorator: any botocore/boto3 exception raised by the call becomes a PrivatelinkError."""
 
@@ -129,7 +140,7 @@ def translated(action):
             try:
                 return func(*args, **kwargs)
             except (BotoCoreError, ClientError) as exc:
-                raise PrivatelinkError(describe_exception(exc, action), **aws_error_details(exc))
+                raise aws_error(exc, action)
 
         return wrapper
 
@@ -177,7 +188,13 @@ class AwsConnection:
         self.account_id = None  # known without a request once a role is assumed
         self.session = self._base_session(params)
         if params.get("role_arn"):
-            self._assumed = self._assume_role(params)
+            try:
+                self._assumed = self._assume_role(params)
+            except PrivatelinkError as exc:
+                # The account tried is the role's (its ARN names it), whichever connection this is: the
+                # module's own, a hub's or a zone owner's.
+                raise PrivatelinkError(located(str(exc), located_in(_arn_account(params["role_arn"]), self.region)),
+                                       **dict(exc.details, located=True))
 
     @translated("create an AWS session")
     def _base_session(self, params):
@@ -205,9 +222,7 @@ class AwsConnection:
         # AssumedRoleUser.Arn (required in the answer) is arn:PARTITION:sts::ACCOUNT:assumed-role/NAME/SESSION:
         # the account is known without a GetCallerIdentity.
         # https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumedRoleUser.html
-        arn_parts = ((answer.get("AssumedRoleUser") or {}).get("Arn") or "").split(":")
-        if len(arn_parts) > 5 and arn_parts[4].isdigit():
-            self.account_id = arn_parts[4]
+        self.account_id = _arn_account((answer.get("AssumedRoleUser") or {}).get("Arn"))
         # The role's clients come from the same session, with the role's keys: a second session would
         # load botocore's endpoint and model data again (about 0.1 CPU s per module run).
         return dict(aws_access_key_id=creds["AccessKeyId"],
@@ -217,6 +232,33 @@ class AwsConnection:
     def _make_client(self, service, credentials=None):
         return self.session.create_client(service, region_name=self.region, endpoint_url=self.endpoint_url,
                                           verify=self.verify, config=self._config, **(credentials or {}))
+
+    def caller_account(self):
+        """The account the credentials act in: named by the assumed role, else sts:GetCallerIdentity (once)."""
+        if not self.account_id:
+            self.account_id = self.client("sts").get_caller_identity()["Account"]
+        return self.account_id
+
+    def account_for_message(self):
+        """The account id for a failure message, or None; never raises.
+
+        Known without a request when a role was assumed or the account was already read. Otherwise one
+        sts:GetCallerIdentity, on the failure path only, with one attempt and short timeouts; it needs no
+        permission ("No permissions are required to perform this operation",
+        https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html), so it answers
+        even where the failed call was denied. Credentials AWS rejected would be rejected again: not asked.
+        """
+        if self.account_id:
+            return self.account_id
+        try:
+            config = self._config.merge(Config(retries={"mode": "standard", "total_max_attempts": 1},
+                                               connect_timeout=5, read_timeout=10))
+            sts = self.session.create_client("sts", region_name=self.region, endpoint_url=self.endpoint_url,
+                                             verify=self.verify, config=config, **self._assumed)
+            self.account_id = sts.get_caller_identity()["Account"]
+        except Exception:  # pylint: disable=broad-except  # the message is written without it
+            return None
+        return self.account_id
 
     def client(self, service):
         if service not in self._clients:
@@ -240,7 +282,58 @@ def connection_from_module(module):
     try:
         return AwsConnection(module.params)
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        # No session (input), or a role that could not be assumed (the error names the role's account).
+        fail_module(module, exc)
+
+
+# Codes of credentials AWS did not accept: asking STS with them again would only fail again.
+_REJECTED_CREDENTIALS = frozenset(["InvalidClientTokenId", "AuthFailure", "SignatureDoesNotMatch", "ExpiredToken",
+                                   "ExpiredTokenException", "UnrecognizedClientException", "IncompleteSignature"])
+_THIS_ACCOUNT_AND_REGION = "this account and region"
+
+
+def _arn_account(arn):
+    """The account field of an ARN (arn:PARTITION:SERVICE:REGION:ACCOUNT:...), or None."""
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[4].isdigit() else None
+
+
+def located_in(account_id, region):
+    """``account 123456789012, region eu-west-1``: where a failed module looked."""
+    return "account %s, region %s" % (account_id or "(not known)", region or "(none)")
+
+
+def located(message, where):
+    """The message naming where it happened: "this account and region" becomes the account and the region,
+    any other message gets them appended."""
+    if not where:
+        return message
+    if _THIS_ACCOUNT_AND_REGION in message:
+        return message.replace(_THIS_ACCOUNT_AND_REGION, where)
+    return "%s (%s)" % (message, where)
+
+
+def located_error(exc, connection):
+    """``exc`` naming the account and region of ``connection`` (another account's, such as a hub's), so that
+    the module's failure does not name its own connection's instead."""
+    details = dict(getattr(exc, "details", None) or {}, located=True)
+    return PrivatelinkError(located(str(exc), located_in(connection.account_for_message(), connection.region)),
+                            **details)
+
+
+def fail_module(module, exc, connection=None, where=None):
+    """Fail the module on ``exc``: its message naming the account and region of ``connection`` (or
+    ``where``), and the failure fields (AWS's ``error`` and ``response_metadata``, the SDK versions, the
+    changes already applied). Input errors found before any connection (no ``connection``, no ``where``)
+    are reported as they are."""
+    details = getattr(exc, "details", None) or {}
+    if details.get("located"):
+        where = None  # the error named its place already (located_error)
+    elif where is None and connection is not None:
+        code = (details.get("error") or {}).get("code")
+        account = connection.account_id if code in _REJECTED_CREDENTIALS else connection.account_for_message()
+        where = located_in(account, connection.region)
+    module.fail_json(msg=located(str(exc), where), **failure_fields(exc))
 
 
 def sdk_versions():
@@ -258,7 +351,7 @@ def sdk_versions():
 
 
 def failure_fields(exc):
-    """What every module returns beside ``msg`` on failure (DESIGN, "Connection options"): AWS's
+    """What every module returns beside ``msg`` on failure (the connection documentation fragment's notes): AWS's
     ``error`` and ``response_metadata`` when it answered, the SDK versions, and after a partial
     apply ``changed: true`` with the ``changes`` that were applied."""
     details = getattr(exc, "details", None) or {}
@@ -273,11 +366,16 @@ def failure_fields(exc):
 
 
 def aws_error_details(exc):
-    """``error`` and ``response_metadata`` of a botocore ClientError, as the failure returns them."""
-    if not isinstance(exc, ClientError):
+    """``error`` and ``response_metadata`` of a botocore ClientError (or of the error answer a waiter
+    stopped on), as the failure returns them."""
+    if isinstance(exc, ClientError):
+        response = exc.response
+    elif isinstance(exc, WaiterError) and (getattr(exc, "last_response", None) or {}).get("Error"):
+        response = exc.last_response
+    else:
         return {}
-    error = exc.response.get("Error", {})
-    meta = exc.response.get("ResponseMetadata", {})
+    error = response.get("Error", {})
+    meta = response.get("ResponseMetadata", {})
     return {"code": error.get("Code"),
             "error": {"code": error.get("Code"), "message": error.get("Message")},
             "response_metadata": {"request_id": meta.get("RequestId"),

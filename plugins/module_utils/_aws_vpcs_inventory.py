@@ -15,7 +15,8 @@ __metaclass__ = type
 
 import re
 
-# Defaults of the source file's options (DESIGN.md, "Inventory plugin privatelink.ecr.aws_vpcs").
+# Defaults of the source file's options (the plugin's DOCUMENTATION in plugins/inventory/aws_vpcs.py and
+# docs/docsite/rst/guide_inventory.rst).
 DEFAULT_ROLE_NAME = "privatelink-ecr-automation"
 DEFAULT_ORG_REGION = "us-east-1"
 DEFAULT_MAX_WORKERS = 16

@@ -9,9 +9,8 @@ __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
-    aws_error_details,
+    aws_error,
     error_code,
-    describe_exception,
     translated,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
@@ -66,6 +65,13 @@ def normalise_vpc(raw, dns_support=None, dns_hostnames=None):
     }
 
 
+def _unknown_vpcs_message(exc, option, vpc_ids):
+    """Our message for AWS's "no such VPC" codes (None for any other error: describe_exception's applies)."""
+    if error_code(exc) in ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed"):
+        return "%s %s: no such VPC in this account and region" % (option, ", ".join(vpc_ids))
+    return None
+
+
 class Ec2Reader:
     def __init__(self, client):
         self.client = client
@@ -74,18 +80,32 @@ class Ec2Reader:
         self._vpc_route_tables = {}
 
     def vpc(self, vpc_id):
-        """The VPC, or a PrivatelinkError naming vpc_id when it does not exist."""
+        """The VPC, or a PrivatelinkError naming vpc_id (and keeping AWS's answer) when it does not exist."""
         try:
             vpcs = self.client.describe_vpcs(VpcIds=[vpc_id])["Vpcs"]
         except ClientError as exc:
-            if error_code(exc) in ("InvalidVpcID.NotFound", "InvalidVpcID.Malformed"):
-                raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
-            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id), **aws_error_details(exc))
+            raise aws_error(exc, "describe VPC %s" % vpc_id, message=_unknown_vpcs_message(exc, "vpc_id", [vpc_id]))
         except Exception as exc:  # pylint: disable=duplicate-except  # botocore's other errors (credentials, region, network)
-            raise PrivatelinkError(describe_exception(exc, "describe VPC %s" % vpc_id))
+            raise aws_error(exc, "describe VPC %s" % vpc_id)
         if not vpcs:
             raise PrivatelinkError("vpc_id %s: no such VPC in this account and region" % vpc_id)
         return normalise_vpc(vpcs[0])
+
+    def unknown_vpcs(self, option, vpc_ids):
+        """The error for ids a filtered DescribeVpcs did not return, with AWS's own answer for them.
+
+        A filter answers an unknown id with nothing; asking for the ids themselves (on this failure path
+        only) gets AWS's InvalidVpcID.NotFound and its request id, which the failure returns.
+        """
+        message = "%s %s: no such VPC in this account and region" % (option, ", ".join(vpc_ids))
+        try:
+            self.client.describe_vpcs(VpcIds=list(vpc_ids))
+        except ClientError as exc:
+            return aws_error(exc, "describe VPC %s" % ", ".join(vpc_ids),
+                             message=_unknown_vpcs_message(exc, option, vpc_ids))
+        except Exception:  # pylint: disable=duplicate-except  # the filter's answer is enough to say it
+            pass
+        return PrivatelinkError(message)
 
     @translated("find the VPC by its Name tag")
     def vpc_by_name(self, name):
@@ -143,12 +163,13 @@ class Ec2Reader:
                 if self.client.can_paginate(operation) else \
                 getattr(self.client, operation)(**{id_param: list(ids)})[key]
         except ClientError as exc:
+            message = None
             if error_code(exc) in not_found_codes:
-                message = exc.response.get("Error", {}).get("Message", "")
-                raise PrivatelinkError("%s: %s (%s)" % (what, message or "not found", ", ".join(ids)))
-            raise PrivatelinkError(describe_exception(exc, "describe %s" % what), **aws_error_details(exc))
+                message = "%s: %s (%s) in this account and region" % (
+                    what, exc.response.get("Error", {}).get("Message", "") or "not found", ", ".join(ids))
+            raise aws_error(exc, "describe %s" % what, message=message)
         except Exception as exc:  # pylint: disable=duplicate-except
-            raise PrivatelinkError(describe_exception(exc, "describe %s" % what))
+            raise aws_error(exc, "describe %s" % what)
 
     def _vpc_listing(self, cache, operation, key, vpc_id):
         if vpc_id not in cache:
@@ -204,9 +225,9 @@ class Ec2Reader:
                             ServiceNames=list(full_names))
         except ClientError as exc:
             if error_code(exc) != "InvalidServiceName":
-                raise PrivatelinkError(describe_exception(exc, "describe endpoint services"), **aws_error_details(exc))
+                raise aws_error(exc, "describe endpoint services")
         except Exception as exc:  # pylint: disable=duplicate-except
-            raise PrivatelinkError(describe_exception(exc, "describe endpoint services"))
+            raise aws_error(exc, "describe endpoint services")
         return self.all_endpoint_services()
 
     @translated("describe endpoint services")

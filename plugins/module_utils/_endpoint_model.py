@@ -73,7 +73,7 @@ def normalise_endpoint(raw):
 
 
 def public_view(endpoint):
-    """The return value shape documented in DESIGN (``endpoints.<service>``)."""
+    """The return value shape of ``endpoints.<service>`` (the RETURN docs of ecr_private_endpoints)."""
     keys = ("vpc_endpoint_id", "service_name", "vpc_endpoint_type", "state", "subnet_ids",
             "route_table_ids", "security_group_ids", "private_dns_enabled", "dns_entries",
             "policy", "tags", "ip_address_type")

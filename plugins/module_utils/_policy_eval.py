@@ -40,7 +40,9 @@ __metaclass__ = type
 import json
 import re
 
-# Condition keys whose value the evaluation knows for a pull's requests (DESIGN.md, "What a pull needs").
+# Condition keys whose value the evaluation knows for a pull's requests (the POLICY_BLOCKS_PULL row of
+# docs/docsite/rst/guide_posture.rst; the keys:
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html).
 EVALUATED_KEYS = ("aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:ResourceAccount", "aws:ResourceOrgID",
                   "aws:SourceVpc", "aws:SourceVpce")
 _KEY_CASE = {k.lower(): k for k in EVALUATED_KEYS}

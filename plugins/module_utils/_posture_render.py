@@ -9,8 +9,12 @@ runs with any ``python3``).
 
 A *record* is what the audit keeps per inventory target::
 
-    {"target": HOST, "account_label": ACCOUNT, "region": REGION, "vpc": VPC, "error": MESSAGE or None,
-     "vpcs": [ecr_private_endpoints_info's per-VPC results], "audited_at": "YYYY-MM-DDTHH:MM:SSZ"}
+    {"target": HOST, "account_label": ACCOUNT, "account_name": NAME or None, "region": REGION, "vpc": VPC,
+     "error": MESSAGE or None, "vpcs": [ecr_private_endpoints_info's per-VPC results],
+     "audited_at": "YYYY-MM-DDTHH:MM:SSZ"}
+
+``account_name`` is the inventory host's ``aws_account_name`` (what people call the account); each
+VPC result's ``vpc_name`` is its Name tag. The reports show both next to the ids.
 
 Records are kept one file per target in ``REPORT_DIR/targets/``, and the reports cover every
 stored record, so runs over parts of an inventory (``--limit``, AWX job slicing) merge. Files are
@@ -205,6 +209,15 @@ def _account(record, vpc=None):
     return str((vpc or {}).get("account_id") or record.get("account_label") or "unknown")
 
 
+def _name(value):
+    """A name as posture.json keeps it: a non-empty string, else None."""
+    return str(value) if value not in (None, "") else None
+
+
+def _account_name(record):
+    return _name(record.get("account_name"))
+
+
 def _counts(findings):
     counts = {s: 0 for s in SEVERITIES}
     for item in findings:
@@ -235,8 +248,10 @@ def build_report(records):
                 "target": record["target"],
                 "account_id": account,
                 "account_label": record.get("account_label") or "",
+                "account_name": _account_name(record),
                 "region": vpc_region,
                 "vpc_id": vpc["vpc_id"],
+                "vpc_name": _name(vpc.get("vpc_name")),
                 "compliant": bool(vpc.get("compliant")),
                 "monthly_cost_usd": _cost(vpc.get("monthly_cost_usd")),
                 # What the VPC would pay with its own interface endpoints for what its hub serves (the info
@@ -308,6 +323,23 @@ def _usd(value):
     return "n/a" if value is None else "%.2f" % value
 
 
+def names_of(report):
+    """``(account names by id, VPC names by (target, vpc id))`` from posture.json's ``vpcs`` entries, which
+    carry them; the other tables (overview, findings, errors) show them by id."""
+    accounts, vpcs = {}, {}
+    for vpc in report.get("vpcs") or []:
+        if vpc.get("account_name") and not accounts.get(vpc["account_id"]):
+            accounts[vpc["account_id"]] = vpc["account_name"]
+        vpcs[(vpc["target"], vpc["vpc_id"])] = vpc.get("vpc_name")
+    return accounts, vpcs
+
+
+def labelled(identifier, name):
+    """``111111111111 (prod)``, ``vpc-0abc (payments)``: the id people look up, the name they know. The
+    aws_vpcs inventory names an account by its id when it cannot read the name: shown once."""
+    return "%s (%s)" % (identifier, name) if name and name != identifier else str(identifier)
+
+
 def cost_note(report):
     cost = report.get("cost") or {}
     note = ("Interface endpoints: %s USD a month for the fleet (hourly charge; data processing not included)."
@@ -322,6 +354,7 @@ def cost_note(report):
 
 def render_markdown(report, audited):
     s = report["summary"]
+    account_names, vpc_names = names_of(report)
     lines = [
         "# ECR private-endpoint posture",
         "",
@@ -340,23 +373,25 @@ def render_markdown(report, audited):
     ]
     for row in report["overview"]:
         lines.append("| %s | %s | %d | %d | %d | %d | %d | %d | %d | %d |" % (
-            _md(row["account_id"]), _md(row["region"]), row["vpcs"], row["compliant"], row["non_compliant"],
-            row["errors"], row["high"], row["medium"], row["low"], row["info"]))
+            _md(labelled(row["account_id"], account_names.get(row["account_id"]))), _md(row["region"]), row["vpcs"],
+            row["compliant"], row["non_compliant"], row["errors"], row["high"], row["medium"], row["low"], row["info"]))
     lines += ["", "## VPCs", "",
               "| Account | Region | VPC | Target | Compliant | High | Medium | Low | Info | Monthly USD |",
               "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for vpc in report["vpcs"]:
         c = vpc["counts"]
         lines.append("| %s | %s | %s | %s | %s | %d | %d | %d | %d | %s |" % (
-            _md(vpc["account_id"]), _md(vpc["region"]), _md(vpc["vpc_id"]), _md(vpc["target"]),
+            _md(labelled(vpc["account_id"], vpc.get("account_name"))), _md(vpc["region"]),
+            _md(labelled(vpc["vpc_id"], vpc.get("vpc_name"))), _md(vpc["target"]),
             "yes" if vpc["compliant"] else "**no**", c["high"], c["medium"], c["low"], c["info"],
             _usd(vpc.get("monthly_cost_usd"))))
     lines.append("| **Fleet** | | | | | | | | | **%s** |" % _usd((report.get("cost") or {}).get("monthly_usd")))
     if report["errors"]:
         lines += ["", "## Audit errors", "", "| Target | Account | Region | Error |", "| --- | --- | --- | --- |"]
         for error in report["errors"]:
-            lines.append("| %s | %s | %s | %s |" % (_md(error["target"]), _md(error["account_id"]),
-                                                    _md(error["region"]), _md(error["message"])))
+            account = labelled(error["account_id"], account_names.get(error["account_id"]))
+            lines.append("| %s | %s | %s | %s |" % (_md(error["target"]), _md(account), _md(error["region"]),
+                                                    _md(error["message"])))
     lines += ["", "## Findings", ""]
     if not report["findings"]:
         lines.append("No findings.")
@@ -365,7 +400,8 @@ def render_markdown(report, audited):
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for f in report["findings"]:
             lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % tuple(_md(x) for x in (
-                f["severity"], f["id"], f["account_id"], f["region"], f["vpc_id"], f["resource"], f["message"],
+                f["severity"], f["id"], labelled(f["account_id"], account_names.get(f["account_id"])), f["region"],
+                labelled(f["vpc_id"], vpc_names.get((f["target"], f["vpc_id"]))), f["resource"], f["message"],
                 f["remediation"])))
     return "\n".join(lines) + "\n"
 
@@ -386,7 +422,8 @@ th[aria-sort=ascending]:after{content:" \\2191"}th[aria-sort=descending]:after{c
 td.num{text-align:right}.sev{font-weight:600;border-radius:4px;padding:1px 7px;color:#fff;white-space:nowrap}
 .sev-high{background:#b42318}.sev-medium{background:#c4650a}.sev-low{background:#3b6fb6}.sev-info{background:#6b7785}
 .ok{color:#137333;font-weight:600}.bad{color:#b42318;font-weight:600}
-.filters label{margin-right:14px}code{font-size:12.5px;white-space:nowrap}
+.filters label{margin-right:14px}code{font-size:12.5px;white-space:nowrap}.name{color:#5b6670}
+.filters select{margin:0 14px 0 4px;font:inherit}
 td.region,td.account_id{white-space:nowrap}th[data-type=number]{text-align:right}
 """
 
@@ -421,19 +458,44 @@ _JS = r"""
     for (var i = 0; i < cells.length; i++) { if (cells[i].getAttribute('data-key') === name) { return i; } }
     return -1;
   }
+  function chosen(id) {
+    var select = document.getElementById(id);
+    return select ? select.value : '';
+  }
+  function rows(selector, keep) {
+    var visible = 0;
+    Array.prototype.forEach.call(document.querySelectorAll(selector), function (row) {
+      var on = keep(row);
+      row.hidden = !on;
+      if (on) { visible++; }
+    });
+    return visible;
+  }
+  function count(id, value) {
+    var counter = document.getElementById(id);
+    if (counter) { counter.textContent = String(value); }
+  }
+  // Severity boxes, one account and one finding id: the findings table shows the rows that match all
+  // three, the VPCs table the account's VPCs (with that finding), the overview and errors the account's.
   function applyFilter() {
     var shown = {};
     Array.prototype.forEach.call(document.querySelectorAll('input[data-severity-filter]'), function (box) {
       shown[box.getAttribute('data-severity-filter')] = box.checked;
     });
-    var visible = 0;
-    Array.prototype.forEach.call(document.querySelectorAll('#findings tbody tr'), function (row) {
-      var on = shown[row.getAttribute('data-severity')] !== false;
-      row.hidden = !on;
-      if (on) { visible++; }
-    });
-    var counter = document.getElementById('visible-findings');
-    if (counter) { counter.textContent = String(visible); }
+    var account = chosen('account-filter'), finding = chosen('finding-filter');
+    function ofAccount(row) { return !account || row.getAttribute('data-account') === account; }
+    count('visible-findings', rows('#findings tbody tr', function (row) {
+      return shown[row.getAttribute('data-severity')] !== false && ofAccount(row)
+        && (!finding || row.getAttribute('data-finding') === finding);
+    }));
+    count('visible-vpcs', rows('#vpcs tbody tr', function (row) {
+      var ids = ' ' + row.getAttribute('data-findings') + ' ';
+      return ofAccount(row) && (!finding || ids.indexOf(' ' + finding + ' ') >= 0);
+    }));
+    rows('#overview tbody tr', ofAccount);
+    rows('#errors tbody tr', ofAccount);
+    document.body.setAttribute('data-filter-account', account);
+    document.body.setAttribute('data-filter-finding', finding);
   }
   Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell, index) {
@@ -444,10 +506,9 @@ _JS = r"""
       cell.addEventListener('keydown', function (e) { if (e.key === 'Enter') { toggle(); } });
     });
   });
-  Array.prototype.forEach.call(document.querySelectorAll('input[data-severity-filter]'), function (box) {
-    box.addEventListener('change', applyFilter);
-  });
-  // A link can carry the view: posture.html#sort=resource&desc=1&hide=info,low
+  Array.prototype.forEach.call(document.querySelectorAll('input[data-severity-filter], select[data-filter]'),
+                                function (input) { input.addEventListener('change', applyFilter); });
+  // A link can carry the view: posture.html#sort=resource&desc=1&hide=info,low&account=111111111111&finding=ID
   var params = {};
   window.location.hash.replace(/^#/, '').split('&').forEach(function (part) {
     var kv = part.split('='); if (kv[0]) { params[decodeURIComponent(kv[0])] = decodeURIComponent(kv[1] || ''); }
@@ -460,6 +521,13 @@ _JS = r"""
   (params.hide || '').split(',').forEach(function (name) {
     var box = document.querySelector('input[data-severity-filter="' + name + '"]');
     if (box) { box.checked = false; }
+  });
+  [['account-filter', params.account], ['finding-filter', params.finding]].forEach(function (pair) {
+    var select = document.getElementById(pair[0]);
+    // Only a value the list offers: an unknown one would hide every row without saying why.
+    if (select && pair[1] && Array.prototype.some.call(select.options, function (o) { return o.value === pair[1]; })) {
+      select.value = pair[1];
+    }
   });
   applyFilter();
   document.body.setAttribute('data-ready', 'true');
@@ -491,8 +559,25 @@ def _table(table_id, columns, rows, sortable=True):
         _e(table_id), "sortable" if sortable else "", head, "\n".join(body))
 
 
+def _named(identifier, name, code=False):
+    """The id (as code for resource ids) and, when known, the name people use, muted beside it."""
+    shown = "<code>%s</code>" % _e(identifier) if code else _e(identifier)
+    if name and name != identifier:
+        shown += ' <span class="name">%s</span>' % _e(name)
+    return shown
+
+
+def _select(select_id, key, label, options):
+    """A filter list: "all" first, then (value, text) options."""
+    items = ['<option value="">%s</option>' % _e(label)]
+    items += ['<option value="%s">%s</option>' % (_e(value), _e(text)) for value, text in options]
+    return '<label for="%s">%s</label><select id="%s" data-filter="%s">%s</select>' % (
+        _e(select_id), _e(key), _e(select_id), _e(key), "".join(items))
+
+
 def render_html(report, audited):
     s = report["summary"]
+    account_names, vpc_names = names_of(report)
     cards = "".join('<div class="card" data-card="%s"><b>%d</b>%s</div>' % (key, value, _e(label)) for key, value, label in (
         ("vpcs", s["vpcs"], "VPCs"), ("compliant", s["compliant"], "compliant"),
         ("non_compliant", s["non_compliant"], "not compliant"), ("errors", s["errors"], "audit errors"),
@@ -507,39 +592,52 @@ def render_html(report, audited):
         ("errors", "Errors", number), ("high", "High", number), ("medium", "Medium", number),
         ("low", "Low", number), ("info", "Info", number)],
         [({"data-account": r["account_id"], "data-region": r["region"]},
-          [_e(r["account_id"]), _e(r["region"])] + [str(r[k]) for k in (
+          [_named(r["account_id"], account_names.get(r["account_id"])), _e(r["region"])] + [str(r[k]) for k in (
               "vpcs", "compliant", "non_compliant", "errors", "high", "medium", "low", "info")],
-          [None] * 10) for r in report["overview"]])
+          [r["account_id"]] + [None] * 9) for r in report["overview"]])
     vpcs = _table("vpcs", [
         ("account_id", "Account", "text"), ("region", "Region", "text"), ("vpc_id", "VPC", "text"),
         ("target", "Target", "text"), ("compliant", "Compliant", "text"), ("high", "High", number),
         ("medium", "Medium", number), ("low", "Low", number), ("info", "Info", number),
         ("monthly_cost_usd", "Monthly USD", number), ("endpoints", "Endpoints", "text")],
-        [({"data-vpc": v["vpc_id"], "data-compliant": "true" if v["compliant"] else "false"},
-          [_e(v["account_id"]), _e(v["region"]), "<code>%s</code>" % _e(v["vpc_id"]), _e(v["target"]),
+        [({"data-vpc": v["vpc_id"], "data-compliant": "true" if v["compliant"] else "false",
+           "data-account": v["account_id"], "data-findings": " ".join(sorted(set(f["id"] for f in v["findings"])))},
+          [_named(v["account_id"], v.get("account_name")), _e(v["region"]),
+           _named(v["vpc_id"], v.get("vpc_name"), code=True), _e(v["target"]),
            '<span class="ok">yes</span>' if v["compliant"] else '<span class="bad">no</span>']
           + [str(v["counts"][k]) for k in SEVERITIES]
           + [_e(_usd(v.get("monthly_cost_usd")))]
           + [_e(", ".join("%s (%s)" % (name, e.get("state")) for name, e in v["endpoints"].items()) or "none")],
-          [None] * 11) for v in report["vpcs"]])
+          [v["account_id"], None, v["vpc_id"]] + [None] * 8) for v in report["vpcs"]])
     findings = _table("findings", [
         ("severity", "Severity", "severity"), ("id", "Finding", "text"), ("account_id", "Account", "text"),
         ("region", "Region", "text"), ("vpc_id", "VPC", "text"), ("resource", "Resource", "text"),
         ("message", "Message", "text"), ("remediation", "Remediation", "text")],
-        [({"data-severity": f["severity"], "data-finding": f["id"]},
-          [_sev(f["severity"]), "<code>%s</code>" % _e(f["id"]), _e(f["account_id"]), _e(f["region"]),
-           "<code>%s</code>" % _e(f["vpc_id"]), "<code>%s</code>" % _e(f["resource"]), _e(f["message"]),
-           _e(f["remediation"])],
-          [f["severity"], None, None, None, None, None, None, None]) for f in report["findings"]])
+        [({"data-severity": f["severity"], "data-finding": f["id"], "data-account": f["account_id"]},
+          [_sev(f["severity"]), "<code>%s</code>" % _e(f["id"]),
+           _named(f["account_id"], account_names.get(f["account_id"])), _e(f["region"]),
+           _named(f["vpc_id"], vpc_names.get((f["target"], f["vpc_id"])), code=True),
+           "<code>%s</code>" % _e(f["resource"]), _e(f["message"]), _e(f["remediation"])],
+          [f["severity"], None, f["account_id"], None, f["vpc_id"], None, None, None]) for f in report["findings"]])
     errors = ""
     if report["errors"]:
         errors = "<h2>Audit errors</h2>" + _table("errors", [
             ("target", "Target", "text"), ("account_id", "Account", "text"), ("region", "Region", "text"),
             ("message", "Error", "text")],
-            [({"data-target": x["target"]}, [_e(x["target"]), _e(x["account_id"]), _e(x["region"]),
-                                             _e(x["message"])], [None] * 4) for x in report["errors"]])
+            [({"data-target": x["target"], "data-account": x["account_id"]},
+              [_e(x["target"]), _named(x["account_id"], account_names.get(x["account_id"])), _e(x["region"]),
+               _e(x["message"])],
+              [None, x["account_id"], None, None]) for x in report["errors"]])
     filters = "".join('<label><input type="checkbox" checked data-severity-filter="%s"> %s</label>' % (k, _sev(k))
                       for k in SEVERITIES)
+    accounts = dict((row["account_id"], account_names.get(row["account_id"])) for row in report["overview"])
+    finding_ids = {}
+    for item in report["findings"]:
+        finding_ids[item["id"]] = finding_ids.get(item["id"], 0) + 1
+    choosers = (_select("account-filter", "Account", "every account",
+                        [(a, labelled(a, accounts[a])) for a in sorted(accounts)])
+                + _select("finding-filter", "Finding", "every finding",
+                          [(i, "%s (%d)" % (i, n)) for i, n in sorted(finding_ids.items())]))
     return """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -550,9 +648,10 @@ def render_html(report, audited):
 <p class="muted">A VPC is compliant when it has no high or medium finding. %s</p>
 <div class="cards" id="summary">%s</div>
 <p id="cost">%s</p>
+<p class="filters" id="filters">Filter: %s</p>
 <h2>Accounts and regions</h2>
 %s
-<h2>VPCs</h2>
+<h2>VPCs (<span id="visible-vpcs">%d</span> shown)</h2>
 %s
 %s
 <h2>Findings (<span id="visible-findings">%d</span> shown)</h2>
@@ -560,8 +659,8 @@ def render_html(report, audited):
 %s
 <script>%s</script>
 </body></html>
-""" % (_CSS, _e(audited), cards, _e(cost_note(report)), overview, vpcs, errors, len(report["findings"]), filters,
-       findings, _JS)
+""" % (_CSS, _e(audited), cards, _e(cost_note(report)), choosers, overview, len(report["vpcs"]), vpcs, errors,
+       len(report["findings"]), filters, findings, _JS)
 
 
 # ---------------------------------------------------------------- one call: store, render, judge

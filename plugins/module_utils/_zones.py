@@ -21,8 +21,7 @@ import time
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
-    aws_error_details,
-    describe_exception,
+    aws_error,
     error_code,
     translated,
 )
@@ -156,7 +155,7 @@ class ZonesApplier:
         try:
             return func(**kwargs)
         except (BotoCoreError, ClientError) as exc:
-            raise PrivatelinkError(describe_exception(exc, what), **aws_error_details(exc))
+            raise aws_error(exc, what)
 
     def _create_zone(self, action):
         details = action["details"]
@@ -202,7 +201,7 @@ class ZonesApplier:
             waiter.wait(Id=change_id, WaiterConfig={"Delay": delay,
                                                     "MaxAttempts": max(1, int(self.wait_timeout // delay))})
         except Exception as exc:  # botocore's WaiterError and client errors
-            raise PrivatelinkError(describe_exception(exc, "wait for Route 53 change %s" % change_id))
+            raise aws_error(exc, "wait for Route 53 change %s" % change_id)
 
     def _associate(self, action):
         details = action["details"]
@@ -233,9 +232,8 @@ class ZonesApplier:
         except (BotoCoreError, ClientError) as exc:
             if error_code(exc) == "VPCAssociationAuthorizationNotFound":
                 return  # already gone: nothing is left behind
-            raise PrivatelinkError(describe_exception(exc, "delete the association authorization of VPC %s on hosted "
-                                                           "zone %s" % (details["vpc_id"], details["zone_id"])),
-                                   **aws_error_details(exc))
+            raise aws_error(exc, "delete the association authorization of VPC %s on hosted zone %s"
+                            % (details["vpc_id"], details["zone_id"]))
 
     def _disassociate(self, action):
         details = action["details"]

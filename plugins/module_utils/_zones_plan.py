@@ -37,7 +37,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
 ZONE_PLACEHOLDER = "(hosted zone, to be created)"
 TARGET_PLACEHOLDER = "(hub endpoint, to be created)"
 # Services a hub never centralizes: S3 layers go through each spoke's own (free) gateway endpoint,
-# and gateway endpoints cannot be shared (DESIGN, "Centralized endpoints").
+# and a gateway endpoint serves only its own VPC: traffic from across a peering or a transit gateway
+# cannot use it (https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html; README.md,
+# "Per-VPC or centralized endpoints: what each costs").
 NOT_CENTRALIZED = frozenset(["s3"])
 ACTION_ORDER = ("create_zone", "tag_zone", "upsert_records", "associate", "delete_authorization",
                 "disassociate", "delete_zone")

@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ecr_endpoint_zones
 short_description: Share a hub VPC's ECR endpoints with spoke VPCs through Route 53 private hosted zones
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Centralized endpoints - a B(hub) VPC per region holds the interface endpoints (with private DNS off, made by
     M(privatelink.ecr.ecr_private_endpoints)) and one Route 53 private hosted zone per service, which this module
@@ -274,6 +274,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     AwsConnection,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
@@ -336,7 +337,7 @@ def main():
     try:
         result = run_zones(connection, owner_connection(module), params, module.check_mode)
     except (PrivatelinkError, ValueError) as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     for warning in result.pop("warnings"):
         module.warn(warning)
     diff = result.pop("diff")

@@ -424,6 +424,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import check_local_input, reconcile
@@ -476,7 +477,7 @@ def main():
     try:
         result = reconcile(connection, module.params, module.check_mode)
     except (PrivatelinkError, ValueError) as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     for warning in result.pop("warnings"):
         module.warn(warning)
     diff = result.pop("diff")

@@ -203,6 +203,10 @@ vpcs:
       description: The VPC.
       type: str
       sample: vpc-0123456789abcdef0
+    vpc_name:
+      description: The VPC's C(Name) tag; null when the VPC has none.
+      type: str
+      sample: platform-prod
     account_id:
       description: The AWS account the audit ran in (the assumed role's, else C(sts:GetCallerIdentity)).
       type: str
@@ -318,6 +322,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     AwsConnection,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
@@ -377,6 +382,8 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
             endpoints[service] = public_view(_primary(mine))
     return {
         "vpc_id": state["vpc"]["vpc_id"],
+        # The Name tag, read with the VPC itself (no request more); null when untagged.
+        "vpc_name": (state["vpc"].get("tags") or {}).get("Name"),
         "account_id": account_id,
         "region": state["region"],
         "compliant": is_compliant(findings),
@@ -431,7 +438,7 @@ def main():
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
                                          params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 

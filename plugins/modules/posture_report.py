@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: posture_report
 short_description: Write the ECR private-endpoint posture reports (JSON, Markdown, HTML) from audit results
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Writes C(posture.json), C(posture.md) and C(posture.html) into O(dest) from the per-target audit records
     the C(privatelink.ecr.audit) playbook collects (each holding the
@@ -20,8 +20,12 @@ description:
     record, so runs over parts of an inventory (C(--limit), AWX job slicing, several execution nodes writing to one shared
     directory) merge into one report. A target audited again replaces its own file only.
   - "The reports: C(posture.json) (keys C(schema_version), C(summary), C(overview), C(vpcs), C(findings), C(errors)
-    and C(cost)), C(posture.md) and C(posture.html) (one self-contained page with sortable tables and severity
-    filters, no external assets)."
+    and C(cost)), C(posture.md) and C(posture.html) (one self-contained page with sortable tables, severity
+    filters and filters by account and by finding id, no external assets)."
+  - Each C(vpcs) entry of C(posture.json) carries C(account_name) (the record's C(account_name); null when
+    none) and C(vpc_name) (the VPC's C(Name) tag; null when untagged); the Markdown and HTML reports show both
+    next to the ids. A link can open C(posture.html) filtered, for example
+    C(posture.html#account=111122223333&finding=S3_ROUTE_MISSING&hide=info).
   - Makes no AWS call and needs no AWS credentials; it runs where the playbook's C(localhost) runs (the
     controller, or the AWX execution node), so O(dest) is a path there. It is not in the C(aws) action group.
   - With O(fail_on), the module fails B(after) writing the reports when a finding of that severity or worse
@@ -33,7 +37,8 @@ options:
   results:
     description:
       - The per-target records to store, each a dict with C(target) (the inventory host name, required),
-        C(account_label) (the account id when known), C(region), C(vpc) (the VPC id or name asked for),
+        C(account_label) (the account id when known), C(account_name) (what people call the account, the
+        inventory's C(aws_account_name); optional), C(region), C(vpc) (the VPC id or name asked for),
         C(error) (the message when the audit of the target failed, else null), C(vpcs) (the info module's
         RV(privatelink.ecr.ecr_private_endpoints_info#module:vpcs)) and optionally C(audited_at) (UTC,
         C(YYYY-MM-DDTHH:MM:SSZ); default the current time).

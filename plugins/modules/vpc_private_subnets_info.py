@@ -107,7 +107,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
-    failure_fields,
+    fail_module,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover
 from ansible_collections.privatelink.ecr.plugins.module_utils._vpc_lookup import VpcLookup
@@ -133,7 +133,7 @@ def main():
     try:
         found = VpcLookup(connection.client("ec2")).find(module.params.get("vpc_id"), module.params.get("vpc_name"))
     except PrivatelinkError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     discovered = discover(found["subnets"], found["route_tables"])
     module.exit_json(
         changed=False,

@@ -61,7 +61,8 @@ def report(tmp_path_factory):
             "vars": {"aws_region": REGION, "aws_endpoint_url": server.url, "ansible_connection": "local",
                      "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
             "hosts": {"platform": {"vpc_id": good["vpc_id"]},
-                      "payments": {"vpc_name": "payments", "aws_role_arn": ROLE}}}}
+                      "payments": {"vpc_name": "payments", "aws_role_arn": ROLE,
+                                   "aws_account_name": "payments-prod"}}}}
         inventory_path = str(folder / "inventory.json")
         with open(inventory_path, "w") as handle:
             json.dump(inventory, handle)
@@ -118,6 +119,57 @@ def test_severity_filter_hides_rows_in_the_browser(report):
     assert shown and all(r["data-severity"] in ("high", "medium") for r in shown)
     assert all("hidden" in r for r in rows if r["data-severity"] in ("low", "info"))
     assert dom.text_of_id["visible-findings"] == str(len(shown))
+
+
+def test_filter_by_account_in_the_browser(report):
+    """#account=ID (what the account list sets): that account's findings, VPCs, overview rows only."""
+    broken = report["broken"]["vpc_id"]
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#account=111111111111")))
+    assert dom.body.get("data-filter-account") == "111111111111"
+    rows = dom.tables["findings"]["rows"]
+    shown = [r for r in rows if "hidden" not in r]
+    assert shown and all(r["data-account"] == "111111111111" for r in shown)
+    assert all("hidden" in r for r in rows if r["data-account"] != "111111111111")
+    assert dom.text_of_id["visible-findings"] == str(len(shown))
+    assert [r["data-vpc"] for r in dom.tables["vpcs"]["rows"] if "hidden" not in r] == [broken]
+    assert dom.text_of_id["visible-vpcs"] == "1"
+    assert [r["data-account"] for r in dom.tables["overview"]["rows"] if "hidden" not in r] == ["111111111111"]
+    # The other account, and every account again.
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#account=123456789012")))
+    assert [r["data-vpc"] for r in dom.tables["vpcs"]["rows"] if "hidden" not in r] == [report["good"]["vpc_id"]]
+    assert all(r["data-account"] == "123456789012" for r in dom.tables["findings"]["rows"] if "hidden" not in r)
+
+
+def test_filter_by_finding_id_with_severity_and_account(report):
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#finding=SG_OPEN_TO_WORLD")))
+    rows = dom.tables["findings"]["rows"]
+    shown = [r for r in rows if "hidden" not in r]
+    expected = [f for f in report["posture"]["findings"] if f["id"] == "SG_OPEN_TO_WORLD"]
+    assert len(shown) == len(expected) >= 1 and all(r["data-finding"] == "SG_OPEN_TO_WORLD" for r in shown)
+    assert dom.body.get("data-filter-finding") == "SG_OPEN_TO_WORLD"
+    # Only the VPCs that have that finding.
+    assert [r["data-vpc"] for r in dom.tables["vpcs"]["rows"] if "hidden" not in r] == [report["broken"]["vpc_id"]]
+    # Combined with the severity boxes and the account: the filters narrow together.
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#finding=SG_OPEN_TO_WORLD&hide=medium,high")))
+    assert not [r for r in dom.tables["findings"]["rows"] if "hidden" not in r]
+    assert dom.text_of_id["visible-findings"] == "0"
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#finding=SG_OPEN_TO_WORLD&account=123456789012")))
+    assert not [r for r in dom.tables["findings"]["rows"] if "hidden" not in r]
+
+
+def test_an_unknown_filter_value_filters_nothing(report):
+    dom = chromium.Dom(chromium.dump_dom(url(report, "#account=999999999999&finding=NO_SUCH_FINDING")))
+    assert dom.body.get("data-filter-account") == "" and dom.body.get("data-filter-finding") == ""
+    assert not any("hidden" in r for r in dom.tables["findings"]["rows"] + dom.tables["vpcs"]["rows"])
+
+
+def test_names_are_shown_next_to_the_ids(report):
+    by_vpc = {v["vpc_id"]: v for v in report["posture"]["vpcs"]}
+    assert by_vpc[report["broken"]["vpc_id"]]["vpc_name"] == "payments"
+    assert by_vpc[report["broken"]["vpc_id"]]["account_name"] == "payments-prod"
+    page = chromium.dump_dom(url(report))
+    assert '<code>%s</code> <span class="name">payments</span>' % report["broken"]["vpc_id"] in page
+    assert '111111111111 <span class="name">payments-prod</span>' in page
 
 
 def test_screenshot_is_kept_as_an_artifact(report):

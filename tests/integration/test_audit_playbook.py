@@ -53,7 +53,7 @@ def estate(tmp_path_factory):
             "hosts": {
                 "platform": {"vpc_id": platform["vpc_id"], "aws_account_id": "123456789012"},
                 "payments": {"vpc_name": "payments-prod", "aws_role_arn": ROLE,
-                             "aws_external_id": EXTERNAL_ID},
+                             "aws_external_id": EXTERNAL_ID, "aws_account_name": "payments"},
             }}}
         path = str(folder / "inventory.json")
         with open(path, "w") as handle:
@@ -97,7 +97,7 @@ def test_reports_cover_every_target(full_run, estate):
     assert by_target["payments"]["vpc_id"] == estate["payments"]["vpc_id"]
     assert set(f["id"] for f in by_target["payments"]["findings"]) == {"ENDPOINT_MISSING"}
     markdown = (report / "posture.md").read_text()
-    assert "| 111111111111 | eu-west-1 | 1 | 0 | 1 | 0 | 4 | 0 | 0 | 0 |" in markdown
+    assert "| 111111111111 (payments) | eu-west-1 | 1 | 0 | 1 | 0 | 4 | 0 | 0 | 0 |" in markdown
     assert estate["payments"]["vpc_id"] in markdown.split("## Findings")[1]
     page = (report / "posture.html").read_text()
     assert page.startswith("<!DOCTYPE html>") and estate["platform"]["vpc_id"] in page
@@ -106,6 +106,26 @@ def test_reports_cover_every_target(full_run, estate):
     assert posture["cost"] == {"monthly_usd": 65.7, "per_vpc_design_monthly_usd": 65.7}
     assert "65.70 USD a month for the fleet" in markdown and "| **Fleet** |" in markdown
     assert 'data-card="monthly_usd"><b>65.70</b>' in page
+
+
+def test_reports_name_the_accounts_and_vpcs_people_know(full_run, estate):
+    """account_name is the host's aws_account_name, vpc_name the VPC's Name tag; null when there is none."""
+    by_target = {v["target"]: v for v in full_run["posture"]["vpcs"]}
+    assert (by_target["payments"]["account_name"], by_target["payments"]["vpc_name"]) == ("payments", "payments-prod")
+    assert (by_target["platform"]["account_name"], by_target["platform"]["vpc_name"]) == (None, None)
+    markdown = (full_run["dir"] / "posture.md").read_text()
+    assert "| 111111111111 (payments) | eu-west-1 | 1 | 0 | 1 |" in markdown.split("## VPCs")[0]
+    findings_table = markdown.split("## Findings")[1]
+    assert "| ENDPOINT_MISSING | 111111111111 (payments) | eu-west-1 | %s (payments-prod) |" % (
+        estate["payments"]["vpc_id"]) in findings_table
+    vpcs_table = (full_run["dir"] / "posture.md").read_text().split("## VPCs")[1].split("## Findings")[0]
+    assert "| 111111111111 (payments) | eu-west-1 | %s (payments-prod) | payments |" % estate["payments"]["vpc_id"] \
+        in vpcs_table
+    assert "| 123456789012 | eu-west-1 | %s | platform |" % estate["platform"]["vpc_id"] in vpcs_table
+    page = (full_run["dir"] / "posture.html").read_text()
+    assert '<code>%s</code> <span class="name">payments-prod</span>' % estate["payments"]["vpc_id"] in page
+    assert '<option value="111111111111">111111111111 (payments)</option>' in page
+    assert '<option value="ENDPOINT_MISSING">ENDPOINT_MISSING (' in page
 
 
 def test_cost_and_port_range_host_variables(estate):

@@ -137,7 +137,9 @@ def test_unknown_vpc_id_fails_clearly(aws):
     rc, result, output = discover(aws, vpc_id="vpc-0123456789abcdef0")
 
     assert rc != 0
-    assert result["msg"] == "vpc_id vpc-0123456789abcdef0: no such VPC in this account and region"
+    # The account (moto's default, from sts:GetCallerIdentity on the failure path) and the region it looked in.
+    assert result["msg"] == "vpc_id vpc-0123456789abcdef0: no such VPC in account 123456789012, region %s" % REGION
+    assert result["error"]["code"] == "InvalidVpcID.NotFound"
 
 
 def test_vpc_without_subnets_is_found_and_has_nothing_to_offer(aws):

@@ -69,7 +69,8 @@ def test_vpc_private_subnets_info_returns_what_it_documents(aws, private_vpc):
 
 @pytest.mark.parametrize("module", ["ecr_private_endpoints", "ecr_private_endpoints_info", "vpc_private_subnets_info"])
 def test_a_failure_carries_the_documented_failure_fields(aws, module):
-    """DESIGN: every failure has msg, the SDK versions, and AWS's error when it answered."""
+    """Every failure has msg, the SDK versions, and AWS's error when it answered (the notes of
+    plugins/doc_fragments/connection.py)."""
     args = {"vpc_id": "vpc-0123456789abcdef0"} if module != "ecr_private_endpoints_info" else {
         "vpc_ids": ["vpc-0123456789abcdef0"]}
     if module == "ecr_private_endpoints":

@@ -607,8 +607,11 @@ def test_module_result_shows_the_endpoint_workloads_use():
     assert result["endpoints"]["logs"]["vpc_endpoint_id"] == "vpce-logs"
     assert ids(result["findings"]) == [("ENDPOINT_NOT_AVAILABLE", "vpce-api-old")]
     assert result["compliant"] is False and result["account_id"] == "111111111111"
-    assert set(result) == {"vpc_id", "account_id", "region", "compliant", "workload_subnet_ids", "endpoints",
-                           "findings", "monthly_cost_usd", "per_vpc_design_monthly_usd", "hub"}
+    assert set(result) == {"vpc_id", "vpc_name", "account_id", "region", "compliant", "workload_subnet_ids",
+                           "endpoints", "findings", "monthly_cost_usd", "per_vpc_design_monthly_usd", "hub"}
+    assert result["vpc_name"] is None  # an untagged VPC
+    state["vpc"]["tags"] = {"Name": "payments", "team": "a"}
+    assert vpc_result("111111111111", state)["vpc_name"] == "payments"
     assert result["hub"] is None and result["per_vpc_design_monthly_usd"] == result["monthly_cost_usd"]
 
 

@@ -277,3 +277,66 @@ def test_command_line_reports_bad_records_without_a_traceback(tmp_path, monkeypa
     monkeypatch.setattr(sys, "stdin", io.StringIO(json.dumps([{"vpcs": []}])))
     assert render.main([str(tmp_path), "--results", "-"]) == 2
     assert "has no 'target'" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- names people know: account_name and vpc_name
+
+def named(target, account, account_name, vpc_id, vpc_name, findings, error=None):
+    """A record of a host with aws_account_name, whose VPC carries a Name tag."""
+    base = record(target, account, "eu-west-1", vpc_id, findings, error=error)
+    base["account_name"] = account_name
+    for vpc in base["vpcs"]:
+        vpc["vpc_name"] = vpc_name
+    return base
+
+
+NAMED = [
+    named("shop", "444444444444", "shop-prod", "vpc-s", "checkout", [finding("S3_ROUTE_MISSING", "high", "rtb-s")]),
+    named("lab", "555555555555", None, "vpc-l", None, [finding("POLICY_UNRESTRICTED", "low", "vpce-l")]),
+    named("lab-us", "555555555555", None, "", None, [], error="AccessDenied"),
+    # The aws_vpcs inventory names an account it cannot read the name of by its id: shown once.
+    named("tools", "666666666666", "666666666666", "vpc-t", "", [finding("S3_ROUTE_MISSING", "high", "rtb-t")]),
+]
+
+
+def test_posture_json_names_accounts_and_vpcs_or_says_null():
+    report = render.build_report(NAMED)
+    vpcs = {v["vpc_id"]: (v["account_name"], v["vpc_name"]) for v in report["vpcs"]}
+    assert vpcs == {"vpc-s": ("shop-prod", "checkout"), "vpc-l": (None, None), "vpc-t": ("666666666666", None)}
+    # The other entries keep their keys (the names are shown by id from the vpcs entries).
+    assert not any("account_name" in x or "vpc_name" in x
+                   for x in report["findings"] + report["overview"] + report["errors"])
+    assert impl.names_of(report) == ({"444444444444": "shop-prod", "666666666666": "666666666666"}, {
+        ("shop", "vpc-s"): "checkout", ("lab", "vpc-l"): None, ("tools", "vpc-t"): None})
+    # Records written before names existed still render: both null.
+    old = render.build_report(RECORDS)
+    assert all(v["account_name"] is None and v["vpc_name"] is None for v in old["vpcs"])
+
+
+def test_markdown_shows_the_names_next_to_the_ids():
+    text = render.render_markdown(render.build_report(NAMED), "now")
+    overview, rest = text.split("## VPCs")
+    assert "| 444444444444 (shop-prod) | eu-west-1 | 1 |" in overview
+    assert "| 555555555555 | eu-west-1 | 1 |" in overview and "| 666666666666 | eu-west-1 |" in overview
+    assert "| 444444444444 (shop-prod) | eu-west-1 | vpc-s (checkout) | shop | **no** |" in rest
+    assert "| 555555555555 | eu-west-1 | vpc-l | lab | yes |" in rest
+    assert "| high | S3_ROUTE_MISSING | 444444444444 (shop-prod) | eu-west-1 | vpc-s (checkout) | rtb-s |" in rest
+    assert "| high | S3_ROUTE_MISSING | 666666666666 | eu-west-1 | vpc-t | rtb-t |" in rest
+
+
+def test_html_shows_the_names_and_offers_filters_by_account_and_finding():
+    page = render.render_html(render.build_report(NAMED + [
+        named("x", "777777777777", "<b>x</b>", "vpc-x", "<i>y</i>", [])]), "now")
+    assert '<code>vpc-s</code> <span class="name">checkout</span>' in page
+    assert '444444444444 <span class="name">shop-prod</span>' in page
+    assert "<b>x</b>" not in page and "<i>y</i>" not in page and "&lt;i&gt;y&lt;/i&gt;" in page
+    accounts = page.split('id="account-filter"')[1].split("</select>")[0]
+    assert accounts.index('value=""') < accounts.index('value="444444444444">444444444444 (shop-prod)<') \
+        < accounts.index('value="555555555555">555555555555<') < accounts.index('value="666666666666">666666666666<')
+    findings = page.split('id="finding-filter"')[1].split("</select>")[0]
+    assert 'value="S3_ROUTE_MISSING">S3_ROUTE_MISSING (2)<' in findings and 'value="POLICY_UNRESTRICTED"' in findings
+    # Every row the filter acts on carries what it filters by.
+    assert 'data-account="444444444444" data-compliant="false" data-findings="S3_ROUTE_MISSING"' in page
+    assert '<tr data-order="0" data-account="444444444444" data-finding="S3_ROUTE_MISSING" data-severity="high">' \
+        in page
+    assert 'data-account="555555555555" data-target="lab-us"' in page
