@@ -31,6 +31,7 @@ P5. ValidatePullThroughCacheRule (API_ValidatePullThroughCacheRule.html): ``isVa
 
 Control: ``GET /_aws_semantics/ecr`` -> ``{"default_page_size": N}``; ``POST`` the same to change it
 (small pages make the readers' pagination visible); ``POST /moto-api/reset`` forgets every rule.
+moto's IAM enforcement (``/moto-api/reset-auth``) applies to these operations as to moto's own.
 """
 
 import io
@@ -62,11 +63,35 @@ DEFAULT_PAGE_SIZE = 100
 
 
 class EcrRefusal(Exception):
-    """An ECR error answer (JSON protocol: ``__type`` and ``message``)."""
+    """An ECR error answer (JSON protocol: ``__type`` and ``message``) with its HTTP status."""
 
-    def __init__(self, code, message):
+    def __init__(self, code, message, status="400 Bad Request"):
         super().__init__(message)
-        self.code, self.message = code, message
+        self.code, self.message, self.status = code, message, status
+
+
+def authorize(environ, body, account, operation):
+    """moto's own IAM enforcement (on after ``POST /moto-api/reset-auth``) for the operations answered here,
+    which never reach moto's handlers: the signature, then the caller's policies for ``ecr:<operation>``."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+    from moto.iam.access_control import IAMRequest
+    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        return
+    headers = dict((key[5:].replace("_", "-").title(), value) for key, value in environ.items()
+                   if key.startswith("HTTP_"))
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    try:
+        request = IAMRequest(account_id=account, method=environ.get("REQUEST_METHOD"),
+                             path=environ.get("PATH_INFO") or "/", data={}, body=body, headers=headers,
+                             action=operation)
+        request.check_signature()
+        request.check_action_permitted("*")
+    except Exception as denied:  # moto's RESTError subclasses: AccessDenied, SignatureDoesNotMatch...
+        raise EcrRefusal(getattr(denied, "error_type", "AccessDenied"), getattr(denied, "message", str(denied)),
+                         "403 Forbidden")
 
 
 def caller(environ):
@@ -134,6 +159,7 @@ class EcrPullThroughCache:
         environ["wsgi.input"] = io.BytesIO(body)
         account, region = caller(environ)
         try:
+            authorize(environ, body, account, operation)
             params = json.loads(body or b"{}")
             registry = params.get("registryId")
             if registry is not None and registry != account:
@@ -143,7 +169,7 @@ class EcrPullThroughCache:
                 answer = getattr(self, "_" + operation)(account, region, params)
             status = "200 OK"
         except EcrRefusal as refusal:
-            status, answer = "400 Bad Request", {"__type": refusal.code, "message": refusal.message}
+            status, answer = refusal.status, {"__type": refusal.code, "message": refusal.message}
         except ValueError:
             status, answer = "400 Bad Request", {"__type": "SerializationException", "message": "malformed JSON"}
         payload = json.dumps(answer).encode()
