@@ -245,3 +245,39 @@ def test_a_failure_after_changes_reports_what_was_applied():
     fields = failure_fields(excinfo.value)
     assert fields["changed"] is True and [c["prefix"] for c in fields["changes"]] == ["k8s"]
     assert fields["error"]["code"] == "SecretNotFoundException" and fields["response_metadata"]["request_id"] == "r-1"
+
+
+class SecretsAnswer:
+    """A Secrets Manager client answering DescribeSecret with ``answer`` (a dict, or a ClientError to raise)."""
+
+    def __init__(self, answer):
+        self.answer, self.asked = answer, []
+
+    def describe_secret(self, SecretId):
+        self.asked.append(SecretId)
+        if isinstance(self.answer, Exception):
+            raise self.answer
+        return self.answer
+
+
+def reader_with(secrets):
+    from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import PullThroughCacheReader
+    connection = type("Connection", (), {"region": REGION, "account_id": ACCOUNT,
+                                         "client": lambda self, service: secrets})()
+    return PullThroughCacheReader(connection)
+
+
+def test_the_secret_is_described_never_read_and_must_exist_and_not_be_deleted():
+    secrets = SecretsAnswer({"ARN": SECRET_ARN, "Name": SECRET})
+    assert reader_with(secrets).secret_arn(SECRET, ACCOUNT, REGION) == SECRET_ARN
+    assert secrets.asked == [SECRET] and not hasattr(secrets, "get_secret_value")
+    missing = ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "not found"}}, "DescribeSecret")
+    with pytest.raises(PrivatelinkError) as excinfo:
+        reader_with(SecretsAnswer(missing)).secret_arn(SECRET, ACCOUNT, REGION)
+    assert all(word in str(excinfo.value) for word in (SECRET, "does not exist", ACCOUNT, REGION))
+    with pytest.raises(PrivatelinkError, match="scheduled for deletion"):
+        reader_with(SecretsAnswer({"ARN": SECRET_ARN, "DeletedDate": "2026-12-01"})).secret_arn(SECRET, ACCOUNT,
+                                                                                               REGION)
+    denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeSecret")
+    with pytest.raises(PrivatelinkError, match="docs/iam-policy.json"):
+        reader_with(SecretsAnswer(denied)).secret_arn(SECRET, ACCOUNT, REGION)
