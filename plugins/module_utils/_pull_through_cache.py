@@ -77,7 +77,8 @@ def check_region(region):
     """Pull-through cache is not offered in the China Regions (user guide, pull-through-cache.html)."""
     if (region or "").startswith("cn-"):
         raise ValueError("ECR pull-through cache is not available in the China Regions (%s): the rules cannot be "
-                         "created there; cache the images through a registry in another partition, or push them" % region)
+                         "created there; cache the images through a registry in another partition, or push them"
+                         % region)
 
 
 def _prefix(value, what):
@@ -121,7 +122,8 @@ def _validate_present(rule, prefix, what):
         raise ValueError("%s: upstream must be one of %s, got %r" % (what, ", ".join(UPSTREAMS), upstream))
     url = rule.get("upstream_registry_url") or UPSTREAMS[upstream]
     if url is None:
-        raise ValueError("%s: upstream %s needs upstream_registry_url (%s)" % (what, upstream, URL_PATTERNS[upstream][1]))
+        raise ValueError("%s: upstream %s needs upstream_registry_url (%s)"
+                         % (what, upstream, URL_PATTERNS[upstream][1]))
     if upstream in URL_PATTERNS and not URL_PATTERNS[upstream][0].match(url):
         raise ValueError("%s: upstream_registry_url %r is not of the form %s for upstream %s"
                          % (what, url, URL_PATTERNS[upstream][1], upstream))

@@ -135,7 +135,8 @@ BAD = [
     ([{"prefix": "hub", "upstream": "docker-hub", "credential_secret":
        "arn:aws:secretsmanager:us-east-1:%s:secret:ecr-pullthroughcache/docker-hub-AbCdEf" % ACCOUNT}],
      ["us-east-1", "region", REGION]),
-    ([{"prefix": "acr", "upstream": "azure-container-registry", "credential_secret": "ecr-pullthroughcache/docker-hub"}],
+    ([{"prefix": "acr", "upstream": "azure-container-registry",
+       "credential_secret": "ecr-pullthroughcache/docker-hub"}],
      ["acr", "upstream_registry_url", "azurecr.io"]),
     ([{"prefix": "up", "upstream": "ecr", "upstream_registry_url": "111122223333.dkr.ecr.eu-west-1.amazonaws.com"}],
      ["custom_role_arn", "ecr"]),
