@@ -65,6 +65,8 @@ def enforced(tmp_path_factory):
         root = dict(region_name=REGION, endpoint_url=server.url, aws_access_key_id="testing",
                     aws_secret_access_key="testing")
         vpc = seed_private_vpc(boto3.client("ec2", **root))
+        boto3.client("secretsmanager", **root).create_secret(Name="ecr-pullthroughcache/docker-hub",
+                                                             SecretString='{"username": "u", "accessToken": "t"}')
         iam = boto3.client("iam", **root)
         policy = load_policy()
         users = {
@@ -143,3 +145,33 @@ def test_the_policy_is_enough_for_the_whole_lifecycle(enforced):
     mutating = set(a for a in policy_actions(enforced.policy) if a.startswith("ec2:")
                    and not a.startswith("ec2:Describe"))
     assert mutating <= as_iam, "not exercised: %s" % sorted(mutating - as_iam)
+
+
+def test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not(enforced):
+    """ecr_pull_through_cache's whole lifecycle under the policy (the AWS-semantics layer applies moto's IAM
+    enforcement to the pull-through cache API it answers); every ecr:/secretsmanager: action is exercised."""
+    rules = [{"prefix": "k8s", "upstream": "k8s"},
+             {"prefix": "docker-hub", "upstream": "docker-hub", "credential_secret": "ecr-pullthroughcache/docker-hub"}]
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": rules[:1]}, env_for(enforced, "auditor"))
+    assert rc != 0 and any(code in result["msg"] for code in DENIED), output
+    assert "docs/iam-policy.json" in result["msg"]
+
+    env = env_for(enforced, "deployer")
+    enforced.server.clear_requests()
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": rules}, env)
+    assert rc == 0 and [c["action"] for c in result["changes"]] == ["create", "create"], output
+    secrets = boto3.client("secretsmanager", region_name=REGION, endpoint_url=enforced.server.url,
+                           aws_access_key_id=enforced.users["admin"]["AWS_ACCESS_KEY_ID"],
+                           aws_secret_access_key=enforced.users["admin"]["AWS_SECRET_ACCESS_KEY"])
+    second = secrets.create_secret(Name="ecr-pullthroughcache/docker-hub-2", SecretString="{}")["ARN"]
+    rules[1]["credential_secret"] = second
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": rules}, env)
+    assert rc == 0 and [c["action"] for c in result["changes"]] == ["update"], output
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": rules, "state": "absent"}, env)
+    assert rc == 0 and [c["action"] for c in result["changes"]] == ["delete", "delete"], output
+
+    sent = set("%s:%s" % tuple(name.split(".", 1)) for name in enforced.server.requests())
+    sent.discard("secretsmanager:CreateSecret")  # the admin's, above
+    assert sent <= policy_actions(enforced.policy), sent - policy_actions(enforced.policy)
+    cache = set(a for a in policy_actions(enforced.policy) if a.startswith(("ecr:", "secretsmanager:")))
+    assert cache <= sent, "not exercised: %s" % sorted(cache - sent)

@@ -78,3 +78,27 @@ def test_a_failure_carries_the_documented_failure_fields(aws, module):
     rc, result, output = run_module(module, args, aws.env)
     assert rc != 0
     assert result["msg"] and result["boto3_version"] and result["botocore_version"], output
+
+
+def test_ecr_pull_through_cache_returns_what_it_documents(aws):
+    import boto3
+    secrets = boto3.client("secretsmanager", region_name=aws.region, endpoint_url=aws.url,
+                           aws_access_key_id="testing", aws_secret_access_key="testing")
+    secrets.create_secret(Name="ecr-pullthroughcache/docker-hub", SecretString="{}")
+    rules = [{"prefix": "k8s", "upstream": "k8s"},
+             {"prefix": "docker-hub", "upstream": "docker-hub", "credential_secret": "ecr-pullthroughcache/docker-hub"}]
+    env = dict(aws.env, ANSIBLE_VERBOSITY="3")  # diff mode: Ansible prints "diff" from verbosity 3
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": rules}, env, diff=True)
+    assert rc == 0, output
+    assert result["rules"] and result["changes"] and result["diff"]["after"]["rules"]
+    compare(documented("ecr_pull_through_cache"), result, "ecr_pull_through_cache")
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": [{"prefix": "k8s"}], "state": "absent"},
+                                    aws.env)
+    assert rc == 0 and result["changes"], output
+    compare(documented("ecr_pull_through_cache"), result, "ecr_pull_through_cache (absent)")
+    # a failure AWS answered: msg, AWS's error and request metadata, the SDK versions
+    rc, result, output = run_module("ecr_pull_through_cache", {"rules": [{
+        "prefix": "hub2", "upstream": "docker-hub", "credential_secret": "ecr-pullthroughcache/missing"}]}, aws.env)
+    assert rc != 0, output
+    assert result["error"]["code"] == "ResourceNotFoundException" and result["response_metadata"]["request_id"]
+    assert result["msg"] and result["boto3_version"] and result["botocore_version"]

@@ -47,6 +47,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
 APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
 ZONES_PATH = os.path.join(ROOT, "plugins", "module_utils", "_zones.py")
+PTC_PATH = os.path.join(ROOT, "plugins", "module_utils", "_pull_through_cache.py")
 READER_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_audit_reader.py", "_ec2_reader.py")]
 OWNER = {"ManagedBy": "privatelink.ecr"}
 
@@ -187,6 +188,37 @@ ROUTE53_ALLOWED = [
 ]
 ALLOWED = ALLOWED + ROUTE53_ALLOWED
 
+
+# ECR pull-through cache rules (the ecr_pull_through_cache module, _pull_through_cache.py). The rule actions
+# have no resource type (registry-level: Resource "*"), a secret is the resource of Secrets Manager's actions
+# (Service Authorization Reference, list_amazonelasticcontainerregistry.html and list_awssecretsmanager.html).
+def secret(name):
+    resource = existing("secret", name)
+    resource.arn = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:" + name
+    return resource
+
+
+CACHE_SECRET = secret("ecr-pullthroughcache/docker-hub-AbCdEf")
+OTHER_SECRET = secret("prod/db-password-AbCdEf")
+PTC_ALLOWED = [
+    ("read the registry's pull-through cache rules", [Call("ecr:DescribePullThroughCacheRules", [ANY])], True),
+    ("create a pull-through cache rule", [Call("ecr:CreatePullThroughCacheRule", [ANY])], True),
+    ("update a rule's secret in place", [Call("ecr:UpdatePullThroughCacheRule", [ANY])], True),
+    ("delete a pull-through cache rule", [Call("ecr:DeletePullThroughCacheRule", [ANY])], True),
+    ("describe a pull-through cache secret (metadata)", [Call("secretsmanager:DescribeSecret", [CACHE_SECRET])], True),
+]
+PTC_DENIED = [
+    ("read a pull-through cache secret's value", [Call("secretsmanager:GetSecretValue", [CACHE_SECRET])], False),
+    ("describe any other secret", [Call("secretsmanager:DescribeSecret", [OTHER_SECRET])], False),
+    ("write a pull-through cache secret", [Call("secretsmanager:PutSecretValue", [CACHE_SECRET])], False),
+    ("list every secret", [Call("secretsmanager:ListSecrets", [ANY])], False),
+    ("validate a rule (ECR reads the secret's value)", [Call("ecr:ValidatePullThroughCacheRule", [ANY])], False),
+    ("change the registry policy", [Call("ecr:PutRegistryPolicy", [ANY])], False),
+    ("create a repository", [Call("ecr:CreateRepository", [ANY])], False),
+    ("delete a repository", [Call("ecr:DeleteRepository", [ANY])], False),
+]
+ALLOWED = ALLOWED + PTC_ALLOWED
+
 DENIED = [
     # The ownership tag is written only when creating.
     ("write ManagedBy on an adopted endpoint", [create_tags([ADOPTED_ENDPOINT], dict(OWNER))], False),
@@ -268,6 +300,8 @@ DENIED = [
     ("attach a policy to a role", [Call("iam:AttachRolePolicy", [ANY])], False),
     ("assume another role", [Call("sts:AssumeRole", [ANY])], False),
 ]
+
+DENIED = DENIED + PTC_DENIED
 
 EXPECTATIONS = reads() + ALLOWED + DENIED
 
@@ -367,6 +401,27 @@ def test_every_route53_call_of_the_zones_module_is_an_allowed_expectation():
     assert calls <= allowed_actions, calls - allowed_actions
     # and the policy grants no Route 53 action the code does not call
     assert set(a for a in policy_actions() if a.startswith("route53:")) == calls
+
+
+def test_every_call_of_the_pull_through_cache_module_is_allowed_and_nothing_more():
+    """Parsed from _pull_through_cache.py: its ECR and Secrets Manager calls (methods on its clients, its
+    paginator) are exactly the policy's ecr: and secretsmanager: actions, each an allowed expectation."""
+    import botocore.session
+    with open(PTC_PATH) as handle:
+        source = handle.read()
+    session = botocore.session.get_session()
+    calls = set()
+    for service, pattern in (("ecr", r"self\.client\.([a-z_]+)\("), ("ecr", r"get_paginator\(\"([a-z_]+)\"\)"),
+                             ("secretsmanager", r"client\(\"secretsmanager\"\)\.([a-z_]+)\(")):
+        api = session.create_client(service, region_name="us-east-1", aws_access_key_id="x",
+                                    aws_secret_access_key="x")
+        calls |= set("%s:%s" % (service, api.meta.method_to_api_mapping[m]) for m in re.findall(pattern, source))
+    assert calls == {"ecr:DescribePullThroughCacheRules", "ecr:CreatePullThroughCacheRule",
+                     "ecr:UpdatePullThroughCacheRule", "ecr:DeletePullThroughCacheRule",
+                     "secretsmanager:DescribeSecret"}, calls
+    allowed_actions = set(c.action for _name, batch, expected in PTC_ALLOWED if expected for c in batch)
+    assert calls == allowed_actions
+    assert set(a for a in policy_actions() if a.startswith(("ecr:", "secretsmanager:"))) == calls
 
 
 def test_every_ec2_read_of_the_audit_and_the_readers_is_in_the_read_statement():
