@@ -170,8 +170,12 @@ def test_policy_drift_is_reset_to_the_default(aws, private_vpc, run_endpoints):
     aws.ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PolicyDocument=json.dumps(HAND_EDITED))
 
     # An omitted policy is not managed: the hand-edited one stays.
+    aws.server.clear_requests()
     rc, kept, output = run_endpoints(services=["ecr.api"])
     assert rc == 0 and kept["changed"] is False, output
+    assert aws.server.mutating_requests() == {}
+    [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert json.loads(endpoint["PolicyDocument"]) == HAND_EDITED
 
     rc, result, output = run_endpoints(services=["ecr.api"], policy="default")
     assert rc == 0, output
