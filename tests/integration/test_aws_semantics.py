@@ -493,6 +493,8 @@ def test_dualstack_and_ipv6_need_subnets_with_ipv6_ranges(ec2, vpc):
     assert describe(ec2, ipv4)["IpAddressType"] == "ipv4"
 
     ipv6_subnets(ec2, vpc)
+    for subnet in ec2.describe_subnets(SubnetIds=vpc.private_subnet_ids)["Subnets"]:  # rule 14
+        assert [a["Ipv6CidrBlockState"]["State"] for a in subnet["Ipv6CidrBlockAssociationSet"]] == ["associated"]
     dual = interface(ec2, vpc, IpAddressType="dualstack")["VpcEndpointId"]
     assert describe(ec2, dual)["IpAddressType"] == "dualstack"
     with pytest.raises(ClientError) as refused:  # dual-stack subnets are not IPv6-only ones

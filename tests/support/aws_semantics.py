@@ -42,6 +42,8 @@ per rule, each citing the page it follows:
     The endpoint's type is kept and reported by DescribeVpcEndpoints (moto drops it).
 13. ``rule_policy_document`` -- not JSON, no Principal, over 20,480 characters -> ``InvalidPolicyDocument``.
     privatelink/vpc-endpoints-access.html.
+14. ``fix_subnet_cidr_state`` -- DescribeSubnets reports an IPv6 block's ``Ipv6CidrBlockState.State`` as
+    the state (``associated``); moto answers the text of a dict. API_SubnetCidrBlockState.html.
 
 Behaviours no AWS page states are guesses, each switchable between its plausible answers
 (``GUESSES``, settable through the control path); docs/reliability.md lists them.
@@ -439,6 +441,16 @@ def rule_policy_document(document):
                       "Principal element.")
 
 
+def fix_subnet_cidr_state(body):
+    """Rule 14: ``<state>associated</state>``, not moto's ``<state>{'State': 'associated'}</state>``.
+
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetCidrBlockState.html (State: one
+    of associating, associated, disassociating, disassociated, failing, failed).
+    """
+    return re.sub(rb"<state>\{[^<]*?(associating|associated|disassociating|disassociated|failing|failed)[^<]*?\}"
+                  rb"</state>", rb"<state>\1</state>", body)
+
+
 def check_guesses(update):
     """A guess can only be set to one of its plausible answers (ValueError otherwise)."""
     for name, value in update.items():
@@ -705,6 +717,10 @@ class AwsSemantics:
                 self._start(req, backend.vpc_end_points[endpoint_id], "deleting", "gone",
                             self.config["deleting_seconds"])
         return status, body
+
+    def _on_DescribeSubnets(self, req, backend, environ):
+        status, body = self._moto(environ)
+        return status, fix_subnet_cidr_state(body)
 
     def _on_DeleteSecurityGroup(self, req, backend, environ):
         if req.get("GroupId"):
