@@ -16,6 +16,9 @@ from tests.support.aws_semantics import GUESSES
 pytestmark = pytest.mark.integration
 
 DEFAULT_STATEMENTS = [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]
+# CreateVpcEndpoint requests a run sends to replace an endpoint deleted by hand, per answer to the
+# token_replay_after_delete guess (other tests that count them use this table, not one answer).
+CREATES_AFTER_DELETE = {"deleted": 2, "original": 2, "forgotten": 1}
 HAND_EDITED = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": "*", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"}]}
 
@@ -39,8 +42,11 @@ def test_an_endpoint_deleted_by_hand_is_created_again_under_every_token_replay(a
     aws.ec2.delete_vpc_endpoints(VpcEndpointIds=[old_id])
     wait_gone(aws.ec2, private_vpc.vpc_id, [old_id])
 
+    aws.server.clear_requests()
     rc, result, output = run_endpoints(services=["ecr.dkr"])
     assert rc == 0, output
+    # A stale answer (the gone endpoint) is sent again with a fresh token; a forgotten token creates at once.
+    assert aws.server.requests().get("ec2.CreateVpcEndpoint") == CREATES_AFTER_DELETE[guess]
     [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
     assert endpoint["VpcEndpointId"] != old_id
     assert endpoint["State"] == "available"

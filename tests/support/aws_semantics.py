@@ -53,7 +53,8 @@ zones listed by VPC across accounts) follows the rules of tests/support/aws_sema
 
 Time is evaluated lazily on each EC2 request: no background thread. Control:
 ``GET /_aws_semantics`` -> the config (JSON); ``POST /_aws_semantics`` {pending_seconds,
-deleting_seconds, service_azs} updates it; ``POST /moto-api/reset`` also forgets tokens and
+deleting_seconds, service_azs, a guess of ``GUESSES``: one of its answers, Route 53's change_seconds,
+route53_page_size} updates it; ``POST /moto-api/reset`` also forgets tokens and
 timers and restores the startup config.
 """
 
