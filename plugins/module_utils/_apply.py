@@ -31,6 +31,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     PENDING_STATES,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import SECURITY_GROUP_SERVICE
+from ansible_collections.privatelink.ecr.plugins.module_utils._policy import DEFAULT_ENDPOINT_POLICY
 
 try:
     from botocore.exceptions import ClientError, WaiterError
@@ -221,6 +222,14 @@ class PlanApplier:
         failures = [u for u in answer.get("Unsuccessful") or []
                     if "NotFound" not in (u.get("Error") or {}).get("Code", "")]
         if failures:
+            # An endpoint another run deletes at the same moment: no AWS page says whether EC2 then
+            # answers success or lists it Unsuccessful (docs/reliability.md, "Guesses"). Deleting,
+            # deleted or gone is what was asked for either way.
+            found = self.client.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-id", "Values": sorted(
+                u.get("ResourceId") for u in failures)}]).get("VpcEndpoints") or []
+            states = dict((e["VpcEndpointId"], (e.get("State") or "").lower()) for e in found)
+            failures = [u for u in failures if states.get(u.get("ResourceId"), "deleted") not in GONE_STATES]
+        if failures:
             raise PrivatelinkError("Failed to delete VPC endpoints: " + "; ".join(
                 "%s: %s" % (u.get("ResourceId"), (u.get("Error") or {}).get("Message")) for u in failures))
 
@@ -265,8 +274,12 @@ class PlanApplier:
                                "run again" % (action["service"], ", ".join(sorted(retired))))
 
     @translated("modify a VPC endpoint")
-    def modify_endpoint(self, action, state=None):
+    def modify_endpoint(self, action, state=None, endpoint_type=None):
         """Modify one endpoint, first waiting (bounded by wait_timeout) while it is pending.
+
+        ``reset_policy`` is ResetPolicy on a gateway endpoint only: API_ModifyVpcEndpoint.html marks
+        it "(Gateway endpoint)"; any other endpoint (or one of unknown type) is sent AWS's default
+        policy document, which PolicyDocument ("(Interface and gateway endpoints)") accepts on both.
 
         EC2 refuses ModifyVpcEndpoint with IncorrectState while the endpoint is not available
         (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html, IncorrectState);
@@ -284,8 +297,10 @@ class PlanApplier:
                 kwargs[param] = self._resolve_group(values) if "security_group" in key else list(values)
         if "policy" in details:
             kwargs["PolicyDocument"] = json.dumps(details["policy"], sort_keys=True)
-        if details.get("reset_policy"):
+        if details.get("reset_policy") and endpoint_type == "Gateway":
             kwargs["ResetPolicy"] = True
+        elif details.get("reset_policy"):
+            kwargs["PolicyDocument"] = json.dumps(DEFAULT_ENDPOINT_POLICY, sort_keys=True)
         if "private_dns_enabled" in details:
             kwargs["PrivateDnsEnabled"] = details["private_dns_enabled"]
         if "ip_address_type" in details:
@@ -304,14 +319,15 @@ class PlanApplier:
         if details.get("tags"):
             self.client.create_tags(Resources=[endpoint_id], Tags=_tag_list(details["tags"]))
 
-    def apply(self, actions, retired_ids_by_service, states=None, wait=True):
+    def apply(self, actions, retired_ids_by_service, states=None, wait=True, types=None):
         """Execute the plan, already in execution order (``_plan.execution_order``); return the actions
         applied, in that order. After a failure ``self.applied`` still lists what was applied.
 
         ``states`` maps the ids of existing endpoints to their state, so a pending endpoint is
-        waited for before it is modified.
+        waited for before it is modified; ``types`` to their VpcEndpointType (how a policy is reset).
         """
         states = states or {}
+        types = types or {}
         deletes = [a for a in actions if a["action"] == "delete" and a["service"] != SECURITY_GROUP_SERVICE]
         for action in actions:
             is_group = action["service"] == SECURITY_GROUP_SERVICE
@@ -333,7 +349,8 @@ class PlanApplier:
                 action["details"]["vpc_endpoint_id"] = self.create_endpoint(
                     action, retired_ids_by_service.get(action["service"], []))
             else:
-                self.modify_endpoint(action, states.get(action["details"]["vpc_endpoint_id"]))
+                endpoint_id = action["details"]["vpc_endpoint_id"]
+                self.modify_endpoint(action, states.get(endpoint_id), types.get(endpoint_id))
             self.applied.append(action)
         return self.applied
 

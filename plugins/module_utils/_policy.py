@@ -13,8 +13,14 @@ __metaclass__ = type
 
 import json
 
-# AWS's limit for a VPC endpoint policy document.
+# AWS's limit for a VPC endpoint policy document ("cannot exceed 20,480 characters, including white
+# space", https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html).
 MAX_POLICY_LENGTH = 20480
+
+# AWS's default endpoint policy, as the same page gives it. ModifyVpcEndpoint's ResetPolicy is
+# "(Gateway endpoint)" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html):
+# an interface endpoint is reset by sending this document.
+DEFAULT_ENDPOINT_POLICY = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 
 _LIST_KEYS = ("Action", "NotAction", "Resource", "NotResource")
 _STATEMENT_KEYS = {"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",

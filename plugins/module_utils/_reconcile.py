@@ -363,6 +363,13 @@ class Reconciler:
         if dns_changes:
             support, hostnames = self.reader.dns_attributes(self.vpc_id)
             validate.check_private_dns(support, hostnames, self.vpc_id)
+        # dualstack / ipv6 need IPv6 subnets: checked before any change (EC2 would refuse the create or
+        # modify mid-run). ipv4 is left to AWS: only IPv6-only subnets lack IPv4, and reading the
+        # subnets for every run would cost a request.
+        placements = [p for p in validate.ip_address_type_placements(actions, current) if p[1] != "ipv4"]
+        ids = sorted(set(i for _label, _type, subnet_ids in placements for i in subnet_ids))
+        if ids:
+            validate.check_ip_address_type(placements, dict((s["SubnetId"], s) for s in self.reader.subnets(ids)))
         validate.check_route_table_conflicts(actions, current)
         validate.check_private_dns_conflicts(actions, current)
         added = [a for a in actions if a["action"] in ("modify", "adopt") and a["details"].get("add_subnet_ids")]
@@ -480,8 +487,9 @@ class Reconciler:
     def _apply(self, actions, current):
         applier = self._applier()
         states = dict((e["vpc_endpoint_id"], e.get("state")) for e in current)
+        types = dict((e["vpc_endpoint_id"], e.get("vpc_endpoint_type")) for e in current)
         try:
-            applier.apply(actions, self._retired, states, wait=self.params.get("wait"))
+            applier.apply(actions, self._retired, states, wait=self.params.get("wait"), types=types)
             self._applied_group_id = applier.group_id
             after = live(self.reader.endpoints([self.vpc_id]))
             return self._recreate_vanished(applier, actions, after)

@@ -240,3 +240,60 @@ def check_one_subnet_per_zone(actions, current, zone_of):
                     "subnet_ids: %s already uses %s in %s, and adding %s would give it two subnets there (an "
                     "interface endpoint takes one subnet per Availability Zone); list %s for %s instead"
                     % (target["vpc_endpoint_id"], ", ".join(kept), zone, ", ".join(added), ", ".join(kept), zone))
+
+
+def ip_address_type_placements(actions, current):
+    """``[(endpoint label, IP address type, subnet ids)]`` of every interface endpoint the plan creates,
+    gives subnets, or gives another IP address type: the subnets it will have after the plan."""
+    by_id = dict((e["vpc_endpoint_id"], e) for e in current)
+    found = []
+    for action in actions:
+        details = action["details"]
+        if action["action"] == "create" and details.get("vpc_endpoint_type") == "Interface":
+            found.append(("the new %s endpoint" % action["service"], details.get("ip_address_type") or "ipv4",
+                          sorted(details.get("subnet_ids") or [])))
+        elif action["action"] in ("modify", "adopt") and (details.get("add_subnet_ids")
+                                                          or details.get("ip_address_type")):
+            target = _target_endpoint(action, by_id)
+            if target is None or target.get("vpc_endpoint_type") != "Interface":
+                continue
+            ip_type = details.get("ip_address_type") or target.get("ip_address_type")
+            if not ip_type:
+                continue  # AWS did not say: nothing to check the added subnets against
+            subnets = (set(target.get("subnet_ids") or []) | set(details.get("add_subnet_ids") or [])) \
+                - set(details.get("remove_subnet_ids") or [])
+            found.append(("%s (%s)" % (target["vpc_endpoint_id"], action["service"]), ip_type, sorted(subnets)))
+    return found
+
+
+def subnet_ip_ranges(subnet):
+    """``(has IPv4, has IPv6)`` of a DescribeSubnets item: an IPv6-only subnet (Ipv6Native) has no IPv4."""
+    has_v6 = any((a.get("Ipv6CidrBlockState") or {}).get("State", "associated") == "associated"
+                 for a in subnet.get("Ipv6CidrBlockAssociationSet") or [])
+    return not subnet.get("Ipv6Native", False), has_v6
+
+
+def check_ip_address_type(placements, subnets):
+    """Each endpoint's IP address type fits every subnet it will be in.
+
+    https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html (IP address
+    type): IPv4 needs subnets with IPv4 ranges, Dualstack subnets with IPv4 and IPv6 ranges, IPv6
+    IPv6-only subnets. ``subnets`` maps subnet ids to DescribeSubnets items.
+    """
+    needs = {"ipv4": "an IPv4 range", "dualstack": "both an IPv4 and an IPv6 range (an IPv6 CIDR block)",
+             "ipv6": "to be IPv6-only (no IPv4 range)"}
+    for label, ip_type, subnet_ids in placements:
+        unfit = []
+        for subnet_id in subnet_ids:
+            if subnet_id not in subnets:
+                continue  # a placeholder or unknown subnet: reported by the subnet checks
+            has_v4, has_v6 = subnet_ip_ranges(subnets[subnet_id])
+            if (ip_type == "ipv4" and not has_v4) or (ip_type == "dualstack" and not (has_v4 and has_v6)) \
+                    or (ip_type == "ipv6" and (has_v4 or not has_v6)):
+                unfit.append(subnet_id)
+        if unfit:
+            raise ValueError(
+                "ip_address_type: %s would be %s in %s, but an endpoint of that IP address type needs every "
+                "subnet %s; give the subnets IPv6 CIDR blocks (aws ec2 associate-subnet-cidr-block), choose other "
+                "subnet_ids, or set ip_address_type to match the subnets"
+                % (label, ip_type, ", ".join(unfit), needs[ip_type]))

@@ -123,7 +123,9 @@ options:
   policy:
     description:
       - Endpoint policy for the interface endpoints, as a dict or a JSON string; compared as a document, not as
-        a string. V(default) resets it to AWS's default (full access).
+        a string. V(default) resets it to AWS's default (full access); an interface endpoint is sent that
+        default document, a gateway endpoint C(ResetPolicy) (which the EC2 API reference scopes to gateway
+        endpoints).
       - When not set (and no O(perimeter_org_id)), the policy is not managed - a new endpoint gets AWS's
         default and an existing one keeps its policy.
       - A policy that would block an image pull (the evaluation behind the audit's C(POLICY_BLOCKS_PULL))
@@ -155,7 +157,10 @@ options:
     type: bool
     default: false
   ip_address_type:
-    description: IP address type of the interface endpoints; V(dualstack) and V(ipv6) need IPv6 subnets.
+    description:
+      - IP address type of the interface endpoints; V(dualstack) needs subnets with IPv4 and IPv6 CIDR blocks,
+        V(ipv6) IPv6-only subnets.
+      - Checked against the subnets before any change; the run fails naming the subnets that do not fit.
     type: str
     choices: [ipv4, dualstack, ipv6]
     default: ipv4

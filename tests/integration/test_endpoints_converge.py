@@ -227,3 +227,8 @@ def test_changes_name_the_real_group_id_after_apply(aws, private_vpc, run_endpoi
     group_id = result["security_group_id"]
     [create] = [c for c in result["changes"] if c["service"] == "ecr.api"]
     assert create["details"]["security_group_ids"] == [group_id]
+    # ... the group AWS holds, and the one the endpoint AWS holds uses.
+    assert [g["GroupId"] for g in managed_groups(aws.ec2, private_vpc.vpc_id)] == [group_id]
+    [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert endpoint["VpcEndpointId"] == create["details"]["vpc_endpoint_id"]
+    assert [g["GroupId"] for g in endpoint["Groups"]] == [group_id]

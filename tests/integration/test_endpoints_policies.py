@@ -71,8 +71,12 @@ def test_allow_blocking_policy_applies_it_anyway_and_the_audit_reports_it(aws, p
 def test_an_omitted_policy_keeps_the_endpoint_s_own_and_default_resets_it(aws, private_vpc, run_endpoints):
     rc, first, output = run_endpoints(services=["s3"], s3_policy=TEAM_BUCKETS_ONLY, allow_blocking_policy=True)
     assert rc == 0, output
+    aws.server.clear_requests()
     rc, kept, output = run_endpoints(services=["s3"])
     assert rc == 0 and kept["changed"] is False, output
+    assert aws.server.mutating_requests() == {}
+    [s3] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert json.loads(s3["PolicyDocument"]) == TEAM_BUCKETS_ONLY
     rc, reset, output = run_endpoints(services=["s3"], s3_policy="default")
     assert rc == 0, output
     assert [c["details"].get("reset_policy") for c in reset["changes"]] == [True]
@@ -84,3 +88,11 @@ def test_an_s3_interface_endpoint_for_ecr_gets_a_warning(aws, private_vpc, run_e
     rc, result, output = run_endpoints(services=["ecr.dkr", "s3"], s3_endpoint_type="interface")
     assert rc == 0, output
     assert "S3 gateway endpoint" in output
+    # The warning does not stop the run: AWS holds what was asked, an S3 *interface* endpoint.
+    found = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))
+    assert sorted(found) == ["ecr.dkr", "s3"]
+    [s3] = found["s3"]
+    assert s3["VpcEndpointType"] == "Interface" and s3["State"] == "available"
+    assert sorted(s3["SubnetIds"]) == sorted(private_vpc.private_subnet_ids)
+    assert not s3.get("RouteTableIds")
+    assert result["endpoints"]["s3"]["vpc_endpoint_id"] == s3["VpcEndpointId"]

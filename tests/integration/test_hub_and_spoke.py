@@ -96,11 +96,23 @@ def hub_zones(fleet):
             "zone_id": zone_id, "private": summary["Config"]["PrivateZone"],
             "vpcs": sorted(v["VPCId"] for v in r53.get_hosted_zone(Id=zone_id)["VPCs"]),
             "tags": {t["Key"]: t["Value"] for t in tag_list(tags)},
-            "authorizations": r53.list_vpc_association_authorizations(HostedZoneId=zone_id)["VPCs"],
+            "authorizations": all_authorizations(r53, zone_id),
+            # Every page: the AWS-semantics layer pages Route 53 listings in twos, as AWS may.
             "records": {(r["Name"].rstrip(".").replace("\\052", "*"), r["Type"]): r.get("AliasTarget", {}).get("DNSName")
-                        for r in r53.list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-                        if r["Type"] == "A"}}
+                        for page in r53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone_id)
+                        for r in page["ResourceRecordSets"] if r["Type"] == "A"}}
     return zones
+
+
+def all_authorizations(r53, zone_id):
+    found, kwargs = [], {"HostedZoneId": zone_id}
+    for _page in range(100):  # bounded
+        page = r53.list_vpc_association_authorizations(**kwargs)
+        found.extend(page["VPCs"])
+        if not page.get("NextToken"):
+            return found
+        kwargs["NextToken"] = page["NextToken"]
+    raise AssertionError("more than 100 pages of association authorizations")
 
 
 def tag_list(tag_set):

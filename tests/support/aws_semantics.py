@@ -31,12 +31,30 @@ per rule, each citing the page it follows:
 9. ``rule_group_unused`` -- DeleteSecurityGroup of a group an endpoint (even ``deleting``) still
    uses -> ``DependencyViolation``. API_DeleteSecurityGroup.
 
+10. ``rule_parameters_of_type`` -- route tables on an interface endpoint, subnets or security groups on
+    a gateway endpoint -> ``InvalidParameter``; ``ResetPolicy`` on an interface endpoint answered per
+    the ``reset_policy_on_interface`` guess. API_CreateVpcEndpoint / API_ModifyVpcEndpoint.
+11. ``rule_known_ids`` -- unknown subnet, security group, route table ids -> ``InvalidSubnetID.NotFound``,
+    ``InvalidGroup.NotFound``, ``InvalidRouteTableID.NotFound``; one of another VPC -> ``InvalidParameter``.
+    errors-overview.html.
+12. ``rule_ip_address_type`` -- ``dualstack`` needs subnets with IPv4 and IPv6 ranges, ``ipv6`` IPv6-only
+    subnets -> ``InvalidParameter``. privatelink/create-interface-endpoint.html (IP address type).
+    The endpoint's type is kept and reported by DescribeVpcEndpoints (moto drops it).
+13. ``rule_policy_document`` -- not JSON, no Principal, over 20,480 characters -> ``InvalidPolicyDocument``.
+    privatelink/vpc-endpoints-access.html.
+14. ``fix_subnet_cidr_state`` -- DescribeSubnets reports an IPv6 block's ``Ipv6CidrBlockState.State`` as
+    the state (``associated``); moto answers the text of a dict. API_SubnetCidrBlockState.html.
+
+Behaviours no AWS page states are guesses, each switchable between its plausible answers
+(``GUESSES``, settable through the control path); docs/reliability.md lists them.
+
 Route 53 (private hosted zones across accounts: association authorizations, VPC ownership,
 zones listed by VPC across accounts) follows the rules of tests/support/aws_semantics_route53.py.
 
 Time is evaluated lazily on each EC2 request: no background thread. Control:
 ``GET /_aws_semantics`` -> the config (JSON); ``POST /_aws_semantics`` {pending_seconds,
-deleting_seconds, service_azs} updates it; ``POST /moto-api/reset`` also forgets tokens and
+deleting_seconds, service_azs, a guess of ``GUESSES``: one of its answers, Route 53's change_seconds,
+route53_page_size} updates it; ``POST /moto-api/reset`` also forgets tokens and
 timers and restores the startup config.
 """
 
@@ -70,6 +88,21 @@ DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints
                    "CreateTags", "DeleteTags")
 NOT_IN_FINGERPRINT = ("Action", "Version", "ClientToken", "DryRun")
 CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs")
+# Guesses: behaviours no AWS page states, each with its plausible answers (the first is the
+# default). docs/reliability.md lists them; tests prove the module right under every answer.
+GUESSES = {
+    # A replayed ClientToken whose endpoint is gone: the old answer with state ``deleted``, or the
+    # old answer as first given (state ``pending``), or a new endpoint (the token forgotten).
+    "token_replay_after_delete": ("deleted", "original", "forgotten"),
+    # DeleteVpcEndpoints on an endpoint already ``deleting``: success, or the id listed Unsuccessful.
+    "delete_while_deleting": ("success", "unsuccessful"),
+    # ModifyVpcEndpoint ResetPolicy on an interface endpoint ("(Gateway endpoint)" in the reference):
+    # refused, accepted and ignored, or applied.
+    "reset_policy_on_interface": ("refuse", "ignore", "reset"),
+    # The error code for a subnet, group or route table of another VPC.
+    "foreign_id_code": ("InvalidParameter", "InvalidParameterValue"),
+}
+GUESS_DEFAULTS = dict((name, answers[0]) for name, answers in GUESSES.items())
 
 
 class Refusal(Exception):
@@ -248,7 +281,7 @@ def rule_dry_run(req):
         raise Refusal("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", status=412)
 
 
-def apply_modify_extras(req, endpoint):
+def apply_modify_extras(req, endpoint, guess="refuse"):
     """Rule 8: PrivateDnsEnabled and ResetPolicy take effect on modify (moto ignores both).
 
     API_ModifyVpcEndpoint.html: ResetPolicy restores "the default policy", which "allows full
@@ -256,8 +289,12 @@ def apply_modify_extras(req, endpoint):
     """
     if req.flag("PrivateDnsEnabled") is not None:
         endpoint.private_dns_enabled = req.flag("PrivateDnsEnabled")
-    if req.flag("ResetPolicy"):
+    if req.flag("ResetPolicy") and not is_interface(endpoint.vpc_endpoint_type):
         endpoint.policy_document = json.dumps(VPCEndPoint.DEFAULT_POLICY)
+    elif req.flag("ResetPolicy") and guess == "reset":
+        endpoint.policy_document = json.dumps(VPCEndPoint.DEFAULT_POLICY)
+    if req.get("IpAddressType"):
+        endpoint.ip_address_type = req.get("IpAddressType")
 
 
 def rule_group_unused(backend, group_id):
@@ -292,6 +329,138 @@ def sync_gateway_routes(backend, endpoint, added, removed):
             pass
 
 
+def rule_parameters_of_type(req, interface, guesses, modify=False):
+    """Rule 10: parameters of the other endpoint type are refused.
+
+    API_CreateVpcEndpoint.html / API_ModifyVpcEndpoint.html scope RouteTableIds / Add|RemoveRouteTableIds
+    and ResetPolicy to "(Gateway endpoint)", SubnetIds / SecurityGroupIds to "(Interface endpoint)".
+    Code and wording as AWS answers them: ansible-collections/amazon.aws#576 ("Route table IDs are only
+    supported for Gateway type VPC Endpoint."), nanlabs/terraform-aws-starter#18 ("Subnet IDs are only
+    supported for Interface and GatewayLoadBalancer type VPC Endpoints."). The security-group wording
+    follows the subnet one (a guess: no page quotes it).
+    """
+    prefixes = ("AddRouteTableId", "RemoveRouteTableId") if modify else ("RouteTableId",)
+    if interface and any(req.list(p) for p in prefixes):
+        raise Refusal("InvalidParameter", "Route table IDs are only supported for Gateway type VPC Endpoint.")
+    if interface:
+        if modify and req.flag("ResetPolicy") and guesses["reset_policy_on_interface"] == "refuse":
+            raise Refusal("InvalidParameter", "ResetPolicy is only supported for Gateway type VPC Endpoint.")
+        return
+    subnets = ("AddSubnetId", "RemoveSubnetId") if modify else ("SubnetId",)
+    groups = ("AddSecurityGroupId", "RemoveSecurityGroupId") if modify else ("SecurityGroupId",)
+    if any(req.list(p) for p in subnets):
+        raise Refusal("InvalidParameter", "Subnet IDs are only supported for Interface and GatewayLoadBalancer "
+                      "type VPC Endpoints.")
+    if any(req.list(p) for p in groups):
+        raise Refusal("InvalidParameter", "Security group IDs are only supported for Interface and "
+                      "GatewayLoadBalancer type VPC Endpoints.")
+
+
+def rule_known_ids(backend, vpc_id, guesses, subnet_ids=(), group_ids=(), route_table_ids=()):
+    """Rule 11: every id names a resource of the endpoint's VPC.
+
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html: InvalidSubnetID.NotFound,
+    InvalidGroup.NotFound, InvalidRouteTableID.NotFound. A resource of another VPC: the code is the
+    ``foreign_id_code`` guess (no page states it).
+    """
+    def foreign(kind, resource_id, owner_vpc):
+        raise Refusal(guesses["foreign_id_code"], "The %s %s belongs to %s, not to the endpoint's VPC %s."
+                      % (kind, resource_id, owner_vpc, vpc_id))
+
+    for subnet_id in subnet_ids:
+        try:
+            subnet = backend.get_subnet(subnet_id)
+        except Exception:  # moto's InvalidSubnetID.NotFound
+            raise Refusal("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" % subnet_id)
+        if subnet.vpc_id != vpc_id:
+            foreign("subnet", subnet_id, subnet.vpc_id)
+    for group_id in group_ids:
+        group = backend.get_security_group_from_id(group_id)
+        if group is None:
+            raise Refusal("InvalidGroup.NotFound", "The security group '%s' does not exist" % group_id)
+        if group.vpc_id != vpc_id:
+            foreign("security group", group_id, group.vpc_id)
+    for route_table_id in route_table_ids:
+        table = backend.route_tables.get(route_table_id)
+        if table is None:
+            raise Refusal("InvalidRouteTableID.NotFound", "The routeTable ID '%s' does not exist" % route_table_id)
+        if table.vpc_id != vpc_id:
+            foreign("route table", route_table_id, table.vpc_id)
+
+
+def subnet_ranges(backend, subnet_id):
+    """(has IPv4, has IPv6) of a subnet: IPv6-only subnets (Ipv6Native) have no IPv4 range."""
+    try:
+        subnet = backend.get_subnet(subnet_id)
+    except Exception:  # unknown: rule_known_ids reports it
+        return True, True
+    return not getattr(subnet, "ipv6_native", False), bool(subnet.ipv6_cidr_block_association_set)
+
+
+def rule_ip_address_type(backend, ip_address_type, subnet_ids):
+    """Rule 12: the IP address type fits every subnet.
+
+    https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html (IP address type):
+    IPv4 "only if all selected subnets have IPv4 address ranges", IPv6 "only if all selected subnets
+    are IPv6 only subnets", Dualstack "only if all selected subnets have both IPv4 and IPv6 address
+    ranges". Code InvalidParameter (wording a guess).
+    """
+    wanted = {"ipv4": (True, False), "ipv6": (False, True), "dualstack": (True, True)}.get(ip_address_type)
+    if wanted is None:
+        return
+    for subnet_id in subnet_ids:
+        has_v4, has_v6 = subnet_ranges(backend, subnet_id)
+        if (wanted[0] and not has_v4) or (wanted[1] and not has_v6) or (ip_address_type == "ipv6" and has_v4):
+            raise Refusal("InvalidParameter", "The subnet %s does not support the IP address type %s: %s"
+                          % (subnet_id, ip_address_type, {"ipv4": "it has no IPv4 address range",
+                                                          "ipv6": "it is not an IPv6-only subnet",
+                                                          "dualstack": "it needs both IPv4 and IPv6 address "
+                                                                       "ranges"}[ip_address_type]))
+
+
+def rule_policy_document(document):
+    """Rule 13: a policy document is JSON, has a Principal, and at most 20,480 characters.
+
+    https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html ("must contain a
+    Principal element", "cannot exceed 20,480 characters, including white space"). Code and wording
+    as AWS answers it: hashicorp/terraform-provider-aws#42291 ("InvalidPolicyDocument: The Policy
+    Document is not valid.").
+    """
+    if document is None:
+        return
+    if len(document) > 20480:
+        raise Refusal("InvalidPolicyDocument", "The Policy Document is not valid. It is %d characters long; the "
+                      "limit is 20480." % len(document))
+    try:
+        parsed = json.loads(document)
+    except ValueError as exc:
+        raise Refusal("InvalidPolicyDocument", "The Policy Document is not valid. Syntax error: %s" % exc)
+    statements = parsed.get("Statement") if isinstance(parsed, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements or not all(
+            isinstance(s, dict) and ("Principal" in s or "NotPrincipal" in s) for s in statements):
+        raise Refusal("InvalidPolicyDocument", "The Policy Document is not valid. Every statement needs a "
+                      "Principal element.")
+
+
+def fix_subnet_cidr_state(body):
+    """Rule 14: ``<state>associated</state>``, not moto's ``<state>{'State': 'associated'}</state>``.
+
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SubnetCidrBlockState.html (State: one
+    of associating, associated, disassociating, disassociated, failing, failed).
+    """
+    return re.sub(rb"<state>\{[^<]*?(associating|associated|disassociating|disassociated|failing|failed)[^<]*?\}"
+                  rb"</state>", rb"<state>\1</state>", body)
+
+
+def check_guesses(update):
+    """A guess can only be set to one of its plausible answers (ValueError otherwise)."""
+    for name, value in update.items():
+        if name in GUESSES and value not in GUESSES[name]:
+            raise ValueError("%s must be one of %s" % (name, list(GUESSES[name])))
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -304,8 +473,8 @@ class AwsSemantics:
     def __init__(self, app, pending_seconds=0.3, deleting_seconds=0.3, service_azs=None, clock=time.monotonic):
         self.app = EcrPullThroughCache(app)  # ECR pull-through cache rules: tests/support/aws_semantics_ecr.py
         self.clock = clock
-        self.startup = {"pending_seconds": float(pending_seconds), "deleting_seconds": float(deleting_seconds),
-                        "service_azs": dict(service_azs or {})}
+        self.startup = dict(GUESS_DEFAULTS, pending_seconds=float(pending_seconds),
+                            deleting_seconds=float(deleting_seconds), service_azs=dict(service_azs or {}))
         self.lock = threading.RLock()
         self.route53 = Route53Semantics()
         self.reset()
@@ -364,9 +533,9 @@ class AwsSemantics:
         environ["wsgi.input"] = io.BytesIO(body)  # moto reads it again
         with self.lock:
             answer = self.route53.handle(environ, account_of(environ, req.access_key), body)
-        if answer is None:
-            return self.app(environ, start_response)
-        status, payload = answer
+        status, payload = answer if answer is not None else self._moto(environ)
+        with self.lock:  # R6: changes are PENDING for a moment (aws_semantics_route53.py)
+            payload = self.route53.after(environ, status, payload)
         start_response(status, [("Content-Type", "text/xml"), ("Content-Length", str(len(payload)))])
         return [payload]
 
@@ -376,16 +545,18 @@ class AwsSemantics:
             length = int(environ.get("CONTENT_LENGTH") or 0)
             try:
                 update = json.loads(environ["wsgi.input"].read(length) or b"{}")
-                unknown = set(update) - set(CONFIG_KEYS)
+                unknown = set(update) - set(CONFIG_KEYS) - set(GUESSES) - set(self.route53.config)
                 if unknown:
                     raise ValueError("unknown settings: %s" % sorted(unknown))
+                check_guesses(update)
                 with self.lock:
-                    self.config.update(update)
+                    self.config.update((k, v) for k, v in update.items() if k not in self.route53.config)
+                    self.route53.config.update((k, v) for k, v in update.items() if k in self.route53.config)
             except ValueError as error:
                 status = "400 Bad Request"
                 payload = json.dumps({"error": str(error)}).encode()
         if status == "200 OK":
-            payload = json.dumps(dict(self.config, enabled=True)).encode()
+            payload = json.dumps(dict(self.config, enabled=True, **self.route53.config)).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
         return [payload]
 
@@ -445,11 +616,19 @@ class AwsSemantics:
         key = (req.account, req.region, token)
         if token and not req.flag("DryRun"):
             record = rule_client_token(self, req, key)
-            if record is not None:
-                return self._replay(backend, record, token)
+            answer = self._replay(backend, record, token) if record is not None else None
+            if answer is not None:
+                return answer
         service, vpc_id = req.get("ServiceName"), req.get("VpcId")
         interface = is_interface(req.get("VpcEndpointType"))
         subnet_ids = req.list("SubnetId")
+        rule_parameters_of_type(req, interface, self.config)
+        if vpc_id in backend.vpcs:  # an unknown VPC: moto answers InvalidVpcID.NotFound
+            rule_known_ids(backend, vpc_id, self.config, subnet_ids, req.list("SecurityGroupId"),
+                           req.list("RouteTableId"))
+        rule_policy_document(req.get("PolicyDocument"))
+        if interface:
+            rule_ip_address_type(backend, req.get("IpAddressType"), subnet_ids)
         rule_one_subnet_per_zone(backend, subnet_ids)
         rule_service_zones(self, backend, service, subnet_ids)
         if not interface:
@@ -468,6 +647,8 @@ class AwsSemantics:
         # DescribeVpcEndpoints' filter vpc-endpoint-id (API_DescribeVpcEndpoints.html): moto's generic
         # filter reads the attribute of that name and answers 500 without it.
         endpoint.vpc_endpoint_id = endpoint.id
+        # Rule 12: AWS reports an interface endpoint's IpAddressType (API_VpcEndpoint.html); moto drops it.
+        endpoint.ip_address_type = req.get("IpAddressType") or ("ipv4" if interface else None)
         if interface:
             self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])
         answer = self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
@@ -479,7 +660,12 @@ class AwsSemantics:
         endpoint = backend.vpc_end_points.get(record["id"])
         if endpoint is not None:
             return self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
-        # Gone: the original answer, in its final state.
+        # Gone: no page says what EC2 answers (guess ``token_replay_after_delete``).
+        guess = self.config["token_replay_after_delete"]
+        if guess == "forgotten":
+            return None  # a new endpoint, as for a new token
+        if guess == "original":
+            return "200 OK", record["body"]
         return "200 OK", re.sub(rb"<state>[^<]*</state>", b"<state>deleted</state>", record["body"], count=1)
 
     def _on_ModifyVpcEndpoint(self, req, backend, environ):
@@ -487,6 +673,17 @@ class AwsSemantics:
         if endpoint is None:
             return None  # moto answers InvalidVpcEndpointId.NotFound
         rule_lifecycle_modifiable(endpoint)
+        interface = is_interface(endpoint.vpc_endpoint_type)
+        rule_parameters_of_type(req, interface, self.config, modify=True)
+        rule_known_ids(backend, endpoint.vpc_id, self.config, req.list("AddSubnetId"),
+                       req.list("AddSecurityGroupId"), req.list("AddRouteTableId"))
+        rule_policy_document(req.get("PolicyDocument"))
+        if interface:
+            kept = [s for s in (endpoint.subnet_ids or []) if s not in req.list("RemoveSubnetId")]
+            if req.get("IpAddressType"):
+                rule_ip_address_type(backend, req.get("IpAddressType"), kept + req.list("AddSubnetId"))
+            else:
+                rule_ip_address_type(backend, getattr(endpoint, "ip_address_type", None), req.list("AddSubnetId"))
         added, removed = req.list("AddSubnetId"), req.list("RemoveSubnetId")
         if added or removed:
             kept = [s for s in (endpoint.subnet_ids or []) if s not in removed]
@@ -500,7 +697,7 @@ class AwsSemantics:
 
         status, body = self._moto(environ)
         if status.startswith("200"):
-            apply_modify_extras(req, endpoint)
+            apply_modify_extras(req, endpoint, self.config["reset_policy_on_interface"])
             sync_gateway_routes(backend, endpoint, req.list("AddRouteTableId"), req.list("RemoveRouteTableId"))
             if is_interface(endpoint.vpc_endpoint_type):
                 self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])
@@ -511,14 +708,22 @@ class AwsSemantics:
         ids = req.list("VpcEndpointId")
         live = [i for i in ids if i in backend.vpc_end_points]
         if live and all(backend.vpc_end_points[i].state == "deleting" for i in live):
-            # Already on their way out: moto would try to remove their routes a second time.
-            return self._serialize("DeleteVpcEndpoints", {"Unsuccessful": []})
+            # Already on their way out: moto would try to remove their routes a second time. What
+            # EC2 answers is a guess (``delete_while_deleting``): success, or each id Unsuccessful.
+            failed = [] if self.config["delete_while_deleting"] == "success" else [
+                {"Error": {"Code": "IncorrectState", "Message": "The vpc endpoint %s is in state deleting." % i},
+                 "ResourceId": i} for i in live]
+            return self._serialize("DeleteVpcEndpoints", {"Unsuccessful": failed})
         status, body = self._moto(environ)
         if status.startswith("200"):
             for endpoint_id in live:
                 self._start(req, backend.vpc_end_points[endpoint_id], "deleting", "gone",
                             self.config["deleting_seconds"])
         return status, body
+
+    def _on_DescribeSubnets(self, req, backend, environ):
+        status, body = self._moto(environ)
+        return status, fix_subnet_cidr_state(body)
 
     def _on_DeleteSecurityGroup(self, req, backend, environ):
         if req.get("GroupId"):

@@ -30,13 +30,25 @@ R5. ``rule_create_private_zone`` -- CreateHostedZone with a VPC: the VPC must ex
     account (``InvalidVPCId``) and must not be associated with a zone of that name already
     (``ConflictingDomainExists``). API_CreateHostedZone.html.
 
+R6. ``rule_change_pending`` -- a change (ChangeResourceRecordSets, CreateHostedZone, (dis)associations)
+    is ``PENDING`` for ``change_seconds``, then GetChange answers ``INSYNC``. API_GetChange.html
+    ("PENDING indicates that the changes in this request have not propagated to all Amazon Route 53
+    DNS servers").
+R7. ``rule_small_pages`` -- ListHostedZonesByVPC, ListResourceRecordSets and
+    ListVPCAssociationAuthorizations answer at most ``route53_page_size`` items per page, with the
+    documented continuation (NextToken; NextRecordName / NextRecordType). API_ListHostedZonesByVPC.html,
+    API_ListResourceRecordSets.html, API_ListVPCAssociationAuthorizations.html.
+R8. ``associated`` -- a VPC is matched by VPCId *and* VPCRegion (disassociation, listing by VPC).
+    API_VPC.html (a VPC is named by both).
+
 Authorizations live in the handler (reset with ``/moto-api/reset``); associations in moto's zones.
 """
 
 import re
+import time
 import uuid
 from xml.etree import ElementTree
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from xml.sax.saxutils import escape
 
 from moto.ec2.models import ec2_backends
@@ -47,6 +59,9 @@ PARTITION = "aws"
 _ZONE_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/(authorizevpcassociation|deauthorizevpcassociation|"
                         r"associatevpc|disassociatevpc)/?$")
 _STATUS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_CHANGE_PATH = re.compile(r"^/2013-04-01/change/([^/]+)/?$")
+_RRSET_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/rrset/?$")
+ROUTE53_DEFAULTS = {"change_seconds": 0.2, "route53_page_size": 2}
 
 
 class Route53Refusal(Exception):
@@ -112,6 +127,23 @@ def _normal(name):
     return (name or "").rstrip(".").lower()
 
 
+def associated(zone, vpc_id, region):
+    """R8: the zone is associated with this VPC in this region (a region left out matches any)."""
+    return any(pair[0] == vpc_id and (region is None or pair[1] in (None, region)) for pair in zone_vpcs(zone))
+
+
+def page_of(items, query, size_key, token_key, page_size):
+    """R7: ``(page, next token)`` of a listing, at most ``page_size`` (or the caller's smaller size)."""
+    try:
+        asked = int((query.get(size_key) or [page_size])[0])
+    except ValueError:
+        asked = page_size
+    size = max(1, min(asked, page_size))
+    start = int((query.get(token_key) or ["0"])[0] or 0)
+    end = start + size
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
 def rule_no_same_name(vpc_id, name, own_zone_id=None):
     """R2/R5: a VPC is associated with at most one private zone of a name.
 
@@ -142,15 +174,56 @@ def rule_caller_owns_vpc(caller, vpc_id, region):
 class Route53Semantics:
     """The Route 53 rules; ``handle`` returns ``(status, body)`` or None to let moto answer."""
 
-    def __init__(self):
-        self.authorizations = {}  # (owner account, zone id) -> set of (vpc id, vpc region)
+    def __init__(self, clock=time.monotonic):
+        self.clock = clock
+        self.reset()
 
     def reset(self):
-        self.authorizations = {}
+        self.authorizations = {}  # (owner account, zone id) -> set of (vpc id, vpc region)
+        self.config = dict(ROUTE53_DEFAULTS)
+        self.changes = {}  # change id -> when it becomes INSYNC
+
+    # --- R6 / R7: the answers of moto, made AWS-like ---
+    def rule_change_pending(self, change_id):
+        """R6: GetChange of a change the layer saw: PENDING until its time is up, then INSYNC."""
+        deadline = self.changes.get(change_id)
+        if deadline is None:
+            return None  # not one of ours: moto answers (INSYNC)
+        status = "PENDING" if self.clock() < deadline else "INSYNC"
+        return self.ok("GetChangeResponse", "<ChangeInfo><Id>/change/%s</Id><Status>%s</Status><SubmittedAt>"
+                       "2026-01-01T00:00:00Z</SubmittedAt></ChangeInfo>" % (escape(change_id), status))
+
+    def after(self, environ, status, body):
+        """R6 on moto's answers: a change it reports INSYNC at once is PENDING for a moment."""
+        if environ.get("REQUEST_METHOD") not in ("POST", "DELETE") or not status.startswith("20"):
+            return body
+        match = re.search(rb"<ChangeInfo>\s*<Id>(?:/change/)?([^<]+)</Id>", body)
+        if not match:
+            return body
+        self.changes[match.group(1).decode()] = self.clock() + float(self.config["change_seconds"])
+        return re.sub(rb"(<ChangeInfo>.*?<Status>)INSYNC(</Status>)", rb"\1PENDING\2", body, count=1, flags=re.S)
+
+    def rule_small_pages(self, environ):
+        """R7 for ListResourceRecordSets (moto pages it itself): ask moto for a small page."""
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        page_size = int(self.config["route53_page_size"])
+        try:
+            asked = int((query.get("maxitems") or [page_size])[0])
+        except ValueError:
+            asked = page_size
+        query["maxitems"] = [str(max(1, min(asked, page_size)))]
+        environ["QUERY_STRING"] = "&".join("%s=%s" % (k, quote(v, safe="")) for k, values in query.items()
+                                           for v in values)
 
     def handle(self, environ, account, body):
         path, method = environ.get("PATH_INFO") or "", environ.get("REQUEST_METHOD")
         try:
+            change = _CHANGE_PATH.match(path)
+            if change and method == "GET":
+                return self.rule_change_pending(change.group(1))
+            if _RRSET_PATH.match(path) and method == "GET":
+                self.rule_small_pages(environ)
+                return None
             if path.rstrip("/") == "/2013-04-01/hostedzonesbyvpc" and method == "GET":
                 return self.list_by_vpc(account, parse_qs(environ.get("QUERY_STRING", "")))
             if path.rstrip("/") == "/2013-04-01/hostedzone" and method == "POST":
@@ -160,7 +233,8 @@ class Route53Semantics:
                 return None
             zone_id, verb = match.groups()
             if verb == "authorizevpcassociation":
-                return self.rule_authorize(account, zone_id, body if method == "POST" else None)
+                return self.rule_authorize(account, zone_id, body if method == "POST" else None,
+                                           parse_qs(environ.get("QUERY_STRING", "")))
             if verb == "deauthorizevpcassociation":
                 return self.rule_deauthorize(account, zone_id, body)
             if verb == "associatevpc":
@@ -177,7 +251,7 @@ class Route53Semantics:
             raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
         return zone
 
-    def rule_authorize(self, account, zone_id, body):
+    def rule_authorize(self, account, zone_id, body, query=None):
         """R1: Create (POST) / List (GET) association authorizations, by the zone's account.
 
         API_CreateVPCAssociationAuthorization.html ("you must use the account that created the hosted
@@ -186,10 +260,13 @@ class Route53Semantics:
         self._own_zone(account, zone_id)
         granted = self.authorizations.setdefault((account, zone_id), set())
         if body is None:
+            page, token = page_of(sorted(granted), query or {}, "maxresults", "nexttoken",
+                                  int(self.config["route53_page_size"]))
             vpcs = "".join("<VPC><VPCRegion>%s</VPCRegion><VPCId>%s</VPCId></VPC>" % (escape(r or ""), escape(v))
-                           for v, r in sorted(granted))
+                           for v, r in page)
             return self.ok("ListVPCAssociationAuthorizationsResponse",
-                           "<HostedZoneId>%s</HostedZoneId><VPCs>%s</VPCs>" % (escape(zone_id), vpcs))
+                           "<HostedZoneId>%s</HostedZoneId>%s<VPCs>%s</VPCs>"
+                           % (escape(zone_id), "<NextToken>%s</NextToken>" % token if token else "", vpcs))
         vpc_id, region = parse_vpc(body)
         if vpc_owner(vpc_id, region) is None:
             raise Route53Refusal("InvalidVPCId", "The VPC ID %s is not valid in %s." % (vpc_id, region))
@@ -258,7 +335,7 @@ class Route53Semantics:
         owner, zone = found
         if account not in (owner, vpc_owner(vpc_id, region)):
             raise Route53Refusal("NoSuchHostedZone", "No hosted zone found with ID: %s" % zone_id, 404)
-        if not any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
+        if not associated(zone, vpc_id, region):
             raise Route53Refusal("VPCAssociationNotFound", "The VPC %s is not associated with hosted zone %s."
                                  % (vpc_id, zone_id), 404)
         if len(zone.vpcs) <= 1:
@@ -281,12 +358,14 @@ class Route53Semantics:
         summaries = []
         for owner in sorted(route53_backends.keys()):
             for zone_id, zone in sorted(zones_of(owner).items()):
-                if zone.private_zone and any(pair[0] == vpc_id for pair in zone_vpcs(zone)):
+                if zone.private_zone and associated(zone, vpc_id, region):
                     summaries.append("<HostedZoneSummary><HostedZoneId>%s</HostedZoneId><Name>%s</Name><Owner>"
                                      "<OwningAccount>%s</OwningAccount></Owner></HostedZoneSummary>"
                                      % (escape(zone_id), escape(zone.name), escape(owner)))
+        page, token = page_of(summaries, query, "maxitems", "nexttoken", int(self.config["route53_page_size"]))
         return self.ok("ListHostedZonesByVPCResponse", "<HostedZoneSummaries>%s</HostedZoneSummaries>"
-                       "<MaxItems>100</MaxItems>" % "".join(summaries))
+                       "<MaxItems>%d</MaxItems>%s" % ("".join(page), len(page) or 1,
+                                                      "<NextToken>%s</NextToken>" % token if token else ""))
 
     def rule_create_private_zone(self, account, body):
         """R5: CreateHostedZone with a VPC of the caller's account, not yet on a zone of that name.

@@ -52,12 +52,20 @@ def test_a_route_table_freed_by_a_delete_of_the_same_plan_is_no_conflict():
     actions = [{"service": "s3", "action": "delete", "details": {"vpc_endpoint_id": "vpce-dup"}},
                {"service": "s3", "action": "modify", "details": {"vpc_endpoint_id": "vpce-keeper",
                                                                  "add_route_table_ids": ["rtb-2"]}}]
-    validate.check_route_table_conflicts(actions, current)
+    assert validate.check_route_table_conflicts(actions, current) is None
+    # Without the delete, the same modify claims a table vpce-dup still holds.
+    with pytest.raises(ValueError) as err:
+        validate.check_route_table_conflicts(actions[1:], current)
+    assert "rtb-2" in str(err.value) and "vpce-dup" in str(err.value)
 
 
 def test_route_tables_of_another_service_do_not_conflict():
     other = dict(gateway("vpce-ddb", ["rtb-1"]), service_name="com.amazonaws.eu-west-1.dynamodb")
-    validate.check_route_table_conflicts([create_gateway(["rtb-1"])], [other])
+    assert validate.check_route_table_conflicts([create_gateway(["rtb-1"])], [other]) is None
+    # The same table held by an endpoint of the same service is a conflict.
+    with pytest.raises(ValueError) as err:
+        validate.check_route_table_conflicts([create_gateway(["rtb-1"])], [gateway("vpce-s3", ["rtb-1"])])
+    assert "vpce-s3" in str(err.value)
 
 
 def test_private_dns_held_by_another_endpoint_of_the_service_is_named():
@@ -75,7 +83,12 @@ def test_private_dns_off_on_the_new_endpoint_is_no_conflict():
     current = [interface("vpce-theirs", ["subnet-a"], dns=True)]
     create = {"service": "ecr.api", "action": "create",
               "details": {"service_name": API, "vpc_endpoint_type": "Interface", "private_dns_enabled": False}}
-    validate.check_private_dns_conflicts([create], current)
+    assert validate.check_private_dns_conflicts([create], current) is None
+    # The same create with private DNS on is the conflict.
+    create["details"]["private_dns_enabled"] = True
+    with pytest.raises(ValueError) as err:
+        validate.check_private_dns_conflicts([create], current)
+    assert "vpce-theirs" in str(err.value)
 
 
 def test_turning_private_dns_on_while_another_endpoint_holds_it_is_a_conflict():
@@ -96,7 +109,7 @@ def test_the_plan_keeps_the_endpoint_that_holds_private_dns_so_there_is_no_confl
                "private_dns_enabled": True, "ip_address_type": "ipv4"}
     actions = plan_present([desired], current, "eu-west-1")
     assert actions == []
-    validate.check_private_dns_conflicts(actions, current)
+    assert validate.check_private_dns_conflicts(actions, current) is None
 
 
 def test_adding_a_subnet_in_a_zone_the_endpoint_already_uses_is_named():
@@ -115,7 +128,13 @@ def test_moving_an_endpoint_to_another_subnet_of_the_same_zone_is_one_subnet_per
     modify = {"service": "ecr.api", "action": "modify",
               "details": {"vpc_endpoint_id": "vpce-a", "add_subnet_ids": ["subnet-a2"],
                           "remove_subnet_ids": ["subnet-a1"]}}
-    validate.check_one_subnet_per_zone([modify], current, {"subnet-a1": "eu-west-1a", "subnet-a2": "eu-west-1a"})
+    zones = {"subnet-a1": "eu-west-1a", "subnet-a2": "eu-west-1a"}
+    assert validate.check_one_subnet_per_zone([modify], current, zones) is None
+    # Adding without removing leaves two subnets in eu-west-1a.
+    del modify["details"]["remove_subnet_ids"]
+    with pytest.raises(ValueError) as err:
+        validate.check_one_subnet_per_zone([modify], current, zones)
+    assert "vpce-a already uses subnet-a1 in eu-west-1a" in str(err.value)
 
 
 def test_fit_to_zones_keeps_the_offered_zones_and_names_the_skipped_ones():
@@ -132,5 +151,5 @@ def test_a_same_name_group_not_created_by_the_collection_is_not_taken_over():
     with pytest.raises(ValueError) as err:
         validate.check_group_is_ours(theirs, "vpc-1")
     assert "sg-theirs" in str(err.value) and "security_group_ids" in str(err.value)
-    validate.check_group_is_ours(dict(theirs, tags={"ManagedBy": "privatelink.ecr"}), "vpc-1")
-    validate.check_group_is_ours(None, "vpc-1")
+    assert validate.check_group_is_ours(dict(theirs, tags={"ManagedBy": "privatelink.ecr"}), "vpc-1") is None
+    assert validate.check_group_is_ours(None, "vpc-1") is None
