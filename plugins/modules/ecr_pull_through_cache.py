@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: ecr_pull_through_cache
 short_description: Converge the ECR pull-through cache rules of a registry, for public images in private subnets
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Workloads with no route to the internet get images from public registries through ECR pull-through cache
     rules - C(ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX/REPOSITORY:TAG) is fetched from the upstream once,
