@@ -1,6 +1,8 @@
 """One mapper of AWS errors (aws_error) and one way to fail a module (fail_module): AWS's answer is kept,
 the message names the account and region, and naming the account never costs the happy path a request."""
 
+import os
+import re
 import time
 
 import pytest
@@ -190,3 +192,35 @@ def test_a_role_that_cannot_be_assumed_names_its_account(monkeypatch):
         fail_module(module, err.value, mine)  # e.g. a hub's role, failing inside the module's try
     assert "444455556666" in module.failed["msg"] and "111122223333" not in module.failed["msg"]
     assert module.failed["error"]["code"] == "AccessDenied"
+
+
+# ---------------------------------------------------------------- every module, every mapper
+
+PLUGINS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "plugins")
+
+
+def _sources(folder):
+    path = os.path.join(PLUGINS, folder)
+    return dict((name, open(os.path.join(path, name), encoding="utf-8").read())
+                for name in sorted(os.listdir(path)) if name.endswith(".py") and name != "__init__.py")
+
+
+def test_every_module_that_calls_aws_fails_through_fail_module():
+    """After the connection is made, a module's failure goes through fail_module (the account and region in
+    the message, AWS's answer in the result): a bare fail_json after connection_from_module would lose both."""
+    modules = [(name, text) for name, text in _sources("modules").items() if "connection_from_module(" in text]
+    assert len(modules) >= 4
+    for name, text in modules:
+        after = text.split("connection_from_module(module)", 1)[1]
+        assert "fail_module(module, exc, connection" in after, name
+        assert not re.search(r"module\.fail_json\(msg=str\(exc\)", after), \
+            "%s: fail_module(module, exc, connection) instead of fail_json after the connection" % name
+
+
+def test_one_mapper_turns_botocore_errors_into_user_errors():
+    """aws_error is the mapper; a hand-made PrivatelinkError(describe_exception(...)) can forget AWS's answer."""
+    for name, text in _sources("module_utils").items():
+        if name == "_aws_connection.py":
+            continue
+        assert "PrivatelinkError(describe_exception(" not in text, "%s: use aws_error(exc, action)" % name
+        assert "aws_error_details(exc)" not in text, "%s: use aws_error(exc, action, message=...)" % name
