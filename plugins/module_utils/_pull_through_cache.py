@@ -30,8 +30,7 @@ import re
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
-    aws_error_details,
-    describe_exception,
+    aws_error,
     error_code,
 )
 
@@ -267,7 +266,7 @@ class PullThroughCacheReader:
         try:
             return self.connection.client("sts").get_caller_identity()["Account"]
         except (BotoCoreError, ClientError) as exc:
-            raise PrivatelinkError(describe_exception(exc, "identify the account"), **aws_error_details(exc))
+            raise aws_error(exc, "identify the account")
 
     def rules(self):
         try:
@@ -275,8 +274,7 @@ class PullThroughCacheReader:
             return dict((entry["ecrRepositoryPrefix"], rule_from_aws(entry)) for page in paginator.paginate()
                         for entry in page.get("pullThroughCacheRules", []))
         except (BotoCoreError, ClientError) as exc:
-            raise PrivatelinkError(describe_exception(exc, "describe the pull through cache rules"),
-                                   **aws_error_details(exc))
+            raise aws_error(exc, "describe the pull through cache rules")
 
     def secret_arn(self, secret, account_id, region):
         """The full ARN of a secret given by name or ARN; it must exist (DescribeSecret, no value read)."""
@@ -284,10 +282,10 @@ class PullThroughCacheReader:
             answer = self.connection.client("secretsmanager").describe_secret(SecretId=secret)
         except (BotoCoreError, ClientError) as exc:
             if error_code(exc) == "ResourceNotFoundException":
-                raise PrivatelinkError("credential_secret %s does not exist in account %s region %s; create it there "
-                                       "(its name must start with %s) before the rule" % (
-                                           secret, account_id, region, SECRET_NAME_PREFIX), **aws_error_details(exc))
-            raise PrivatelinkError(describe_exception(exc, "describe the secret %s" % secret), **aws_error_details(exc))
+                raise aws_error(exc, "describe the secret %s" % secret, message=(
+                    "credential_secret %s does not exist in account %s region %s; create it there "
+                    "(its name must start with %s) before the rule" % (secret, account_id, region, SECRET_NAME_PREFIX)))
+            raise aws_error(exc, "describe the secret %s" % secret)
         if answer.get("DeletedDate"):
             raise PrivatelinkError("credential_secret %s is scheduled for deletion (%s); ECR cannot use it: restore "
                                    "it or name another secret" % (secret, answer["DeletedDate"]))
@@ -306,8 +304,7 @@ class PullThroughCacheApplier:
             try:
                 getattr(self, "_" + action["action"])(action["prefix"], action["details"])
             except (BotoCoreError, ClientError) as exc:
-                raise PrivatelinkError(describe_exception(exc, "%s the pull through cache rule %s" % (
-                    action["action"], action["prefix"])), **aws_error_details(exc))
+                raise aws_error(exc, "%s the pull through cache rule %s" % (action["action"], action["prefix"]))
             self.applied.append(action)
 
     def _create(self, prefix, details):

@@ -252,6 +252,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     CONNECTION_MUTUALLY_EXCLUSIVE,
     PrivatelinkError,
     connection_from_module,
+    fail_module,
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import (
@@ -294,7 +295,7 @@ def main():
     try:
         result = run_pull_through_cache(connection, params, module.check_mode)
     except (PrivatelinkError, ValueError) as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
+        fail_module(module, exc, connection)
     diff = result.pop("diff")
     if module._diff:
         result["diff"] = diff
