@@ -163,6 +163,23 @@ def botocore_config(user_settings=None):
     return config
 
 
+def _keys_only_from_environment(params):
+    """True when a profile was given (a host's aws_profile) and the keys only came from the environment.
+
+    The options' env fallbacks fill access_key/secret_key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
+    even when a profile is given (profile and keys given together is refused before), and keys set on the
+    session would silently replace the profile's credentials. botocore itself drops its environment
+    provider when a profile is set explicitly (botocore.credentials.create_credential_resolver:
+    "An explicitly provided profile will negate an EnvProvider"), and so does the collection. A profile
+    that is only AWS_PROFILE keeps botocore's order (environment keys first).
+    """
+    profile = params.get("profile")
+    if not profile or profile == os.environ.get("AWS_PROFILE"):
+        return False
+    return (params.get("access_key") == os.environ.get("AWS_ACCESS_KEY_ID")
+            and params.get("secret_key") == os.environ.get("AWS_SECRET_ACCESS_KEY"))
+
+
 class AwsConnection:
     """Clients for one target (region + credentials, after an optional role assumption)."""
 
@@ -184,7 +201,7 @@ class AwsConnection:
         if not self.region:
             raise PrivatelinkError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
         session = botocore.session.Session(profile=params.get("profile") or None)
-        if params.get("access_key") or params.get("secret_key"):
+        if (params.get("access_key") or params.get("secret_key")) and not _keys_only_from_environment(params):
             if not (params.get("access_key") and params.get("secret_key")):
                 raise PrivatelinkError("access_key and secret_key must be given together")
             session.set_credentials(params["access_key"], params["secret_key"], params.get("session_token"))
@@ -227,6 +244,24 @@ class AwsConnection:
             if hasattr(gc, "freeze"):
                 gc.freeze()
         return self._clients[service]
+
+
+def other_account_params(params, other):
+    """The module's connection parameters for another account's connection (a hub's, a zone owner's).
+
+    ``other``: ``{role_arn, external_id, role_session_name, profile}``. The module's region, endpoint
+    and base credentials, with the other account's role; its ``profile`` (a host's aws_profile: each
+    account may have its own IAM Identity Center profile) replaces the module's when given, and an
+    empty string means no profile (the environment's credentials).
+    """
+    result = dict(params, role_arn=other.get("role_arn"), external_id=other.get("external_id"),
+                  role_session_name=other.get("role_session_name") or DEFAULT_SESSION_NAME)
+    if other.get("profile") is not None:
+        result["profile"] = other["profile"] or None
+        if result["profile"]:
+            # The module's own keys (explicit or from the environment) belong to the module's account.
+            result.update(access_key=None, secret_key=None, session_token=None)
+    return result
 
 
 def boto3_missing_message():

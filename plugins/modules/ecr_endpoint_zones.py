@@ -73,6 +73,12 @@ options:
         description: The session name of the assumed role.
         type: str
         default: privatelink-ecr
+      profile:
+        description:
+          - The AWS profile of the hub's account (the hub host's C(aws_profile), such as an IAM Identity Center
+            profile), used instead of the module's O(profile); O(zone_owner.role_arn) is assumed on top of it.
+          - Omitted, the module's own credentials; an empty string, the environment's credentials.
+        type: str
   state:
     description:
       - V(present) creates and converges the zones (hub) or the associations (spoke).
@@ -275,6 +281,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     PrivatelinkError,
     connection_from_module,
     failure_fields,
+    other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
 from ansible_collections.privatelink.ecr.plugins.module_utils._zones import centralized_services, run_zones
@@ -290,6 +297,7 @@ def argument_spec():
             role_arn=dict(type="str"),
             external_id=dict(type="str", no_log=True),
             role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+            profile=dict(type="str"),
         )),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         workload=dict(type="str", default="fargate", choices=WORKLOADS),
@@ -309,9 +317,7 @@ def owner_connection(module):
     owner = module.params.get("zone_owner")
     if owner is None:
         return None
-    params = dict(module.params, role_arn=owner.get("role_arn"), external_id=owner.get("external_id"),
-                  role_session_name=owner.get("role_session_name") or DEFAULT_SESSION_NAME)
-    return AwsConnection(params)
+    return AwsConnection(other_account_params(module.params, owner))
 
 
 def main():

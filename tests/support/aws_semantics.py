@@ -31,6 +31,17 @@ per rule, each citing the page it follows:
 9. ``rule_group_unused`` -- DeleteSecurityGroup of a group an endpoint (even ``deleting``) still
    uses -> ``DependencyViolation``. API_DeleteSecurityGroup.
 
+10. ``rule_shared_vpc`` -- VPC sharing (AWS RAM), which moto lacks: ``POST /_aws_semantics/share_vpc``
+   {vpc_id, owner, participant, region} declares "VPC X of account ``owner`` is shared into account
+   ``participant``" (the VPC must exist in the owner's account). DescribeVpcs in the participant then
+   lists it with the owner's ``OwnerId`` (filters and VpcId.N honoured), and CreateVpcEndpoint on it
+   by the participant answers ``UnauthorizedOperation`` "This operation does not support shared VPCs."
+   -- only the owner creates endpoints in a shared VPC. VPC user guide, "Share your VPC"
+   (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html) and its limitations
+   (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html); wording as AWS
+   answers it: https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors.
+   ``GET /_aws_semantics/share_vpc`` lists the shares; ``/moto-api/reset`` forgets them.
+
 Route 53 (private hosted zones across accounts: association authorizations, VPC ownership,
 zones listed by VPC across accounts) follows the rules of tests/support/aws_semantics_route53.py.
 
@@ -290,6 +301,41 @@ def sync_gateway_routes(backend, endpoint, added, removed):
             pass
 
 
+def rule_shared_vpc(layer, req, vpc_id):
+    """Rule 10: a participant of a shared VPC cannot create endpoints in it.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html (participants cannot
+    create VPC endpoints in a shared VPC); the error as AWS answers it:
+    https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors
+    ("Client.UnauthorizedOperation", "This operation does not support shared VPCs.").
+    """
+    if vpc_id in layer.shared_into(req.account, req.region):
+        raise Refusal("UnauthorizedOperation", "This operation does not support shared VPCs.")
+
+
+def shared_vpcs_answer(layer, req, backend):
+    """Rule 10 (reads): DescribeVpcs in a participant lists the VPCs shared into it, with the owner's OwnerId.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html (participants see the shared VPC
+    and subnets; OwnerId is the owner's account). Returns the VPC objects, or None (no share: moto answers).
+    """
+    shared = layer.shared_into(req.account, req.region)
+    if not shared:
+        return None
+    asked = req.list("VpcId")
+    filters = req.filters() or None
+    own_ids = [vpc_id for vpc_id in asked if vpc_id not in shared]
+    shared_ids = [vpc_id for vpc_id in (asked or sorted(shared)) if vpc_id in shared]
+    try:
+        vpcs = backend.describe_vpcs(vpc_ids=own_ids, filters=filters) if own_ids or not asked else []
+        for vpc_id in shared_ids:
+            vpcs.extend(ec2_backends[shared[vpc_id]][req.region].describe_vpcs(vpc_ids=[vpc_id], filters=filters))
+    except Exception as exc:  # moto's InvalidVpcID.NotFound for an unknown id
+        raise Refusal(getattr(exc, "error_type", None) or "InvalidVpcID.NotFound",
+                      getattr(exc, "message", None) or str(exc))
+    return vpcs
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -314,6 +360,7 @@ class AwsSemantics:
             self.tokens = {}  # (account, region, token) -> {fingerprint, id, body}
             self.timers = {}  # (account, region) -> {endpoint id: (next state, deadline)}
             self.route53.reset()
+            self.shares = {}  # (participant account, region) -> {vpc id: owner account}
 
     def service_zones(self, service_name, region):
         """The zones ``service_azs`` offers a service in (short or full name), None for all."""
@@ -322,11 +369,25 @@ class AwsSemantics:
                 return list(zones)
         return None
 
+    def shared_into(self, account, region):
+        """{vpc id: owner account} of the VPCs shared into ``account`` in ``region`` (rule 10)."""
+        return self.shares.get((account, region), {})
+
+    def share_vpc(self, vpc_id, owner, participant, region):
+        """Rule 10's control: VPC ``vpc_id`` of ``owner`` is shared into ``participant`` (AWS RAM)."""
+        if vpc_id not in ec2_backends[owner][region].vpcs:
+            raise ValueError("no VPC %s in account %s, %s" % (vpc_id, owner, region))
+        if owner == participant:
+            raise ValueError("a VPC is shared into another account than its owner")
+        self.shares.setdefault((participant, region), {})[vpc_id] = owner
+
     # --- WSGI ---
     def __call__(self, environ, start_response):
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/_aws_semantics":
             return self._control(environ, method, start_response)
+        if path == "/_aws_semantics/share_vpc":
+            return self._control_share_vpc(environ, method, start_response)
         if path == "/moto-api/reset" and method == "POST":
             self.reset()
             return self.app(environ, start_response)
@@ -384,6 +445,29 @@ class AwsSemantics:
                 payload = json.dumps({"error": str(error)}).encode()
         if status == "200 OK":
             payload = json.dumps(dict(self.config, enabled=True)).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+        return [payload]
+
+    def _control_share_vpc(self, environ, method, start_response):
+        """``POST /_aws_semantics/share_vpc`` {vpc_id, owner, participant, region}; GET lists the shares."""
+        status = "200 OK"
+        try:
+            if method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                share = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                missing = [k for k in ("vpc_id", "owner", "participant", "region") if not share.get(k)]
+                if missing or set(share) - {"vpc_id", "owner", "participant", "region"}:
+                    raise ValueError("share_vpc takes vpc_id, owner, participant and region (missing: %s)" % missing)
+                with self.lock:
+                    self.share_vpc(share["vpc_id"], share["owner"], share["participant"], share["region"])
+            with self.lock:
+                listed = [{"vpc_id": vpc_id, "owner": owner, "participant": participant, "region": region}
+                          for (participant, region), vpcs in sorted(self.shares.items())
+                          for vpc_id, owner in sorted(vpcs.items())]
+            payload = json.dumps({"shares": listed}).encode()
+        except (ValueError, KeyError) as error:
+            status = "400 Bad Request"
+            payload = json.dumps({"error": str(error)}).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
         return [payload]
 
@@ -446,6 +530,7 @@ class AwsSemantics:
             if record is not None:
                 return self._replay(backend, record, token)
         service, vpc_id = req.get("ServiceName"), req.get("VpcId")
+        rule_shared_vpc(self, req, vpc_id)
         interface = is_interface(req.get("VpcEndpointType"))
         subnet_ids = req.list("SubnetId")
         rule_one_subnet_per_zone(backend, subnet_ids)
@@ -517,6 +602,12 @@ class AwsSemantics:
                 self._start(req, backend.vpc_end_points[endpoint_id], "deleting", "gone",
                             self.config["deleting_seconds"])
         return status, body
+
+    def _on_DescribeVpcs(self, req, backend, environ):
+        vpcs = shared_vpcs_answer(self, req, backend)
+        if vpcs is None:
+            return None
+        return self._serialize("DescribeVpcs", {"Vpcs": vpcs})
 
     def _on_DeleteSecurityGroup(self, req, backend, environ):
         if req.get("GroupId"):
