@@ -47,12 +47,14 @@ DEFAULT_SESSION_NAME = "privatelink-ecr"
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str", aliases=["aws_region"], fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])),
-    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False,
-                    fallback=(env_fallback, ["AWS_ACCESS_KEY_ID"])),
-    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True,
-                    fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY"])),
-    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True,
-                       fallback=(env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])),
+    # No env fallback for the keys: botocore reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+    # AWS_SESSION_TOKEN (and the older AWS_SECURITY_TOKEN) itself, and drops them when a profile is given
+    # explicitly (botocore.credentials.create_credential_resolver: "An explicitly provided profile will
+    # negate an EnvProvider"). As fallbacks they made a host's aws_profile collide with the controller's
+    # environment keys (profile and keys are mutually exclusive) or be silently replaced by them.
+    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False),
+    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True),
+    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True),
     profile=dict(type="str", aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE"])),
     endpoint_url=dict(type="str", aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_ENDPOINT_URL"])),
     validate_certs=dict(type="bool", default=True),
@@ -163,23 +165,6 @@ def botocore_config(user_settings=None):
     return config
 
 
-def _keys_only_from_environment(params):
-    """True when a profile was given (a host's aws_profile) and the keys only came from the environment.
-
-    The options' env fallbacks fill access_key/secret_key from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY
-    even when a profile is given (profile and keys given together is refused before), and keys set on the
-    session would silently replace the profile's credentials. botocore itself drops its environment
-    provider when a profile is set explicitly (botocore.credentials.create_credential_resolver:
-    "An explicitly provided profile will negate an EnvProvider"), and so does the collection. A profile
-    that is only AWS_PROFILE keeps botocore's order (environment keys first).
-    """
-    profile = params.get("profile")
-    if not profile or profile == os.environ.get("AWS_PROFILE"):
-        return False
-    return (params.get("access_key") == os.environ.get("AWS_ACCESS_KEY_ID")
-            and params.get("secret_key") == os.environ.get("AWS_SECRET_ACCESS_KEY"))
-
-
 class AwsConnection:
     """Clients for one target (region + credentials, after an optional role assumption)."""
 
@@ -201,7 +186,7 @@ class AwsConnection:
         if not self.region:
             raise PrivatelinkError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
         session = botocore.session.Session(profile=params.get("profile") or None)
-        if (params.get("access_key") or params.get("secret_key")) and not _keys_only_from_environment(params):
+        if params.get("access_key") or params.get("secret_key"):
             if not (params.get("access_key") and params.get("secret_key")):
                 raise PrivatelinkError("access_key and secret_key must be given together")
             session.set_credentials(params["access_key"], params["secret_key"], params.get("session_token"))

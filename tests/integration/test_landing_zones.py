@@ -12,7 +12,6 @@
 """
 
 import json
-import os
 
 import pytest
 
@@ -149,4 +148,3 @@ def test_a_profile_that_does_not_exist_fails_the_host_naming_it(landing_zone, tm
     assert result.returncode != 0
     assert "nobody" in result.stdout and "profile" in result.stdout
     assert landing_zone["server"].mutating_requests() == {}
-    assert os.path.exists(str(inventory))
