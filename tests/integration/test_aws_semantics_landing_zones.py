@@ -1,4 +1,5 @@
-"""Rule 10 of the AWS-semantics layer (tests/support/aws_semantics.py): shared VPCs (AWS RAM).
+"""Rule 10 of the AWS-semantics layer (tests/support/aws_semantics.py): shared VPCs (AWS RAM); and
+Route 53's R6 (tests/support/aws_semantics_route53.py): a CallerReference is used once.
 
 moto has no VPC sharing; the layer's control ``share_vpc`` declares "VPC X of account A is shared
 into account B". Then, as AWS documents it (VPC user guide, "Share your VPC" and its limitations
@@ -79,3 +80,26 @@ def test_the_share_control_checks_its_input_and_reset_forgets_shares(shared):
     server.reset()
     participant = ec2_of(server, PARTICIPANT)
     assert participant.describe_vpcs(Filters=[{"Name": "cidr", "Values": ["10.10.0.0/16"]}])["Vpcs"] == []
+
+
+def test_a_caller_reference_creates_one_zone_then_answers_hosted_zone_already_exists(moto):
+    owner = ec2_of(moto, OWNER)
+    vpc = seed_private_vpc(owner, "hub", cidr="10.10.0.0/16", zones=1, public=False)
+    r53 = client("route53", moto.url, REGION, role_arn="arn:aws:iam::%s:role/probe" % OWNER)
+
+    def create(name, reference):
+        return r53.create_hosted_zone(Name=name, CallerReference=reference, HostedZoneConfig={"PrivateZone": True},
+                                      VPC={"VPCRegion": REGION, "VPCId": vpc["vpc_id"]})
+
+    zone_id = create("api.ecr.%s.amazonaws.com" % REGION, "ref-1")["HostedZone"]["Id"]
+    assert r53.get_hosted_zone(Id=zone_id)["HostedZone"]["CallerReference"] == "ref-1"
+    with pytest.raises(ClientError) as excinfo:
+        create("logs.%s.amazonaws.com" % REGION, "ref-1")
+    assert excinfo.value.response["Error"]["Code"] == "HostedZoneAlreadyExists"
+    assert [z["Id"] for z in r53.list_hosted_zones()["HostedZones"]] == [zone_id]
+    # Another account may use the same reference: references are the caller's.
+    other = ec2_of(moto, PARTICIPANT)
+    other_vpc = other.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    client("route53", moto.url, REGION, role_arn="arn:aws:iam::%s:role/probe" % PARTICIPANT).create_hosted_zone(
+        Name="logs.%s.amazonaws.com" % REGION, CallerReference="ref-1", HostedZoneConfig={"PrivateZone": True},
+        VPC={"VPCRegion": REGION, "VPCId": other_vpc})
