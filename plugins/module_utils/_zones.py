@@ -18,7 +18,6 @@ __metaclass__ = type
 
 import hashlib
 import os
-import time
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
@@ -47,14 +46,39 @@ except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     BotoCoreError = ClientError = Exception
 
 
-# Route 53 errors retried here with backoff. Throttling and PriorRequestNotComplete are retried by botocore
-# itself (the connection's standard/adaptive retry mode lists both: botocore/retries/standard.py, and the
-# Route 53 API reference says to retry PriorRequestNotComplete with increasing waits); ConcurrentModification
-# ("Another user submitted a request to create, update, or delete the object at the same time",
-# https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeTagsForResource.html, and the
-# association calls) is in no botocore retry list, so the applier retries it, bounded.
-CONCURRENT_RETRY_CODES = ("ConcurrentModification", "PriorRequestNotComplete", "Throttling")
+# Route 53 answers retried with increasing waits. Throttling and PriorRequestNotComplete are retried by
+# botocore's own retry mode (the connection's standard/adaptive mode lists both: botocore/retries/standard.py;
+# the Route 53 API reference says to retry PriorRequestNotComplete with increasing waits).
+# ConcurrentModification ("Another user submitted a request to create, update, or delete the object at the
+# same time", https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeTagsForResource.html and the
+# association calls) is in no botocore retry list: a needs-retry handler on the Route 53 clients lets botocore
+# retry it too (botocore's retry hook: the handler returns how long botocore waits before the next attempt).
 CONCURRENT_ATTEMPTS = 5
+_RETRY_MARK = "_privatelink_ecr_concurrent_retry"
+
+
+def concurrent_modification_delay(response=None, attempts=None, **_kwargs):
+    """botocore ``needs-retry`` handler: the wait before retrying a ConcurrentModification, None otherwise."""
+    if response is None or attempts is None or attempts >= CONCURRENT_ATTEMPTS:
+        return None
+    parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
+    if ((parsed or {}).get("Error") or {}).get("Code") != "ConcurrentModification":
+        return None
+    try:
+        base = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "1"))
+    except ValueError:
+        base = 1.0
+    return min(20.0, max(0.05, base) * (2 ** (attempts - 1)))
+
+
+def with_concurrent_retry(client):
+    """The Route 53 client, retrying ConcurrentModification through botocore (registered once per client)."""
+    if not getattr(client, _RETRY_MARK, False):
+        client.meta.events.register("needs-retry.route-53", concurrent_modification_delay)
+        setattr(client, _RETRY_MARK, True)
+    return client
+
+
 # Bounded: a CallerReference of a deleted zone may stay taken (API_CreateHostedZone.html: "You must use a
 # unique CallerReference string every time you submit a CreateHostedZone request").
 REFERENCE_GENERATIONS = 5
@@ -73,14 +97,6 @@ def is_own_reference(reference, hub_vpc_id, zone_name):
     base = caller_reference(hub_vpc_id, zone_name)
     return bool(reference) and (reference == base or (reference.startswith(base + "-")
                                                       and reference[len(base) + 1:].isdigit()))
-
-
-def _retry_delay(attempt):
-    try:
-        base = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "1"))
-    except ValueError:
-        base = 1.0
-    return min(20.0, max(0.05, base) * (2 ** attempt))
 
 
 def centralized_services(params):
@@ -197,19 +213,10 @@ class ZonesApplier:
             self.applied.append(action)
 
     def _call(self, what, func, **kwargs):
-        """One Route 53 call; ConcurrentModification (and what outlived botocore's retries) retried, bounded."""
-        attempt = 0
-        while True:
-            try:
-                return func(**kwargs)
-            except ClientError as exc:
-                if error_code(exc) in CONCURRENT_RETRY_CODES and attempt + 1 < CONCURRENT_ATTEMPTS:
-                    time.sleep(_retry_delay(attempt))
-                    attempt += 1
-                    continue
-                raise PrivatelinkError(describe_exception(exc, what), **aws_error_details(exc))
-            except BotoCoreError as exc:
-                raise PrivatelinkError(describe_exception(exc, what), **aws_error_details(exc))
+        try:
+            return func(**kwargs)
+        except (BotoCoreError, ClientError) as exc:
+            raise PrivatelinkError(describe_exception(exc, what), **aws_error_details(exc))
 
     def _create_zone(self, action):
         details = action["details"]
@@ -548,7 +555,8 @@ class ZonesRunner:
     def _finish(self, actions, current, zones, vpc_id, vpc, hub, left):
         before = zplan.view(current, zones, vpc_id)
         if not self.check_mode and actions:
-            applier = ZonesApplier(self.owner_connection.client("route53"), self.connection.client("route53"),
+            applier = ZonesApplier(with_concurrent_retry(self.owner_connection.client("route53")),
+                                   with_concurrent_retry(self.connection.client("route53")),
                                    self.params.get("wait", True), self.params.get("wait_timeout", 600))
             try:
                 applier.apply(actions)

@@ -17,7 +17,7 @@ import pytest
 
 from tests.support.ansible_cli import aws_env, recap, run_playbook
 from tests.support.seed import client, live_endpoints, seed_private_vpc
-from tests.integration.test_inventory_aws_vpcs import HEADER, list_inventory
+from tests.integration.test_inventory_aws_vpcs import list_inventory
 
 pytestmark = pytest.mark.integration
 

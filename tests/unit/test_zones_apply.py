@@ -62,13 +62,6 @@ def create_action():
                         "tags": {"ManagedBy": "privatelink.ecr"}}}
 
 
-@pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    slept = []
-    monkeypatch.setattr(_zones.time, "sleep", slept.append)
-    return slept
-
-
 def test_the_caller_reference_is_derived_from_the_hub_and_the_name():
     first = caller_reference(HUB, NAME)
     assert first == caller_reference(HUB, NAME.upper() + ".")  # the name as compared
@@ -105,21 +98,63 @@ def test_a_reference_of_a_deleted_zone_moves_to_the_next_generation():
     assert r53.calls[-1] == ("change_tags_for_resource", "ZNEW")
 
 
-def test_concurrent_modification_is_retried_with_growing_waits_then_reported(no_sleep):
-    r53 = StubRoute53(fail={"change_tags_for_resource": [error("ConcurrentModification", "ChangeTagsForResource")] * 2})
-    ZonesApplier(r53, r53).apply([create_action()])
-    assert [c[0] for c in r53.calls].count("change_tags_for_resource") == 3
-    assert len(no_sleep) == 2 and no_sleep[1] > no_sleep[0]
-    stuck = StubRoute53(fail={"change_tags_for_resource": [error("ConcurrentModification")] * 10})
-    applier = ZonesApplier(stuck, stuck)
-    with pytest.raises(PrivatelinkError) as excinfo:
-        applier.apply([create_action()])
-    assert "ConcurrentModification" in str(excinfo.value)
-    assert [c[0] for c in stuck.calls].count("change_tags_for_resource") == _zones.CONCURRENT_ATTEMPTS
-    # Other errors are not retried.
+def test_concurrent_modification_is_retried_by_botocore_with_growing_waits():
+    delay = _zones.concurrent_modification_delay
+    busy = (None, {"Error": {"Code": "ConcurrentModification"}})
+    waits = [delay(response=busy, attempts=n) for n in range(1, _zones.CONCURRENT_ATTEMPTS)]
+    assert all(w is not None for w in waits) and waits == sorted(waits) and waits[0] < waits[-1]
+    assert delay(response=busy, attempts=_zones.CONCURRENT_ATTEMPTS) is None  # bounded
+    assert delay(response=(None, {"Error": {"Code": "AccessDenied"}}), attempts=1) is None
+    assert delay(response=None, attempts=1) is None  # a connection error: botocore's own retry decides
+
+
+class _Raw:
+    def __init__(self, body):
+        self.body = body
+
+    def stream(self, **_kwargs):
+        yield self.body
+
+
+def test_a_route53_client_retries_concurrent_modification_through_botocore(monkeypatch):
+    """Two ConcurrentModification answers, then success: one call for the caller, three requests sent."""
+    import boto3
+    from botocore.awsrequest import AWSResponse
+    from botocore.config import Config
+
+    monkeypatch.setenv("PRIVATELINK_ECR_WAIT_DELAY", "0.05")
+    r53 = boto3.client("route53", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
+                       endpoint_url="http://127.0.0.1:9", config=Config(retries={"mode": "standard"}))
+    assert _zones.with_concurrent_retry(r53) is r53 and _zones.with_concurrent_retry(r53) is r53  # once
+    namespace = "https://route53.amazonaws.com/doc/2013-04-01/"
+    busy = ('<ErrorResponse xmlns="%s"><Error><Type>Sender</Type><Code>ConcurrentModification</Code>'
+            "<Message>busy</Message></Error><RequestId>r</RequestId></ErrorResponse>" % namespace).encode()
+    done = ('<ChangeTagsForResourceResponse xmlns="%s"></ChangeTagsForResourceResponse>' % namespace).encode()
+    answers = [(400, busy), (400, busy), (200, done)]
+    sent = []
+
+    def answer(request, **_kwargs):
+        status, body = answers[len(sent)]
+        sent.append(request.url)
+        return AWSResponse(request.url, status, {}, _Raw(body))
+
+    r53.meta.events.register("before-send.route-53", answer)
+    r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId="Z1", AddTags=[{"Key": "k", "Value": "v"}])
+    assert len(sent) == 3
+    # Bounded: an answer that stays busy is reported after CONCURRENT_ATTEMPTS requests.
+    answers[:] = [(400, busy)] * 10
+    del sent[:]
+    with pytest.raises(ClientError) as excinfo:
+        r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId="Z1", AddTags=[{"Key": "k", "Value": "v"}])
+    assert excinfo.value.response["Error"]["Code"] == "ConcurrentModification"
+    assert len(sent) == _zones.CONCURRENT_ATTEMPTS
+
+
+def test_other_errors_are_reported_with_the_action():
     denied = StubRoute53(fail={"create_hosted_zone": [error("AccessDenied")]})
-    with pytest.raises(PrivatelinkError):
+    with pytest.raises(PrivatelinkError) as excinfo:
         ZonesApplier(denied, denied).apply([create_action()])
+    assert "create the hosted zone %s" % NAME in str(excinfo.value)
     assert [c[0] for c in denied.calls] == ["create_hosted_zone"]
 
 
