@@ -54,6 +54,25 @@ def test_a_participant_lists_the_shared_vpc_with_its_owner_id(shared):
                           .describe_vpcs()["Vpcs"]]
 
 
+def test_a_participant_lists_the_shared_vpcs_subnets_with_the_owners_id(shared):
+    participant, vpc = shared["participant"], shared["vpc"]
+    in_vpc = participant.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]}])["Subnets"]
+    assert sorted(s["SubnetId"] for s in in_vpc) == sorted(vpc["private_subnet_ids"])
+    assert {s["OwnerId"] for s in in_vpc} == {OWNER}
+    own_subnet = participant.create_subnet(VpcId=shared["own"], CidrBlock="10.20.1.0/24")["Subnet"]["SubnetId"]
+    every = {s["SubnetId"]: s["OwnerId"] for s in participant.describe_subnets()["Subnets"]}
+    assert every[own_subnet] == PARTICIPANT and every[vpc["private_subnet_ids"][0]] == OWNER
+    (one,) = participant.describe_subnets(SubnetIds=[vpc["private_subnet_ids"][0]])["Subnets"]
+    assert one["VpcId"] == vpc["vpc_id"]
+    with pytest.raises(ClientError) as excinfo:
+        participant.describe_subnets(SubnetIds=["subnet-0123456789abcdef0"])
+    assert excinfo.value.response["Error"]["Code"] == "InvalidSubnetID.NotFound"
+    # An account it is not shared into sees none of them.
+    other = ec2_of(shared["server"], OTHER).describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [vpc["vpc_id"]]}])["Subnets"]
+    assert other == []
+
+
 def test_only_the_owner_creates_endpoints_in_a_shared_vpc(shared):
     vpc = shared["vpc"]
     with pytest.raises(ClientError) as excinfo:

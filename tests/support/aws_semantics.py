@@ -34,7 +34,8 @@ per rule, each citing the page it follows:
 10. ``rule_shared_vpc`` -- VPC sharing (AWS RAM), which moto lacks: ``POST /_aws_semantics/share_vpc``
    {vpc_id, owner, participant, region} declares "VPC X of account ``owner`` is shared into account
    ``participant``" (the VPC must exist in the owner's account). DescribeVpcs in the participant then
-   lists it with the owner's ``OwnerId`` (filters and VpcId.N honoured), and CreateVpcEndpoint on it
+   lists it with the owner's ``OwnerId`` (filters and VpcId.N honoured), DescribeSubnets its subnets (the
+   owner's ``OwnerId``; filters and SubnetId.N honoured), and CreateVpcEndpoint on it
    by the participant answers ``UnauthorizedOperation`` "This operation does not support shared VPCs."
    -- only the owner creates endpoints in a shared VPC. VPC user guide, "Share your VPC"
    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html) and its limitations
@@ -336,6 +337,37 @@ def shared_vpcs_answer(layer, req, backend):
     return vpcs
 
 
+def shared_subnets_answer(layer, req, backend):
+    """Rule 10 (reads): DescribeSubnets in a participant also lists the shared VPC's subnets, the owner's OwnerId.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html (participants see the subnets shared
+    with them; the owner keeps them). Returns the subnet objects, or None (no share: moto answers).
+    """
+    shared = layer.shared_into(req.account, req.region)
+    if not shared:
+        return None
+    asked = req.list("SubnetId")
+    filters = req.filters() or None
+    owners = sorted(set(shared.values()))
+    found, missing = [], set(asked)
+    try:
+        for account, shared_vpcs in [(req.account, None)] + [(o, [v for v, w in shared.items() if w == o])
+                                                            for o in owners]:
+            source = backend if shared_vpcs is None else ec2_backends[account][req.region]
+            subnets = [s for s in source.describe_subnets(filters=filters)
+                       if shared_vpcs is None or s.vpc_id in shared_vpcs]
+            if asked:
+                subnets = [s for s in subnets if s.id in asked]
+            missing -= set(s.id for s in subnets)
+            found.extend(subnets)
+    except Exception as exc:  # moto's errors for a malformed filter
+        raise Refusal(getattr(exc, "error_type", None) or "InvalidParameterValue",
+                      getattr(exc, "message", None) or str(exc))
+    if missing:
+        raise Refusal("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" % sorted(missing)[0])
+    return found
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -608,6 +640,12 @@ class AwsSemantics:
         if vpcs is None:
             return None
         return self._serialize("DescribeVpcs", {"Vpcs": vpcs})
+
+    def _on_DescribeSubnets(self, req, backend, environ):
+        subnets = shared_subnets_answer(self, req, backend)
+        if subnets is None:
+            return None
+        return self._serialize("DescribeSubnets", {"Subnets": subnets})
 
     def _on_DeleteSecurityGroup(self, req, backend, environ):
         if req.get("GroupId"):
