@@ -148,3 +148,25 @@ def test_a_profile_that_does_not_exist_fails_the_host_naming_it(landing_zone, tm
     assert result.returncode != 0
     assert "nobody" in result.stdout and "profile" in result.stdout
     assert landing_zone["server"].mutating_requests() == {}
+
+
+def test_deploy_on_the_inventory_converges_a_shared_vpc_once_with_its_owners_connection(landing_zone, tmp_path):
+    """Were the shared VPC also a host of the participant, its CreateVpcEndpoint would be refused
+    (UnauthorizedOperation) and the run would fail; it converges once, in the owner's account."""
+    vpcs, server = landing_zone["vpcs"], landing_zone["server"]
+    source = tmp_path / "lz.aws_vpcs.yml"
+    source.write_text("plugin: privatelink.ecr.aws_vpcs\nregions: [%s]\naccounts: ['%s', '%s']\n"
+                      % (REGION, NETWORK, WORKLOAD))
+    first = run_playbook("playbooks/deploy.yml", landing_zone["env"], inventory=str(source))
+    assert first.returncode == 0, first.stdout[-4000:] + first.stderr[-2000:]
+    runs = recap(first.stdout)
+    assert sorted(runs) == sorted([host(NETWORK, vpcs["shared"]), host(NETWORK, vpcs["network"]),
+                                   host(WORKLOAD, vpcs["apps"])])
+    assert all(run["failed"] == 0 and run["changed"] == 1 for run in runs.values()), first.stdout
+    found = live_endpoints(ec2_of(landing_zone["url"], NETWORK), vpcs["shared"]["vpc_id"])
+    assert len(found) == 4 and {e["OwnerId"] for e in found} == {NETWORK}
+    server.clear_requests()
+    again = run_playbook("playbooks/deploy.yml", landing_zone["env"], inventory=str(source))
+    assert again.returncode == 0, again.stdout[-4000:]
+    assert all(run["changed"] == 0 for run in recap(again.stdout).values())
+    assert server.mutating_requests() == {}
