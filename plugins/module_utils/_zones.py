@@ -452,7 +452,7 @@ class ZonesRunner:
                     users.setdefault((vpc_id, region or self.region), []).append(zone["zone_id"])
         if not users:
             return
-        described = ", ".join("%s (%s, account %s)" % (vpc_id, region, accounts.get(vpc_id) or "not in the inventory")
+        described = ", ".join("%s (%s, account %s)" % (vpc_id, region, accounts.get(vpc_id) or "unknown")
                               for (vpc_id, region) in sorted(users))
         if self.params.get("force_destroy"):
             self.warnings.append("force_destroy: the hub's zones are deleted although %s still use%s them: "

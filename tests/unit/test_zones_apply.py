@@ -188,4 +188,4 @@ def test_a_hub_destroy_goes_on_when_only_leaving_spokes_or_unowned_zones_remain_
     runner()._check_hub_users({"vpc_id": HUB}, [hub_zone([HUB, "vpc-x"], owned=False)], WANTED)
     forced = runner(force_destroy=True)
     forced._check_hub_users({"vpc_id": HUB}, [hub_zone([HUB, "vpc-x"])], WANTED)
-    assert forced.warnings and "vpc-x (eu-west-1, account not in the inventory)" in forced.warnings[0]
+    assert forced.warnings and "vpc-x (eu-west-1, account unknown)" in forced.warnings[0]
