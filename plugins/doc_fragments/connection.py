@@ -19,25 +19,29 @@ options:
     aliases: [aws_region]
   access_key:
     description:
-      - AWS access key id. Falls back to E(AWS_ACCESS_KEY_ID).
-      - When neither this nor O(profile) is set, boto3's default credential chain is used
-        (environment, shared files, instance or container role).
+      - AWS access key id.
+      - When neither this nor O(profile) is set, botocore's default credential chain is used (the
+        E(AWS_ACCESS_KEY_ID), E(AWS_SECRET_ACCESS_KEY) and E(AWS_SESSION_TOKEN) environment variables, shared
+        files, instance or container role). A given O(profile) wins over those environment variables, as in
+        botocore, so each inventory host can use its own C(aws_profile) whatever the controller's environment holds.
     type: str
     aliases: [aws_access_key_id]
   secret_key:
     description:
-      - AWS secret access key. Falls back to E(AWS_SECRET_ACCESS_KEY). Never logged.
+      - AWS secret access key (without it, E(AWS_SECRET_ACCESS_KEY) through botocore). Never logged.
     type: str
     aliases: [aws_secret_access_key]
   session_token:
     description:
       - AWS session token for temporary credentials. Never logged.
-      - Falls back to E(AWS_SESSION_TOKEN), then E(AWS_SECURITY_TOKEN) (the older name some tools inject).
+      - Without it, botocore reads E(AWS_SESSION_TOKEN), or E(AWS_SECURITY_TOKEN) (the older name some tools inject).
     type: str
     aliases: [aws_session_token]
   profile:
     description:
-      - A named profile from the shared AWS configuration files. Falls back to E(AWS_PROFILE).
+      - A named profile from the shared AWS configuration files, such as an IAM Identity Center C(sso_session)
+        profile or a C(role_arn)/C(source_profile) chain. Falls back to E(AWS_PROFILE).
+      - O(role_arn), when set, is assumed with the profile's credentials.
       - Mutually exclusive with O(access_key), O(secret_key) and O(session_token).
     type: str
     aliases: [aws_profile]

@@ -22,11 +22,17 @@ description:
     the controller's own credentials, the ones the playbooks use too, then lists the VPCs of every region
     of O(regions) with DescribeVpcs. Accounts and regions are listed in parallel, O(max_workers) at a time.
     The partition is that of the Organizations account ARNs, else of O(role_arn), else of O(region).
+  - "Shared VPCs (AWS RAM): only a VPC's owner can create, change or delete its endpoints. A VPC that DescribeVpcs
+    returns with an C(OwnerId) other than the listed account is shared into that account and is not its host; it
+    is a host of its owner when the owner is listed, and that host's C(vpc_shared_with) lists the listed accounts
+    it was seen shared into (V([]) when none; every per-VPC host carries it). With O(host_per=region), C(vpc_ids)
+    holds only the VPCs the account owns."
   - Hosts are named C(ACCOUNT-REGION-VPCID) (C(ACCOUNT-REGION) with O(host_per=region)) and are added in a
     stable sorted order, so AWX job slicing cuts the same list every time.
-  - "Host variables: C(aws_account_id), C(aws_account_name), C(aws_region), C(aws_role_arn), then either
+  - "Host variables: C(aws_account_id), C(aws_account_name), C(aws_region), C(aws_role_arn) (or C(aws_profile) for
+    an account of O(account_profiles)), then either
     C(vpc_id), C(vpc_cidrs) (IPv4 and IPv6 CIDR blocks as strings), C(vpc_tags) (a dictionary, empty when
-    untagged) and C(vpc_name) (when the VPC has a C(Name) tag), or with O(host_per=region) C(vpc_ids) (an
+    untagged), C(vpc_shared_with) and C(vpc_name) (when the VPC has a C(Name) tag), or with O(host_per=region) C(vpc_ids) (an
     account and region with no matching VPC gets no host); C(aws_external_id) when O(external_id) is set and
     C(aws_endpoint_url) when O(endpoint_url) is set. No access key, secret key or session token is ever
     written into the inventory or its cache: each play assumes C(aws_role_arn) itself."
@@ -94,6 +100,17 @@ options:
     description:
       - The C(ExternalId) given when assuming O(role_name); copied to each host as C(aws_external_id).
     type: str
+  account_profiles:
+    description:
+      - "A dictionary of account id to the name of a profile of the AWS config files (an IAM Identity Center
+        C(sso_session) profile, or a C(role_arn)/C(source_profile) chain), such as
+        C({\"222222222222\": \"network-admin\"}). The plugin lists that account with the profile instead of
+        assuming O(role_name), and copies it to the account's hosts as C(aws_profile) (they then carry no
+        C(aws_role_arn) and no C(aws_external_id)), which every playbook of the collection uses for that host's calls."
+      - Run C(aws sso login) (or its equivalent) first for IAM Identity Center profiles; the plugin never writes
+        the cached tokens or any credential into the inventory.
+    type: dict
+    default: {}
   vpc_filters:
     description:
       - "DescribeVpcs filters, a dictionary of filter name to a value or a list of values, for example
@@ -209,6 +226,14 @@ cache_plugin: ansible.builtin.jsonfile
 cache_connection: /tmp/aws_vpcs_cache
 cache_timeout: 3600
 
+# landing-zone.aws_vpcs.yml -- the network account through its IAM Identity Center profile, the others
+# through the StackSet role; a VPC the network account shares (AWS RAM) is its host, with vpc_shared_with
+plugin: privatelink.ecr.aws_vpcs
+regions: [eu-west-1]
+role_arn: arn:aws:iam::222222222222:role/org-read-only   # a delegated administrator's role
+account_profiles:
+  "333333333333": network-admin
+
 # Constructed groups and variables
 plugin: privatelink.ecr.aws_vpcs
 regions: [eu-west-1]
@@ -264,7 +289,8 @@ except ImportError:  # pragma: no cover - HAS_BOTO3 reports it
 
 _OWN_OPTIONS = ("regions", "accounts", "organizational_units", "account_tags", "exclude_accounts", "role_name",
                 "external_id", "vpc_filters", "include_default_vpcs", "host_per", "max_workers", "on_account_error",
-                "region", "profile", "access_key", "secret_key", "session_token", "endpoint_url", "role_arn")
+                "region", "profile", "access_key", "secret_key", "session_token", "endpoint_url", "role_arn",
+                "account_profiles")
 SESSION_NAME = "privatelink-ecr-inventory"
 
 
@@ -295,14 +321,27 @@ class _Aws:
             self._session.set_credentials(config["access_key"], config["secret_key"], config["session_token"])
         self._lock = threading.RLock()  # re-entered when the shared STS client is first made
         self._sts = None
+        self._profile_sessions = {}
 
     def session(self):
         return self._session
 
     def client(self, service, region, credentials=None):
+        """A client with the controller's credentials, an assumed role's keys, or ``{"profile": NAME}``."""
+        credentials = dict(credentials or {})
         with self._lock:
-            return self._session.create_client(service, region_name=region, endpoint_url=self.config["endpoint_url"],
-                                               config=self.client_config, **(credentials or {}))
+            profile = credentials.pop("profile", None)
+            session = self._session if profile is None else self.profile_session(profile)
+            return session.create_client(service, region_name=region, endpoint_url=self.config["endpoint_url"],
+                                         config=self.client_config, **credentials)
+
+    def profile_session(self, profile):
+        """The session of an account of account_profiles: botocore resolves the profile's own credentials
+        (IAM Identity Center sso_session profiles, role_arn/source_profile chains)."""
+        with self._lock:
+            if profile not in self._profile_sessions:
+                self._profile_sessions[profile] = botocore.session.Session(profile=profile)
+            return self._profile_sessions[profile]
 
     def check_credentials(self):
         try:
@@ -389,7 +428,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _fetch(self, config):
         started = time.monotonic()
         aws = _Aws(config)
-        aws.check_credentials()
+        if needs_organizations(config) or any(account_id not in config["account_profiles"]
+                                              for account_id in config["accounts"]):
+            # Every call but the profile accounts' uses the controller's credentials.
+            aws.check_credentials()
         default_partition = partition_of_arn(config["role_arn"]) or aws.partition_for_region(config["region"])
         if needs_organizations(config):
             accounts, errors = self._organization_accounts(aws, config)
@@ -398,6 +440,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         for account in accounts:
             account["role_arn"] = role_arn_for(account.pop("partition", None) or default_partition,
                                                account["id"], config["role_name"])
+            account["profile"] = config["account_profiles"].get(account["id"])
 
         listings = []
         if accounts:
@@ -480,6 +523,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     @staticmethod
     def _assume(aws, account):
+        if account.get("profile"):
+            # The account's profile instead of role_name: its credentials are resolved here, so a profile
+            # that does not exist or has no credentials (an expired IAM Identity Center login) is this
+            # account's error, not one per region.
+            try:
+                if aws.profile_session(account["profile"]).get_credentials() is None:
+                    return account, None, "the profile %s of account_profiles has no credentials" % account["profile"]
+            except (BotoCoreError, ClientError) as exc:
+                return account, None, describe_exception(exc, "load the profile %s of account_profiles"
+                                                         % account["profile"])
+            return account, {"profile": account["profile"]}, None
         try:
             return account, aws.assume(account["role_arn"], aws.config["external_id"]), None
         except ClientError as exc:

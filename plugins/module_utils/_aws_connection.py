@@ -47,12 +47,14 @@ DEFAULT_SESSION_NAME = "privatelink-ecr"
 
 CONNECTION_ARGUMENT_SPEC = dict(
     region=dict(type="str", aliases=["aws_region"], fallback=(env_fallback, ["AWS_REGION", "AWS_DEFAULT_REGION"])),
-    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False,
-                    fallback=(env_fallback, ["AWS_ACCESS_KEY_ID"])),
-    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True,
-                    fallback=(env_fallback, ["AWS_SECRET_ACCESS_KEY"])),
-    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True,
-                       fallback=(env_fallback, ["AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"])),
+    # No env fallback for the keys: botocore reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
+    # AWS_SESSION_TOKEN (and the older AWS_SECURITY_TOKEN) itself, and drops them when a profile is given
+    # explicitly (botocore.credentials.create_credential_resolver: "An explicitly provided profile will
+    # negate an EnvProvider"). As fallbacks they made a host's aws_profile collide with the controller's
+    # environment keys (profile and keys are mutually exclusive) or be silently replaced by them.
+    access_key=dict(type="str", aliases=["aws_access_key_id"], no_log=False),
+    secret_key=dict(type="str", aliases=["aws_secret_access_key"], no_log=True),
+    session_token=dict(type="str", aliases=["aws_session_token"], no_log=True),
     profile=dict(type="str", aliases=["aws_profile"], fallback=(env_fallback, ["AWS_PROFILE"])),
     endpoint_url=dict(type="str", aliases=["aws_endpoint_url"], fallback=(env_fallback, ["AWS_ENDPOINT_URL"])),
     validate_certs=dict(type="bool", default=True),
@@ -269,6 +271,24 @@ class AwsConnection:
             if hasattr(gc, "freeze"):
                 gc.freeze()
         return self._clients[service]
+
+
+def other_account_params(params, other):
+    """The module's connection parameters for another account's connection (a hub's, a zone owner's).
+
+    ``other``: ``{role_arn, external_id, role_session_name, profile}``. The module's region, endpoint
+    and base credentials, with the other account's role; its ``profile`` (a host's aws_profile: each
+    account may have its own IAM Identity Center profile) replaces the module's when given, and an
+    empty string means no profile (the environment's credentials).
+    """
+    result = dict(params, role_arn=other.get("role_arn"), external_id=other.get("external_id"),
+                  role_session_name=other.get("role_session_name") or DEFAULT_SESSION_NAME)
+    if other.get("profile") is not None:
+        result["profile"] = other["profile"] or None
+        if result["profile"]:
+            # The module's own keys (explicit or from the environment) belong to the module's account.
+            result.update(access_key=None, secret_key=None, session_token=None)
+    return result
 
 
 def boto3_missing_message():

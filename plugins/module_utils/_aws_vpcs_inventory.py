@@ -25,7 +25,7 @@ HOST_PER_CHOICES = ("vpc", "region")
 ON_ACCOUNT_ERROR_CHOICES = ("warn", "fail")
 
 # Bumped whenever the shape of what the plugin caches changes: an older cache is then a miss.
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: VPC records carry owner_id (shared VPCs), accounts their profile
 
 _ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 # Organizations ids: an OU (ou-ROOTPART-OUPART) or, accepted too, the root (r-...), which the
@@ -192,6 +192,8 @@ def validate_options(options):
     if profile and access_key:
         raise InventoryConfigError("give either profile or access_key/secret_key, not both")
 
+    account_profiles = _account_profiles(options.get("account_profiles"))
+
     endpoint_url = _optional_str("endpoint_url", options.get("endpoint_url"))
     if endpoint_url is not None and not re.match(r"^https?://[^\s/]+", endpoint_url):
         raise InventoryConfigError("endpoint_url %r is not an http(s) URL" % endpoint_url)
@@ -217,7 +219,29 @@ def validate_options(options):
         "session_token": session_token,
         "endpoint_url": endpoint_url,
         "role_arn": role_arn,
+        "account_profiles": account_profiles,
     }
+
+
+def _account_profiles(value):
+    """``account_profiles``: account id -> the AWS profile used for that account instead of role_name."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InventoryConfigError("account_profiles must be a dictionary of account id to profile name, got %r"
+                                   % (value,))
+    result = {}
+    for key, profile in value.items():
+        account_id = str(key).strip()
+        if isinstance(key, bool) or not _ACCOUNT_ID.match(account_id):
+            hint = (" (quote account ids in YAML: an unquoted id with a leading 0 is read as a number)"
+                    if isinstance(key, int) else "")
+            raise InventoryConfigError("account_profiles: %r is not a valid account id%s" % (key, hint))
+        if not isinstance(profile, str) or not profile.strip() or any(c.isspace() for c in profile.strip()):
+            raise InventoryConfigError("account_profiles: the profile of %s must be a profile name of the AWS "
+                                       "config files, got %r" % (account_id, profile))
+        result[account_id] = profile.strip()
+    return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,7 +381,8 @@ def vpc_record(vpc):
         if block and state in ("associated", "associating") and block not in cidrs:
             cidrs.append(block)
     tags = dict((tag["Key"], tag.get("Value", "")) for tag in vpc.get("Tags") or [] if "Key" in tag)
-    return {"vpc_id": vpc["VpcId"], "cidrs": cidrs, "tags": tags, "is_default": bool(vpc.get("IsDefault"))}
+    return {"vpc_id": vpc["VpcId"], "cidrs": cidrs, "tags": tags, "is_default": bool(vpc.get("IsDefault")),
+            "owner_id": vpc.get("OwnerId")}
 
 
 def keep_vpcs(vpcs, include_default_vpcs):
@@ -379,14 +404,38 @@ def host_name(account_id, region, vpc_id=None):
     return "-".join(part for part in (account_id, region, vpc_id) if part)
 
 
+def shared_into(listings):
+    """``{(owner, region, vpc id): {participant account ids}}``: the VPCs seen shared into a listed account.
+
+    A VPC DescribeVpcs returns with an ``OwnerId`` other than the listed account is shared into that
+    account (AWS RAM); only its owner can create, change or delete its endpoints (VPC user guide,
+    "Share your VPC": https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html).
+    """
+    shared = {}
+    for listing in listings:
+        for vpc in listing["vpcs"]:
+            owner = vpc.get("owner_id")
+            if owner and owner != listing["account_id"]:
+                shared.setdefault((owner, listing["region"], vpc["vpc_id"]), set()).add(listing["account_id"])
+    return shared
+
+
+def owned_vpcs(listing):
+    """The VPCs of a listing its account owns (a VPC shared into the account is its owner's host)."""
+    return [vpc for vpc in listing["vpcs"] if (vpc.get("owner_id") or listing["account_id"]) == listing["account_id"]]
+
+
 def build_hosts(data, config):
     """``[(host name, host variables, [group names])]`` in a stable order, from the fetched data.
 
-    ``data``: ``{"accounts": [{id, name, role_arn}], "listings": [{account_id, region, vpcs}]}``
+    ``data``: ``{"accounts": [{id, name, role_arn, profile}], "listings": [{account_id, region, vpcs}]}``
     (what the plugin fetches and caches). The variables carry no credential: only the role
-    ARN, the external id and the endpoint URL, from which each play assumes the role itself.
+    ARN (or the account's profile name), the external id and the endpoint URL, from which each play
+    assumes the role itself. A VPC shared into a listed account is a host of its owner only, when
+    the owner is listed, with ``vpc_shared_with`` naming the listed accounts it was seen shared into.
     """
     accounts = dict((account["id"], account) for account in data["accounts"])
+    shared = shared_into(data["listings"])
     hosts = []
     for listing in sorted(data["listings"], key=lambda item: (item["account_id"], item["region"])):
         account = accounts[listing["account_id"]]
@@ -394,14 +443,19 @@ def build_hosts(data, config):
             "aws_account_id": account["id"],
             "aws_account_name": account["name"],
             "aws_region": listing["region"],
-            "aws_role_arn": account["role_arn"],
         }
-        if config["external_id"]:
-            common["aws_external_id"] = config["external_id"]
+        if account.get("profile"):
+            # The account's own profile (IAM Identity Center, or a role_arn/source_profile chain) is its
+            # connection: nothing is assumed on top of it.
+            common["aws_profile"] = account["profile"]
+        else:
+            common["aws_role_arn"] = account["role_arn"]
+            if config["external_id"]:
+                common["aws_external_id"] = config["external_id"]
         if config["endpoint_url"]:
             common["aws_endpoint_url"] = config["endpoint_url"]
         groups = [group_name("account", account["id"]), group_name("region", listing["region"])]
-        vpcs = keep_vpcs(listing["vpcs"], config["include_default_vpcs"])
+        vpcs = keep_vpcs(owned_vpcs(listing), config["include_default_vpcs"])
         if config["host_per"] == "region":
             if not vpcs:
                 continue
@@ -409,7 +463,8 @@ def build_hosts(data, config):
             hosts.append((host_name(account["id"], listing["region"]), variables, groups))
             continue
         for vpc in vpcs:
-            variables = dict(common, vpc_id=vpc["vpc_id"], vpc_cidrs=list(vpc["cidrs"]), vpc_tags=dict(vpc["tags"]))
+            variables = dict(common, vpc_id=vpc["vpc_id"], vpc_cidrs=list(vpc["cidrs"]), vpc_tags=dict(vpc["tags"]),
+                             vpc_shared_with=sorted(shared.get((account["id"], listing["region"], vpc["vpc_id"]), ())))
             if vpc["tags"].get("Name"):
                 variables["vpc_name"] = vpc["tags"]["Name"]
             hosts.append((host_name(account["id"], listing["region"], vpc["vpc_id"]), variables, list(groups)))

@@ -16,8 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import hashlib
 import os
-import time
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
@@ -43,6 +43,59 @@ try:
     from botocore.exceptions import BotoCoreError, ClientError
 except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     BotoCoreError = ClientError = Exception
+
+
+# Route 53 answers retried with increasing waits. Throttling and PriorRequestNotComplete are retried by
+# botocore's own retry mode (the connection's standard/adaptive mode lists both: botocore/retries/standard.py;
+# the Route 53 API reference says to retry PriorRequestNotComplete with increasing waits).
+# ConcurrentModification ("Another user submitted a request to create, update, or delete the object at the
+# same time", https://docs.aws.amazon.com/Route53/latest/APIReference/API_ChangeTagsForResource.html and the
+# association calls) is in no botocore retry list: a needs-retry handler on the Route 53 clients lets botocore
+# retry it too (botocore's retry hook: the handler returns how long botocore waits before the next attempt).
+CONCURRENT_ATTEMPTS = 5
+_RETRY_MARK = "_privatelink_ecr_concurrent_retry"
+
+
+def concurrent_modification_delay(response=None, attempts=None, **_kwargs):
+    """botocore ``needs-retry`` handler: the wait before retrying a ConcurrentModification, None otherwise."""
+    if response is None or attempts is None or attempts >= CONCURRENT_ATTEMPTS:
+        return None
+    parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
+    if ((parsed or {}).get("Error") or {}).get("Code") != "ConcurrentModification":
+        return None
+    try:
+        base = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "1"))
+    except ValueError:
+        base = 1.0
+    return min(20.0, max(0.05, base) * (2 ** (attempts - 1)))
+
+
+def with_concurrent_retry(client):
+    """The Route 53 client, retrying ConcurrentModification through botocore (registered once per client)."""
+    if not getattr(client, _RETRY_MARK, False):
+        client.meta.events.register("needs-retry.route-53", concurrent_modification_delay)
+        setattr(client, _RETRY_MARK, True)
+    return client
+
+
+# Bounded: a CallerReference of a deleted zone may stay taken (API_CreateHostedZone.html: "You must use a
+# unique CallerReference string every time you submit a CreateHostedZone request").
+REFERENCE_GENERATIONS = 5
+
+
+def caller_reference(hub_vpc_id, zone_name, generation=1):
+    """The deterministic CallerReference of a hub's zone (API_CreateHostedZone.html, HostedZoneAlreadyExists:
+    "a hosted zone has already been created with the specified CallerReference"): a retried or interrupted
+    create finds its own zone instead of leaving an untagged twin."""
+    digest = hashlib.sha256(("%s|%s" % (hub_vpc_id, zplan.normal_name(zone_name))).encode("utf-8")).hexdigest()[:32]
+    base = "privatelink-ecr-%s-%s" % (hub_vpc_id, digest)
+    return base if generation <= 1 else "%s-%d" % (base, generation)
+
+
+def is_own_reference(reference, hub_vpc_id, zone_name):
+    base = caller_reference(hub_vpc_id, zone_name)
+    return bool(reference) and (reference == base or (reference.startswith(base + "-")
+                                                      and reference[len(base) + 1:].isdigit()))
 
 
 def centralized_services(params):
@@ -111,6 +164,13 @@ class Route53Reader:
                     "raw": item} if alias else {"dns_name": None, "hosted_zone_id": None, "raw": item}
         return records
 
+    @translated("read the hosted zone (route53:GetHostedZone)")
+    def zone(self, zone_id):
+        """``{caller_reference, vpcs: [[vpc_id, region]]}`` of one zone (every VPC associated, any account)."""
+        answer = self.client.get_hosted_zone(Id=zone_id)
+        return {"caller_reference": (answer.get("HostedZone") or {}).get("CallerReference"),
+                "vpcs": [[v.get("VPCId"), v.get("VPCRegion")] for v in answer.get("VPCs") or []]}
+
     @translated("list the VPC association authorizations (route53:ListVPCAssociationAuthorizations)")
     def authorizations(self, zone_id):
         found, token = [], None
@@ -159,21 +219,48 @@ class ZonesApplier:
 
     def _create_zone(self, action):
         details = action["details"]
-        # CallerReference must be new for every CreateHostedZone (API_CreateHostedZone.html).
-        reference = "privatelink-ecr-%s-%s-%d" % (details["vpc_id"], details["name"][:60], int(time.time() * 1000))
-        answer = self._call("create the hosted zone %s" % details["name"], self.owner.create_hosted_zone,
-                            Name=details["name"], CallerReference=reference[:128],
-                            VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]},
-                            HostedZoneConfig={"Comment": "%s endpoint of hub %s (managed by privatelink.ecr)"
-                                                         % (action["service"], details["vpc_id"]),
-                                              "PrivateZone": True})
-        zone_id = answer["HostedZone"]["Id"].split("/")[-1]
+        zone_id = None
+        for generation in range(1, REFERENCE_GENERATIONS + 1):
+            reference = caller_reference(details["vpc_id"], details["name"], generation)
+            try:
+                answer = self.owner.create_hosted_zone(
+                    Name=details["name"], CallerReference=reference,
+                    VPC={"VPCRegion": details["vpc_region"], "VPCId": details["vpc_id"]},
+                    HostedZoneConfig={"Comment": "%s endpoint of hub %s (managed by privatelink.ecr)"
+                                                 % (action["service"], details["vpc_id"]), "PrivateZone": True})
+            except ClientError as exc:
+                if error_code(exc) != "HostedZoneAlreadyExists":
+                    raise PrivatelinkError(describe_exception(exc, "create the hosted zone %s" % details["name"]),
+                                           **aws_error_details(exc))
+                # A retried or interrupted create of this zone: read it, tag it, go on. None found (the zone
+                # of that reference was deleted since): the next generation of the reference.
+                zone_id = self._zone_of_reference(details, reference)
+                if zone_id:
+                    break
+                continue
+            except BotoCoreError as exc:
+                raise PrivatelinkError(describe_exception(exc, "create the hosted zone %s" % details["name"]))
+            zone_id = answer["HostedZone"]["Id"].split("/")[-1]
+            break
+        if zone_id is None:
+            raise PrivatelinkError("create the hosted zone %s: Route 53 answered HostedZoneAlreadyExists for %d "
+                                   "CallerReferences of this hub and name, and no zone of the hub carries them"
+                                   % (details["name"], REFERENCE_GENERATIONS))
         details["zone_id"] = zone_id
         self.created[details["name"]] = zone_id
         # The ownership tag right after the zone: destroy removes only zones that carry it.
         self._call("tag the hosted zone %s" % zone_id, self.owner.change_tags_for_resource,
                    ResourceType="hostedzone", ResourceId=zone_id,
                    AddTags=[{"Key": k, "Value": v} for k, v in sorted(details["tags"].items())])
+
+    def _zone_of_reference(self, details, reference):
+        """The zone of the hub VPC named ``details["name"]`` created with ``reference``, or None."""
+        reader = Route53Reader(self.owner)
+        for zone in reader.zones_of_vpc(details["vpc_id"], details["vpc_region"]):
+            if zone["name"] == zplan.normal_name(details["name"]) \
+                    and reader.zone(zone["zone_id"])["caller_reference"] == reference:
+                return zone["zone_id"]
+        return None
 
     def _tag_zone(self, action):
         details = action["details"]
@@ -262,6 +349,7 @@ class ZonesRunner:
         self.ec2 = Ec2Reader(connection.client("ec2"))
         self.owner_ec2 = self.ec2 if owner_connection is None else Ec2Reader(self.owner_connection.client("ec2"))
         self.warnings = []
+        self.vpc_cidrs = []
 
     def _vpc(self, reader, vpc_id, vpc_name, what):
         try:
@@ -275,6 +363,12 @@ class ZonesRunner:
         if not services:
             raise ValueError("no service to centralize: the set holds only s3, whose gateway endpoint each spoke keeps")
         vpc = self._vpc(self.ec2, params.get("vpc_id"), params.get("vpc_name"), "vpc")
+        self.vpc_cidrs = list(vpc.get("cidrs") or []) + list(vpc.get("ipv6_cidrs") or [])
+        if params["state"] == "query":
+            # Read only the VPC: deploy learns a spoke's CIDR blocks with the spoke's own connection.
+            return {"changed": False, "mode": "query", "vpc_id": vpc["vpc_id"], "hub_vpc_id": None,
+                    "vpc_cidrs": self.vpc_cidrs, "zones": {}, "changes": [], "left": [],
+                    "diff": {"before": {"zones": {}}, "after": {"zones": {}}}, "warnings": self.warnings}
         hub_given = params.get("hub_vpc_id") or params.get("hub_vpc_name")
         if hub_given:
             hub = self._vpc(self.owner_ec2, params.get("hub_vpc_id"), params.get("hub_vpc_name"),
@@ -301,13 +395,23 @@ class ZonesRunner:
             raise ValueError("%s: not offered as a VPC endpoint service in %s" % (", ".join(missing), self.region))
         return dns
 
-    def _hub_zones(self, owner_r53, hub_id, names, records=False):
+    def _hub_zones(self, owner_r53, hub_id, names, records=False, associations=False):
         listed = [z for z in owner_r53.zones_of_vpc(hub_id, self.region) if z["name"] in names]
         tags = owner_r53.tags([z["zone_id"] for z in listed]) if listed else {}
         for zone in listed:
             zone["tags"] = tags.get(zone["zone_id"], {})
             zone["owned"] = zplan.is_owned_zone(zone["tags"])
             zone["vpcs"] = [[hub_id, self.region]]
+            if records and not zone["owned"]:
+                # A zone this collection created whose ownership tag never came (a run interrupted between
+                # CreateHostedZone and ChangeTagsForResource) is recognised by its CallerReference.
+                read = owner_r53.zone(zone["zone_id"])
+                if is_own_reference(read["caller_reference"], hub_id, zone["name"]):
+                    zone["owned"] = True
+                    if associations:
+                        zone["vpcs"] = read["vpcs"]
+            elif associations and zone["owned"]:
+                zone["vpcs"] = owner_r53.zone(zone["zone_id"])["vpcs"]
             zone["records"] = owner_r53.alias_records(zone["zone_id"]) if records and zone["owned"] else {}
             zone["authorizations"] = []
         return listed
@@ -316,8 +420,11 @@ class ZonesRunner:
     def _run_hub(self, vpc, zones, dns, owner_r53):
         params = self.params
         hub_id = vpc["vpc_id"]
-        current = self._hub_zones(owner_r53, hub_id, set(z["name"] for z in zones), records=True)
-        if params["state"] == "absent":
+        absent = params["state"] == "absent"
+        current = self._hub_zones(owner_r53, hub_id, set(z["name"] for z in zones), records=True,
+                                  associations=absent)
+        if absent:
+            self._check_hub_users(vpc, current, zones)
             actions = zplan.plan_hub_absent(zones, current, hub_id)
             for action in actions:
                 zone = zplan.zone_by_name(current, action["details"]["name"], hub_id)
@@ -326,6 +433,35 @@ class ZonesRunner:
         targets = self._targets(hub_id, zones, dns)
         actions, left = zplan.plan_hub(zones, current, targets, hub_id, self.region, params.get("tags"))
         return self._finish(actions, current, zones, hub_id, vpc, vpc, left)
+
+    def _check_hub_users(self, hub, current, zones):
+        """Destroying a hub never cuts DNS for a VPC outside the run: before any change, the VPCs associated
+        with its owned zones other than the hub and the spokes leaving in this run (leaving_vpc_ids) fail the
+        run, unless force_destroy."""
+        leaving = set(self.params.get("leaving_vpc_ids") or [])
+        accounts = self.params.get("vpc_accounts") or {}
+        names = set(z["name"] for z in zones)
+        users = {}
+        for zone in current:
+            if not zone.get("owned") or zone["name"] not in names:
+                continue
+            for vpc_id, region in zone.get("vpcs") or []:
+                if vpc_id != hub["vpc_id"] and vpc_id not in leaving:
+                    users.setdefault((vpc_id, region or self.region), []).append(zone["zone_id"])
+        if not users:
+            return
+        described = ", ".join("%s (%s, account %s)" % (vpc_id, region, accounts.get(vpc_id) or "unknown")
+                              for (vpc_id, region) in sorted(users))
+        if self.params.get("force_destroy"):
+            self.warnings.append("force_destroy: the hub's zones are deleted although %s still use%s them: "
+                                 "they lose the names of the hub's services"
+                                 % (described, "s" if len(users) == 1 else ""))
+            return
+        raise ValueError("hub VPC %s: its hosted zones are associated with %s, which %s not a spoke destroyed in this "
+                         "run; deleting them would cut those VPCs' DNS for the hub's services. The hub's zones and "
+                         "endpoints are left as they are: destroy those spokes in the same run (or take them off "
+                         "first), or set ecr_hub_force_destroy: true (force_destroy) to remove them anyway"
+                         % (hub["vpc_id"], described, "is" if len(users) == 1 else "are"))
 
     def _targets(self, hub_id, zones, dns):
         endpoints = self.owner_ec2.endpoints([hub_id])
@@ -417,7 +553,8 @@ class ZonesRunner:
     def _finish(self, actions, current, zones, vpc_id, vpc, hub, left):
         before = zplan.view(current, zones, vpc_id)
         if not self.check_mode and actions:
-            applier = ZonesApplier(self.owner_connection.client("route53"), self.connection.client("route53"),
+            applier = ZonesApplier(with_concurrent_retry(self.owner_connection.client("route53")),
+                                   with_concurrent_retry(self.connection.client("route53")),
                                    self.params.get("wait", True), self.params.get("wait_timeout", 600))
             try:
                 applier.apply(actions)
@@ -430,6 +567,7 @@ class ZonesRunner:
             "mode": "hub" if hub["vpc_id"] == vpc["vpc_id"] else "spoke",
             "vpc_id": vpc["vpc_id"],
             "hub_vpc_id": hub["vpc_id"],
+            "vpc_cidrs": self.vpc_cidrs,
             "zones": after,
             "changes": _public(actions),
             "left": left,

@@ -160,7 +160,9 @@ def plan_hub(zones, current, targets, hub_vpc_id, region, tags=None):
                                    "associated with the hub VPC: left alone, and spokes are not associated with it"
                                    % (OWNER_TAG_KEY, OWNER_TAG_VALUE)})
             continue
-        missing_tags = dict((k, v) for k, v in tags.items() if (existing.get("tags") or {}).get(k) != v)
+        # The ownership tag too: a zone recognised as ours by its CallerReference may lack it.
+        wanted_tags = dict(tags, **{OWNER_TAG_KEY: OWNER_TAG_VALUE})
+        missing_tags = dict((k, v) for k, v in wanted_tags.items() if (existing.get("tags") or {}).get(k) != v)
         if missing_tags:
             actions.append(_action(service, "tag_zone", zone_id=existing["zone_id"], name=zone["name"],
                                    tags=missing_tags))

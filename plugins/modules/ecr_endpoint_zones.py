@@ -73,14 +73,43 @@ options:
         description: The session name of the assumed role.
         type: str
         default: privatelink-ecr
+      profile:
+        description:
+          - The AWS profile of the hub's account (the hub host's C(aws_profile), such as an IAM Identity Center
+            profile), used instead of the module's O(profile); O(zone_owner.role_arn) is assumed on top of it.
+          - Omitted, the module's own credentials; an empty string, the environment's credentials.
+        type: str
   state:
     description:
       - V(present) creates and converges the zones (hub) or the associations (spoke).
       - V(absent) on a hub deletes the owned zones of the selected services (their records first); on a spoke it
         disassociates the VPC from the hub's owned zones. Zones without the ownership tag are never touched.
+        A hub whose zones are associated with a VPC other than itself and O(leaving_vpc_ids) fails before any
+        change, naming those VPCs (and their accounts, from O(vpc_accounts)), unless O(force_destroy).
+      - V(query) changes nothing and reads only the VPC, for RV(vpc_cidrs) (the C(privatelink.ecr.deploy) playbook
+        learns a spoke's CIDR blocks with it, with the spoke's own connection, before it converges the hubs).
     type: str
-    choices: [present, absent]
+    choices: [present, absent, query]
     default: present
+  leaving_vpc_ids:
+    description:
+      - With O(state=absent) on a hub, the VPCs (its spokes) taken off its zones in the same run, whose association
+        does not stop the deletion (in check mode they are still associated).
+    type: list
+    elements: str
+    default: []
+  force_destroy:
+    description:
+      - With O(state=absent) on a hub, delete its zones even when they are associated with VPCs outside
+        O(leaving_vpc_ids); those VPCs lose the names of the hub's services (a warning names them).
+    type: bool
+    default: false
+  vpc_accounts:
+    description:
+      - VPC id to account id, to name the account of each VPC that stops a hub's deletion (the role passes the
+        inventory's C(vpc_id) and C(aws_account_id)).
+    type: dict
+    default: {}
   tags:
     description: Tags set on the zones the module manages (hub only); other existing tags are left alone.
     type: dict
@@ -106,11 +135,16 @@ attributes:
   idempotent:
     support: full
 notes:
+  - "Zones are created with a C(CallerReference) derived from the hub VPC and the zone name, so a retried or
+    interrupted create finds its own zone (C(HostedZoneAlreadyExists) - read, tag, go on; an untagged zone of
+    that reference is recognised and tagged) instead of leaving an untagged twin. Route 53's C(Throttling) and
+    C(PriorRequestNotComplete) are retried by botocore's retry mode, C(ConcurrentModification) by the module,
+    with increasing waits."
   - "A no-op hub run reads the VPC, the endpoint services, the hub's endpoints, the zones associated with the hub
     (C(ListHostedZonesByVPC)), their tags and each owned zone's records; a no-op spoke run reads the two VPCs, the
     endpoint services, the zones associated with each VPC, their tags and, across accounts, each zone's pending
     authorizations."
-  - "IAM: C(route53:ListHostedZonesByVPC), C(route53:ListTagsForResources), C(route53:ListResourceRecordSets),
+  - "IAM: C(route53:ListHostedZonesByVPC), C(route53:ListTagsForResources), C(route53:ListResourceRecordSets), C(route53:GetHostedZone),
     C(route53:GetChange), C(route53:CreateHostedZone), C(route53:ChangeTagsForResource),
     C(route53:ChangeResourceRecordSets), C(route53:DeleteHostedZone) and C(ec2:DescribeVpcs) in the hub's account;
     C(route53:CreateVPCAssociationAuthorization), C(route53:ListVPCAssociationAuthorizations),
@@ -160,7 +194,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 mode:
-  description: V(hub) when the module served the hub VPC itself, V(spoke) otherwise.
+  description: V(hub) when the module served the hub VPC itself, V(spoke) for a spoke, V(query) with O(state=query).
   returned: success
   type: str
   sample: spoke
@@ -170,10 +204,16 @@ vpc_id:
   type: str
   sample: vpc-0bbbbbbbbbbbbbbb2
 hub_vpc_id:
-  description: The hub VPC.
+  description: The hub VPC (null with O(state=query)).
   returned: success
   type: str
   sample: vpc-0aaaaaaaaaaaaaaa1
+vpc_cidrs:
+  description: The IPv4 and IPv6 CIDR blocks of O(vpc_id) (associated ones).
+  returned: success
+  type: list
+  elements: str
+  sample: [10.1.0.0/16]
 zones:
   description:
     - The hub's zones of the wanted services after the run (in check mode, as they will be), keyed by zone name
@@ -276,6 +316,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     connection_from_module,
     fail_module,
     failure_fields,
+    other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
 from ansible_collections.privatelink.ecr.plugins.module_utils._zones import centralized_services, run_zones
@@ -291,8 +332,12 @@ def argument_spec():
             role_arn=dict(type="str"),
             external_id=dict(type="str", no_log=True),
             role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+            profile=dict(type="str"),
         )),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
+        state=dict(type="str", default="present", choices=["present", "absent", "query"]),
+        leaving_vpc_ids=dict(type="list", elements="str", default=[]),
+        force_destroy=dict(type="bool", default=False),
+        vpc_accounts=dict(type="dict", default={}),
         workload=dict(type="str", default="fargate", choices=WORKLOADS),
         services=dict(type="list", elements="str"),
         extra_services=dict(type="list", elements="str", default=[]),
@@ -310,9 +355,7 @@ def owner_connection(module):
     owner = module.params.get("zone_owner")
     if owner is None:
         return None
-    params = dict(module.params, role_arn=owner.get("role_arn"), external_id=owner.get("external_id"),
-                  role_session_name=owner.get("role_session_name") or DEFAULT_SESSION_NAME)
-    return AwsConnection(params)
+    return AwsConnection(other_account_params(module.params, owner))
 
 
 def main():

@@ -133,6 +133,12 @@ options:
         description: The session name of the assumed role.
         type: str
         default: privatelink-ecr
+      profile:
+        description:
+          - The AWS profile of the hub's account (the hub host's C(aws_profile), such as an IAM Identity Center
+            profile), used instead of the module's O(profile); O(hub.role_arn) is assumed on top of it.
+          - Omitted, the module's own credentials; an empty string, the environment's credentials.
+        type: str
 extends_documentation_fragment:
   - privatelink.ecr.services
   - privatelink.ecr.connection
@@ -324,6 +330,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     connection_from_module,
     fail_module,
     failure_fields,
+    other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
@@ -345,6 +352,7 @@ def argument_spec():
             role_arn=dict(type="str"),
             external_id=dict(type="str", no_log=True),
             role_session_name=dict(type="str", default=DEFAULT_SESSION_NAME),
+            profile=dict(type="str"),
         ), mutually_exclusive=[["vpc_id", "vpc_name"]], required_one_of=[["vpc_id", "vpc_name"]]),
     )
     spec.update(CONNECTION_ARGUMENT_SPEC)
@@ -411,9 +419,7 @@ def _hub_result(state):
 
 def hub_connection(params):
     """The hub account's connection: the module's region, endpoint and base credentials, the hub's role."""
-    hub = params["hub"]
-    return AwsConnection(dict(params, role_arn=hub.get("role_arn"), external_id=hub.get("external_id"),
-                              role_session_name=hub.get("role_session_name") or DEFAULT_SESSION_NAME))
+    return AwsConnection(other_account_params(params, params["hub"]))
 
 
 def main():

@@ -305,3 +305,123 @@ def test_the_audit_playbook_judges_spokes_through_their_hub_and_compares_the_cos
     one_vpc = round(3 * 3 * 730 * 0.01, 2)  # three interface services in three zones
     assert posture["cost"] == {"monthly_usd": one_vpc, "per_vpc_design_monthly_usd": round(3 * one_vpc, 2)}
     assert "would cost %.2f USD a month" % (3 * one_vpc) in (report / "posture.md").read_text()
+
+
+# --------------------------------------------------------------------------- hub and spoke as people deploy it
+
+def rewrite_inventory(fleet, change):
+    """Apply ``change(hosts)`` to the fleet's inventory file."""
+    with open(fleet["inventory"]) as handle:
+        data = json.load(handle)
+    change(data["all"]["hosts"])
+    with open(fleet["inventory"], "w") as handle:
+        json.dump(data, handle)
+
+
+def admitted_by_hub(fleet):
+    hub = [e for e in live_endpoints(fleet["ec2"]["hub"], fleet["vpcs"]["hub"]["vpc_id"])
+           if e["ServiceName"].endswith(".ecr.api")][0]
+    group = fleet["ec2"]["hub"].describe_security_groups(GroupIds=[hub["Groups"][0]["GroupId"]])
+    return set(r["CidrIp"] for p in group["SecurityGroups"][0]["IpPermissions"] for r in p.get("IpRanges", []))
+
+
+def test_a_hand_written_inventory_without_vpc_cidrs_gets_the_spokes_cidrs_read_by_deploy(fleet):
+    def strip(hosts):
+        for host in hosts.values():
+            host.pop("vpc_cidrs")
+        hosts["spoke-a"]["vpc_name"] = "spoke-a"  # by Name tag: read with the spoke's own connection
+        hosts["spoke-a"].pop("vpc_id")
+    rewrite_inventory(fleet, strip)
+    first = deploy(fleet)
+    assert all(r["failed"] == 0 for r in first.values())
+    assert admitted_by_hub(fleet) == set(CIDRS.values())  # spoke-b's read in its own account
+    fleet["server"].clear_requests()
+    second = deploy(fleet)
+    assert {h: r["changed"] for h, r in second.items()} == {"hub": 0, "spoke-a": 0, "spoke-b": 0}
+    assert mutating(fleet["server"]) == {}
+    # A hub run alone cannot read its spokes (not in the run): it fails before any change, naming them.
+    result = run(fleet, "playbooks/deploy.yml", "--limit", "hub")
+    assert result.returncode != 0
+    text = " ".join(result.stdout.split())
+    assert "spoke-a, spoke-b lack them" in text and "include them in the run" in text
+    assert mutating(fleet["server"]) == {}
+
+
+def test_destroying_a_hub_alone_never_cuts_its_spokes_dns_unless_forced(fleet):
+    deploy(fleet)
+    before = hub_zones(fleet)
+    # A host without aws_account_id is named by the account of its aws_role_arn.
+    rewrite_inventory(fleet, lambda hosts: hosts["spoke-b"].pop("aws_account_id"))
+    fleet["server"].clear_requests()
+    result = run(fleet, "playbooks/destroy.yml", "--limit", "hub")
+    assert result.returncode != 0
+    text = " ".join(result.stdout.split())
+    vpcs = fleet["vpcs"]
+    assert "%s (%s, account %s)" % (vpcs["spoke-a"]["vpc_id"], REGION, HUB_ACCOUNT) in text
+    assert "%s (%s, account %s)" % (vpcs["spoke-b"]["vpc_id"], REGION, OTHER_ACCOUNT) in text, text[-2500:]
+    assert "ecr_hub_force_destroy" in text
+    assert mutating(fleet["server"]) == {}
+    assert hub_zones(fleet) == before
+    assert [s for s, _dns in services_of(fleet, "hub")] == ["ecr.api", "ecr.dkr", "logs", "s3"]
+
+    # The whole fleet in check mode: the spokes leave in the same run, so the hub's plan goes through.
+    checked = run(fleet, "playbooks/destroy.yml", "--check")
+    assert checked.returncode == 0, checked.stdout[-4000:]
+    assert mutating(fleet["server"]) == {}
+
+    # A VPC outside the inventory associated with the hub's zones stops even a whole-fleet destroy's hub.
+    outsider = seed_private_vpc(fleet["ec2"]["spoke-a"], "outsider", cidr="10.9.0.0/16", zones=1)
+    api_zone = before[NAMES[0]]["zone_id"]
+    fleet["r53"][HUB_ACCOUNT].associate_vpc_with_hosted_zone(
+        HostedZoneId=api_zone, VPC={"VPCRegion": REGION, "VPCId": outsider["vpc_id"]})
+    result = run(fleet, "playbooks/destroy.yml")
+    assert result.returncode != 0
+    text = " ".join(result.stdout.split())
+    assert "%s (%s, account unknown)" % (outsider["vpc_id"], REGION) in text
+    assert vpcs["spoke-a"]["vpc_id"] not in text.split("associated with", 1)[-1].split("which", 1)[0]
+    assert sorted(hub_zones(fleet)) == NAMES  # the spokes were taken off, the hub kept everything
+    assert services_of(fleet, "spoke-a") == [] and services_of(fleet, "spoke-b") == []
+
+    forced = run(fleet, "playbooks/destroy.yml", "--limit", "hub", "-e", "ecr_hub_force_destroy=true")
+    assert forced.returncode == 0, forced.stdout[-4000:]
+    assert hub_zones(fleet) == {} and services_of(fleet, "hub") == []
+
+
+@pytest.mark.parametrize("ecr_hub, words", [
+    ("nowhere", "ecr_hub nowhere names no host of the inventory"),
+    ("spoke-a", "ecr_hub spoke-a is not a hub (its ecr_endpoints_mode is spoke)"),
+])
+def test_a_spoke_whose_ecr_hub_is_no_hub_fails_deploy_and_audit_naming_ecr_hub(fleet, tmp_path, ecr_hub, words):
+    rewrite_inventory(fleet, lambda hosts: hosts["spoke-b"].update(ecr_hub=ecr_hub))
+    result = run(fleet, "playbooks/deploy.yml")
+    assert result.returncode != 0
+    assert words in " ".join(result.stdout.split())
+    assert recap(result.stdout)["spoke-b"]["failed"] == 1
+    assert services_of(fleet, "spoke-b") == []
+    report = tmp_path / "report"
+    audited = run(fleet, "playbooks/audit.yml", "-e", "posture_report_dir=%s" % report)
+    assert audited.returncode != 0
+    posture = json.loads((report / "posture.json").read_text())
+    (error,) = [e for e in posture["errors"] if e["target"] == "spoke-b"]
+    assert words in error["message"]
+    # Never judged as a local VPC: no ENDPOINT_MISSING findings for it.
+    assert "spoke-b" not in {v["target"] for v in posture["vpcs"]}
+
+
+def test_an_untagged_zone_of_the_hubs_own_caller_reference_is_adopted_not_twinned(fleet):
+    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import caller_reference
+
+    deploy(fleet, "--limit", "hub")
+    hub_id = fleet["vpcs"]["hub"]["vpc_id"]
+    r53 = fleet["r53"][HUB_ACCOUNT]
+    logs = hub_zones(fleet)[NAMES[2]]["zone_id"]
+    # An interrupted run: the zone was created (its CallerReference derived from the hub and the name) and
+    # the ownership tag never came.
+    r53.change_tags_for_resource(ResourceType="hostedzone", ResourceId=logs, RemoveTagKeys=["ManagedBy"])
+    assert r53.get_hosted_zone(Id=logs)["HostedZone"]["CallerReference"] == caller_reference(hub_id, NAMES[2])
+    fleet["server"].clear_requests()
+    deploy(fleet, "--limit", "hub")
+    assert mutating(fleet["server"]) == {"route53.ChangeTagsForResource": 1}
+    zones = hub_zones(fleet)
+    assert sorted(zones) == NAMES and zones[NAMES[2]]["zone_id"] == logs
+    assert zones[NAMES[2]]["tags"] == {"ManagedBy": "privatelink.ecr"}

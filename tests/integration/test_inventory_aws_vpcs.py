@@ -167,7 +167,7 @@ def test_every_active_account_one_host_per_vpc(org, tmp_path):
     assert prod == {
         "aws_account_id": ids["prod"], "aws_account_name": "prod", "aws_region": "eu-west-1",
         "vpc_id": vpcs["d"], "vpc_cidrs": prod["vpc_cidrs"], "vpc_name": "prod-apps",
-        "vpc_tags": {"Name": "prod-apps", "Containers": "true", "env": "prod"},
+        "vpc_tags": {"Name": "prod-apps", "Containers": "true", "env": "prod"}, "vpc_shared_with": [],
         "aws_role_arn": "arn:aws:iam::%s:role/%s" % (ids["prod"], ROLE), "aws_endpoint_url": org["url"],
     }
     untagged = listing.hostvars[host(org, "dev", "eu-west-1", "b")]

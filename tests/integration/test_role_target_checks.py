@@ -40,8 +40,10 @@ def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_p
         "far-hub": {"vpc_id": "vpc-0d01", "ecr_endpoints_mode": "hub", "aws_region": "us-east-1",
                     "vpc_cidrs": ["10.9.0.0/16"]},
         "spoke-of-far-hub": {"vpc_id": "vpc-0c04", "ecr_endpoints_mode": "spoke", "ecr_hub": "far-hub"},
-        # A hub without vpc_cidrs, with a spoke without them either (and in another region: two problems).
-        "blind-hub": {"vpc_id": "vpc-0d02", "ecr_endpoints_mode": "hub", "ecr_hub": "", "aws_region": "us-east-2"},
+        # A hub whose spoke has no vpc_cidrs and is in another region (two problems): deploy reads the CIDR
+        # blocks of the spokes of a hub of their region only, so the hub still lacks them.
+        "blind-hub": {"vpc_id": "vpc-0d02", "ecr_endpoints_mode": "hub", "ecr_hub": "", "aws_region": "us-east-2",
+                      "vpc_cidrs": ["10.8.0.0/16"]},
         "spoke-of-blind-hub": {"vpc_id": "vpc-0c05", "ecr_endpoints_mode": "spoke", "ecr_hub": "blind-hub"},
     }
     for name, host in hosts.items():
@@ -75,21 +77,22 @@ def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_p
                        "takes; deploy converges one VPC per host: use host_per: vpc in the aws_vpcs inventory source",
         "spoke-without-hub": "spoke-without-hub is a spoke (ecr_endpoints_mode: spoke): set ecr_hub to the inventory "
                              "hostname of its hub",
-        "spoke-of-ghost": "spoke-of-ghost is a spoke (ecr_endpoints_mode: spoke): its hub ghost is not a host of the "
+        "spoke-of-ghost": "spoke-of-ghost is a spoke (ecr_endpoints_mode: spoke): ecr_hub ghost names no host of the "
                           "inventory",
-        "spoke-of-local": "spoke-of-local is a spoke (ecr_endpoints_mode: spoke): its hub good does not have "
-                          "ecr_endpoints_mode: hub",
-        "spoke-of-far-hub": "spoke-of-far-hub is a spoke (ecr_endpoints_mode: spoke): its hub far-hub is in region "
+        "spoke-of-local": "spoke-of-local is a spoke (ecr_endpoints_mode: spoke): ecr_hub good is not a hub (its "
+                          "ecr_endpoints_mode is local)",
+        "spoke-of-far-hub": "spoke-of-far-hub is a spoke (ecr_endpoints_mode: spoke): ecr_hub far-hub is in region "
                             "us-east-1, not eu-west-1: a hub serves the spokes of its own region",
         "blind-hub": "blind-hub is a hub: its endpoints' security group admits its own and its spokes' CIDR blocks, "
-                     "from the host variable vpc_cidrs (the aws_vpcs inventory sets it), which blind-hub, "
-                     "spoke-of-blind-hub lack: set vpc_cidrs there, or set vpc_endpoints_allowed_cidrs on the hub",
+                     "from the host variable vpc_cidrs, or read by privatelink.ecr.deploy with each spoke's own "
+                     "connection when the spoke is in the run; spoke-of-blind-hub lacks them: include it in the run, "
+                     "set vpc_cidrs there, or set vpc_endpoints_allowed_cidrs on the hub",
     }
     flat = " ".join(output.split())
     for host, message in expected.items():
         assert message in flat, (host, output)
     # The spoke of a hub in another region fails in the spokes' play: its hub did converge nothing either.
-    assert "spoke-of-blind-hub is a spoke (ecr_endpoints_mode: spoke): its hub blind-hub is in region us-east-2" \
+    assert "spoke-of-blind-hub is a spoke (ecr_endpoints_mode: spoke): ecr_hub blind-hub is in region us-east-2" \
         in flat
     assert "Traceback" not in output
     # The run's summary counts every host: the wrong ones as failed, never as unchanged.

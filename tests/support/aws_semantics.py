@@ -44,6 +44,17 @@ per rule, each citing the page it follows:
     privatelink/vpc-endpoints-access.html.
 14. ``fix_subnet_cidr_state`` -- DescribeSubnets reports an IPv6 block's ``Ipv6CidrBlockState.State`` as
     the state (``associated``); moto answers the text of a dict. API_SubnetCidrBlockState.html.
+15. ``rule_shared_vpc`` -- VPC sharing (AWS RAM), which moto lacks: ``POST /_aws_semantics/share_vpc``
+    {vpc_id, owner, participant, region} declares "VPC X of account ``owner`` is shared into account
+    ``participant``" (the VPC must exist in the owner's account). DescribeVpcs in the participant then
+    lists it with the owner's ``OwnerId`` (filters and VpcId.N honoured), DescribeSubnets its subnets (the
+    owner's ``OwnerId``; filters and SubnetId.N honoured), and CreateVpcEndpoint on it
+    by the participant answers ``UnauthorizedOperation`` "This operation does not support shared VPCs."
+    -- only the owner creates endpoints in a shared VPC. VPC user guide, "Share your VPC"
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html) and its limitations
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html); wording as AWS
+    answers it: https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors.
+    ``GET /_aws_semantics/share_vpc`` lists the shares; ``/moto-api/reset`` forgets them.
 
 Behaviours no AWS page states are guesses, each switchable between its plausible answers
 (``GUESSES``, settable through the control path); docs/reliability.md lists them.
@@ -459,6 +470,70 @@ def check_guesses(update):
     for name, value in update.items():
         if name in GUESSES and value not in GUESSES[name]:
             raise ValueError("%s must be one of %s" % (name, list(GUESSES[name])))
+def rule_shared_vpc(layer, req, vpc_id):
+    """Rule 15: a participant of a shared VPC cannot create endpoints in it.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html (participants cannot
+    create VPC endpoints in a shared VPC); the error as AWS answers it:
+    https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors
+    ("Client.UnauthorizedOperation", "This operation does not support shared VPCs.").
+    """
+    if vpc_id in layer.shared_into(req.account, req.region):
+        raise Refusal("UnauthorizedOperation", "This operation does not support shared VPCs.")
+
+
+def shared_vpcs_answer(layer, req, backend):
+    """Rule 15 (reads): DescribeVpcs in a participant lists the VPCs shared into it, with the owner's OwnerId.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html (participants see the shared VPC
+    and subnets; OwnerId is the owner's account). Returns the VPC objects, or None (no share: moto answers).
+    """
+    shared = layer.shared_into(req.account, req.region)
+    if not shared:
+        return None
+    asked = req.list("VpcId")
+    filters = req.filters() or None
+    own_ids = [vpc_id for vpc_id in asked if vpc_id not in shared]
+    shared_ids = [vpc_id for vpc_id in (asked or sorted(shared)) if vpc_id in shared]
+    try:
+        vpcs = backend.describe_vpcs(vpc_ids=own_ids, filters=filters) if own_ids or not asked else []
+        for vpc_id in shared_ids:
+            vpcs.extend(ec2_backends[shared[vpc_id]][req.region].describe_vpcs(vpc_ids=[vpc_id], filters=filters))
+    except Exception as exc:  # moto's InvalidVpcID.NotFound for an unknown id
+        raise Refusal(getattr(exc, "error_type", None) or "InvalidVpcID.NotFound",
+                      getattr(exc, "message", None) or str(exc))
+    return vpcs
+
+
+def shared_subnets_answer(layer, req, backend):
+    """Rule 15 (reads): DescribeSubnets in a participant also lists the shared VPC's subnets, the owner's OwnerId.
+
+    https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html (participants see the subnets shared
+    with them; the owner keeps them). Returns the subnet objects, or None (no share: moto answers).
+    """
+    shared = layer.shared_into(req.account, req.region)
+    if not shared:
+        return None
+    asked = req.list("SubnetId")
+    filters = req.filters() or None
+    owners = sorted(set(shared.values()))
+    found, missing = [], set(asked)
+    try:
+        for account, shared_vpcs in [(req.account, None)] + [(o, [v for v, w in shared.items() if w == o])
+                                                            for o in owners]:
+            source = backend if shared_vpcs is None else ec2_backends[account][req.region]
+            subnets = [s for s in source.describe_subnets(filters=filters)
+                       if shared_vpcs is None or s.vpc_id in shared_vpcs]
+            if asked:
+                subnets = [s for s in subnets if s.id in asked]
+            missing -= set(s.id for s in subnets)
+            found.extend(subnets)
+    except Exception as exc:  # moto's errors for a malformed filter
+        raise Refusal(getattr(exc, "error_type", None) or "InvalidParameterValue",
+                      getattr(exc, "message", None) or str(exc))
+    if missing:
+        raise Refusal("InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist" % sorted(missing)[0])
+    return found
 
 
 def truthy(value):
@@ -485,6 +560,7 @@ class AwsSemantics:
             self.tokens = {}  # (account, region, token) -> {fingerprint, id, body}
             self.timers = {}  # (account, region) -> {endpoint id: (next state, deadline)}
             self.route53.reset()
+            self.shares = {}  # (participant account, region) -> {vpc id: owner account}
 
     def service_zones(self, service_name, region):
         """The zones ``service_azs`` offers a service in (short or full name), None for all."""
@@ -493,11 +569,25 @@ class AwsSemantics:
                 return list(zones)
         return None
 
+    def shared_into(self, account, region):
+        """{vpc id: owner account} of the VPCs shared into ``account`` in ``region`` (rule 10)."""
+        return self.shares.get((account, region), {})
+
+    def share_vpc(self, vpc_id, owner, participant, region):
+        """Rule 15's control: VPC ``vpc_id`` of ``owner`` is shared into ``participant`` (AWS RAM)."""
+        if vpc_id not in ec2_backends[owner][region].vpcs:
+            raise ValueError("no VPC %s in account %s, %s" % (vpc_id, owner, region))
+        if owner == participant:
+            raise ValueError("a VPC is shared into another account than its owner")
+        self.shares.setdefault((participant, region), {})[vpc_id] = owner
+
     # --- WSGI ---
     def __call__(self, environ, start_response):
         path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
         if path == "/_aws_semantics":
             return self._control(environ, method, start_response)
+        if path == "/_aws_semantics/share_vpc":
+            return self._control_share_vpc(environ, method, start_response)
         if path == "/moto-api/reset" and method == "POST":
             self.reset()
             return self.app(environ, start_response)
@@ -557,6 +647,29 @@ class AwsSemantics:
                 payload = json.dumps({"error": str(error)}).encode()
         if status == "200 OK":
             payload = json.dumps(dict(self.config, enabled=True, **self.route53.config)).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
+        return [payload]
+
+    def _control_share_vpc(self, environ, method, start_response):
+        """``POST /_aws_semantics/share_vpc`` {vpc_id, owner, participant, region}; GET lists the shares."""
+        status = "200 OK"
+        try:
+            if method == "POST":
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+                share = json.loads(environ["wsgi.input"].read(length) or b"{}")
+                missing = [k for k in ("vpc_id", "owner", "participant", "region") if not share.get(k)]
+                if missing or set(share) - {"vpc_id", "owner", "participant", "region"}:
+                    raise ValueError("share_vpc takes vpc_id, owner, participant and region (missing: %s)" % missing)
+                with self.lock:
+                    self.share_vpc(share["vpc_id"], share["owner"], share["participant"], share["region"])
+            with self.lock:
+                listed = [{"vpc_id": vpc_id, "owner": owner, "participant": participant, "region": region}
+                          for (participant, region), vpcs in sorted(self.shares.items())
+                          for vpc_id, owner in sorted(vpcs.items())]
+            payload = json.dumps({"shares": listed}).encode()
+        except (ValueError, KeyError) as error:
+            status = "400 Bad Request"
+            payload = json.dumps({"error": str(error)}).encode()
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
         return [payload]
 
@@ -620,6 +733,7 @@ class AwsSemantics:
             if answer is not None:
                 return answer
         service, vpc_id = req.get("ServiceName"), req.get("VpcId")
+        rule_shared_vpc(self, req, vpc_id)
         interface = is_interface(req.get("VpcEndpointType"))
         subnet_ids = req.list("SubnetId")
         rule_parameters_of_type(req, interface, self.config)
@@ -721,8 +835,16 @@ class AwsSemantics:
                             self.config["deleting_seconds"])
         return status, body
 
+    def _on_DescribeVpcs(self, req, backend, environ):
+        vpcs = shared_vpcs_answer(self, req, backend)
+        if vpcs is None:
+            return None
+        return self._serialize("DescribeVpcs", {"Vpcs": vpcs})
+
     def _on_DescribeSubnets(self, req, backend, environ):
-        status, body = self._moto(environ)
+        subnets = shared_subnets_answer(self, req, backend)
+        status, body = self._moto(environ) if subnets is None else self._serialize(
+            "DescribeSubnets", {"Subnets": subnets})
         return status, fix_subnet_cidr_state(body)
 
     def _on_DeleteSecurityGroup(self, req, backend, environ):

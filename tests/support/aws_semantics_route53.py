@@ -40,6 +40,10 @@ R7. ``rule_small_pages`` -- ListHostedZonesByVPC, ListResourceRecordSets and
     API_ListResourceRecordSets.html, API_ListVPCAssociationAuthorizations.html.
 R8. ``associated`` -- a VPC is matched by VPCId *and* VPCRegion (disassociation, listing by VPC).
     API_VPC.html (a VPC is named by both).
+R9. ``rule_caller_reference`` -- CreateHostedZone with a CallerReference one of the account's zones was
+    created with -> ``HostedZoneAlreadyExists`` (moto creates a second zone). API_CreateHostedZone.html
+    (CallerReference: "allows failed CreateHostedZone requests to be retried without the risk of executing
+    the operation twice"; HostedZoneAlreadyExists).
 
 Authorizations live in the handler (reset with ``/moto-api/reset``); associations in moto's zones.
 """
@@ -58,7 +62,7 @@ NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 PARTITION = "aws"
 _ZONE_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/(authorizevpcassociation|deauthorizevpcassociation|"
                         r"associatevpc|disassociatevpc)/?$")
-_STATUS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_STATUS = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 409: "Conflict"}
 _CHANGE_PATH = re.compile(r"^/2013-04-01/change/([^/]+)/?$")
 _RRSET_PATH = re.compile(r"^/2013-04-01/hostedzone/([^/]+)/rrset/?$")
 ROUTE53_DEFAULTS = {"change_seconds": 0.2, "route53_page_size": 2}
@@ -159,6 +163,23 @@ def rule_no_same_name(vpc_id, name, own_zone_id=None):
                                      "hosted zone (%s) that has the same name, %s." % (vpc_id, zone_id, name))
 
 
+def rule_caller_reference(account, body):
+    """R9: a CallerReference already used by one of the account's zones -> HostedZoneAlreadyExists (409).
+
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html (HostedZoneAlreadyExists:
+    "Amazon Route 53 returns this error when a hosted zone has already been created with the specified
+    CallerReference").
+    """
+    try:
+        reference = _text(ElementTree.fromstring(body), "CallerReference")
+    except ElementTree.ParseError:
+        return
+    for zone_id, zone in zones_of(account).items():
+        if reference and getattr(zone, "caller_reference", None) == reference:
+            raise Route53Refusal("HostedZoneAlreadyExists", "A hosted zone (%s) has already been created with the "
+                                 "specified caller reference." % zone_id, 409)
+
+
 def rule_caller_owns_vpc(caller, vpc_id, region):
     """R2/R4/R5: only the VPC's account may name it (InvalidVPCId: "the current account is not
     authorized to access this VPC"). API_AssociateVPCWithHostedZone.html, API_ListHostedZonesByVPC.html."""
@@ -227,6 +248,7 @@ class Route53Semantics:
             if path.rstrip("/") == "/2013-04-01/hostedzonesbyvpc" and method == "GET":
                 return self.list_by_vpc(account, parse_qs(environ.get("QUERY_STRING", "")))
             if path.rstrip("/") == "/2013-04-01/hostedzone" and method == "POST":
+                rule_caller_reference(account, body)
                 return self.rule_create_private_zone(account, body)
             match = _ZONE_PATH.match(path)
             if not match:

@@ -97,6 +97,16 @@ class MotoServer:
                             headers={"Content-Type": "application/json"})
         return json.loads(answer)
 
+    def share_vpc(self, vpc_id, owner, participant, region):
+        """Share ``vpc_id`` of account ``owner`` into account ``participant`` (AWS RAM, which moto lacks):
+        the AWS-semantics layer's rule 10 (tests/support/aws_semantics.py). Until the next reset."""
+        if not self.semantics:
+            raise RuntimeError("this moto_server runs without the AWS-semantics layer")
+        body = {"vpc_id": vpc_id, "owner": owner, "participant": participant, "region": region}
+        answer = self._call("/_aws_semantics/share_vpc", method="POST", data=json.dumps(body).encode(),
+                            headers={"Content-Type": "application/json"})
+        return json.loads(answer)["shares"]
+
     def semantics_config(self):
         return json.loads(self._call("/_aws_semantics")) if self.semantics else None
 

@@ -231,9 +231,9 @@ RAW_VPC = {
 
 def test_vpc_record_keeps_cidrs_tags_and_default_flag():
     assert vpc_record(RAW_VPC) == {"vpc_id": "vpc-0b", "cidrs": ["10.0.0.0/16", "10.9.0.0/16", "2600:1f18::/56"],
-                                   "tags": {"Name": "apps", "env": "prod"}, "is_default": False}
-    assert vpc_record({"VpcId": "vpc-1", "CidrBlock": "172.31.0.0/16", "IsDefault": True}) == {
-        "vpc_id": "vpc-1", "cidrs": ["172.31.0.0/16"], "tags": {}, "is_default": True}
+                                   "tags": {"Name": "apps", "env": "prod"}, "is_default": False, "owner_id": None}
+    assert vpc_record({"VpcId": "vpc-1", "CidrBlock": "172.31.0.0/16", "IsDefault": True, "OwnerId": A1}) == {
+        "vpc_id": "vpc-1", "cidrs": ["172.31.0.0/16"], "tags": {}, "is_default": True, "owner_id": A1}
 
 
 def test_default_vpcs_are_left_out_unless_asked():
@@ -275,7 +275,7 @@ def test_hosts_per_vpc_in_a_stable_order_with_the_contract_variables():
     name, variables, groups = hosts[0]
     assert variables == {"aws_account_id": A1, "aws_account_name": "one", "aws_region": "eu-west-1",
                          "aws_role_arn": "arn:aws:iam::%s:role/r" % A1, "vpc_id": "vpc-7",
-                         "vpc_cidrs": ["10.1.0.0/16", "fd00::/56"], "vpc_tags": {}}
+                         "vpc_cidrs": ["10.1.0.0/16", "fd00::/56"], "vpc_tags": {}, "vpc_shared_with": []}
     assert groups == ["account_" + A1, "region_eu_west_1"]
     assert hosts[1][1]["vpc_name"] == "a" and hosts[1][1]["vpc_tags"] == {"Name": "a"}
     # The same data in any order gives the same list.
@@ -299,6 +299,75 @@ def test_hosts_per_region_carry_vpc_ids_and_skip_empty_regions():
                            "aws_role_arn": "arn:aws:iam::%s:role/r" % A2, "vpc_ids": ["vpc-1", "vpc-9"],
                            "aws_external_id": "ext-123", "aws_endpoint_url": "http://127.0.0.1:5000"}
     assert "vpc_id" not in hosts[0][1] and "vpc_cidrs" not in hosts[0][1]
+
+
+def shared_fleet():
+    """A1 owns vpc-s (shared into A2 and A3) and vpc-o; A2 owns vpc-2; A4 (not listed) owns vpc-x shared into A3."""
+    def vpc(vpc_id, owner):
+        return {"vpc_id": vpc_id, "cidrs": ["10.0.0.0/16"], "tags": {}, "is_default": False, "owner_id": owner}
+    return {
+        "schema": logic.CACHE_SCHEMA,
+        "accounts": [{"id": account, "name": account, "role_arn": "arn:aws:iam::%s:role/r" % account}
+                     for account in (A1, A2, A3)],
+        "listings": [
+            {"account_id": A1, "region": "eu-west-1", "vpcs": [vpc("vpc-s", A1), vpc("vpc-o", A1)]},
+            {"account_id": A2, "region": "eu-west-1", "vpcs": [vpc("vpc-2", A2), vpc("vpc-s", A1)]},
+            {"account_id": A3, "region": "eu-west-1", "vpcs": [vpc("vpc-s", A1), vpc("vpc-x", A4)]},
+        ],
+        "errors": [],
+    }
+
+
+def test_a_shared_vpc_is_a_host_of_its_owner_only_with_the_accounts_it_is_shared_into():
+    hosts = dict((name, variables) for name, variables, _groups in build_hosts(shared_fleet(), config()))
+    # No duplicate under the participants; vpc-x, whose owner is not listed, is nobody's host.
+    assert sorted(hosts) == [A1 + "-eu-west-1-vpc-o", A1 + "-eu-west-1-vpc-s", A2 + "-eu-west-1-vpc-2"]
+    assert hosts[A1 + "-eu-west-1-vpc-s"]["vpc_shared_with"] == [A2, A3]
+    assert hosts[A1 + "-eu-west-1-vpc-s"]["aws_account_id"] == A1
+    assert hosts[A1 + "-eu-west-1-vpc-o"]["vpc_shared_with"] == []
+    assert hosts[A2 + "-eu-west-1-vpc-2"]["vpc_shared_with"] == []
+    # A record without OwnerId (an older cache cannot reach here: the schema changed) is the account's own.
+    assert logic.owned_vpcs({"account_id": A1, "vpcs": [{"vpc_id": "vpc-1"}]}) == [{"vpc_id": "vpc-1"}]
+
+
+def test_a_shared_vpc_is_in_the_vpc_ids_of_its_owner_only():
+    hosts = dict((name, variables) for name, variables, _groups in
+                 build_hosts(shared_fleet(), config(host_per="region")))
+    assert sorted(hosts) == [A1 + "-eu-west-1", A2 + "-eu-west-1"]  # A3 owns nothing: no host
+    assert hosts[A1 + "-eu-west-1"]["vpc_ids"] == ["vpc-o", "vpc-s"]
+    assert hosts[A2 + "-eu-west-1"]["vpc_ids"] == ["vpc-2"]
+
+
+def test_an_account_of_account_profiles_carries_its_profile_and_no_role():
+    data = fetched()
+    data["accounts"][0]["profile"] = "network-admin"  # A2
+    hosts = dict((name, variables) for name, variables, _groups in
+                 build_hosts(data, config(external_id="ext-123", account_profiles={A2: "network-admin"})))
+    two = hosts[A2 + "-eu-west-1-vpc-1"]
+    assert two["aws_profile"] == "network-admin"
+    assert "aws_role_arn" not in two and "aws_external_id" not in two
+    one = hosts[A1 + "-eu-west-1-vpc-7"]
+    assert "aws_profile" not in one and one["aws_role_arn"] == "arn:aws:iam::%s:role/r" % A1
+    assert one["aws_external_id"] == "ext-123"
+
+
+@pytest.mark.parametrize("value, message", [
+    ("network", "account_profiles must be a dictionary"),
+    ({"12345": "x"}, "not a valid account id"),
+    ({12345678901: "x"}, "quote account ids"),  # 012345678901 unquoted
+    ({A1: ""}, "must be a profile name"),
+    ({A1: ["a"]}, "must be a profile name"),
+    ({A1: "two words"}, "must be a profile name"),
+])
+def test_bad_account_profiles_name_the_option(value, message):
+    with pytest.raises(InventoryConfigError) as excinfo:
+        config(account_profiles=value)
+    assert "account_profiles" in str(excinfo.value) and message in str(excinfo.value)
+
+
+def test_account_profiles_are_normalised():
+    assert config()["account_profiles"] == {}
+    assert config(account_profiles={A1: " sso-net "})["account_profiles"] == {A1: "sso-net"}
 
 
 def test_no_credential_reaches_host_variables():

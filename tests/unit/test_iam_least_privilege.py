@@ -160,6 +160,8 @@ ROUTE53_ALLOWED = [
     ("list the pending association authorizations of an owned zone",
      [r53("ListVPCAssociationAuthorizations", OWNED_ZONE)], True),
     ("wait for a record change (the resource_record_sets_changed waiter)", [r53("GetChange", CHANGE)], True),
+    ("read an owned zone's VPCs before a hub's destroy, or an untagged zone's CallerReference",
+     [r53("GetHostedZone", OWNED_ZONE, FOREIGN_ZONE)], True),
     # hub: create, tag, write the alias records, delete
     ("create a private zone associated with the hub VPC",
      [r53("CreateHostedZone", ANY, context=HUB_VPC),
