@@ -1,4 +1,4 @@
-"""Rule 10 of the AWS-semantics layer (tests/support/aws_semantics.py): shared VPCs (AWS RAM); and
+"""Rule 15 of the AWS-semantics layer (tests/support/aws_semantics.py): shared VPCs (AWS RAM); and
 Route 53's R9 (tests/support/aws_semantics_route53.py): a CallerReference is used once.
 
 moto has no VPC sharing; the layer's control ``share_vpc`` declares "VPC X of account A is shared
