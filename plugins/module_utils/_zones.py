@@ -230,8 +230,7 @@ class ZonesApplier:
                                                  % (action["service"], details["vpc_id"]), "PrivateZone": True})
             except ClientError as exc:
                 if error_code(exc) != "HostedZoneAlreadyExists":
-                    raise PrivatelinkError(describe_exception(exc, "create the hosted zone %s" % details["name"]),
-                                           **aws_error_details(exc))
+                    raise aws_error(exc, "create the hosted zone %s" % details["name"])
                 # A retried or interrupted create of this zone: read it, tag it, go on. None found (the zone
                 # of that reference was deleted since): the next generation of the reference.
                 zone_id = self._zone_of_reference(details, reference)
@@ -239,7 +238,7 @@ class ZonesApplier:
                     break
                 continue
             except BotoCoreError as exc:
-                raise PrivatelinkError(describe_exception(exc, "create the hosted zone %s" % details["name"]))
+                raise aws_error(exc, "create the hosted zone %s" % details["name"])
             zone_id = answer["HostedZone"]["Id"].split("/")[-1]
             break
         if zone_id is None:
