@@ -665,8 +665,8 @@ def check_policy_unrestricted(state):
 
 def _policy_advice(service, region):
     if service == "s3":
-        return ("set s3_policy to allow s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/* (where ECR "
-                "keeps image layers) and on the buckets your workloads use" % region)
+        return ("set s3_policy to allow s3:GetObject on arn:%s:s3:::%s/* (where ECR keeps image layers) and on the "
+                "buckets your workloads use" % (partition_of(region), layer_bucket(region)))
     return ("set policy (role variable vpc_endpoints_policy; one policy serves every interface endpoint) to allow "
             "only what your workloads call, such as image pulls from your accounts' ECR repositories and "
             "logs:CreateLogStream/PutLogEvents on their log groups")

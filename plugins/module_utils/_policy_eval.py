@@ -349,15 +349,55 @@ def evaluate(policy, request):
 
 # ---------------------------------------------------------------- what an image pull needs
 
+# Used only when botocore's partition data cannot be read (no botocore): its regionRegex values, as of 2026.
+_FALLBACK_PARTITIONS = (
+    ("aws-cn", r"^cn\-\w+\-\d+$"),
+    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
+    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
+    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
+    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
+    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
+    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
+)
+_PARTITIONS = []
+
+
+def _partition_data():
+    """``[(partition id, region regex, set of listed regions)]`` from botocore's own partition data.
+
+    ``partitions.json`` (the SDKs' shared partition metadata, also behind the endpoint rules); older botocore
+    releases carry the same partitions in ``endpoints.json``.
+    """
+    if _PARTITIONS:
+        return _PARTITIONS
+    try:
+        from botocore.loaders import create_loader
+
+        loader = create_loader()
+        try:
+            entries = [(p["id"], p["regionRegex"], set(p.get("regions") or {}))
+                       for p in loader.load_data("partitions")["partitions"]]
+        except Exception:  # pylint: disable=broad-except - an older botocore without partitions.json
+            entries = [(p["partition"], p["regionRegex"], set(p.get("regions") or {}))
+                       for p in loader.load_data("endpoints")["partitions"]]
+    except Exception:  # pylint: disable=broad-except - no botocore, or unreadable data
+        entries = [(pid, regex, set()) for pid, regex in _FALLBACK_PARTITIONS]
+    _PARTITIONS.extend(entries)
+    return _PARTITIONS
+
+
 def partition_of(region):
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
+    """The partition of a region (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-eusc``, ...), from botocore's data.
+
+    A region the data lists wins; then the first partition whose ``regionRegex`` matches; else ``aws``.
+    """
+    entries = _partition_data()
+    for partition, _regex, regions in entries:
+        if region in regions:
+            return partition
+    for partition, regex, _regions in entries:
+        if partition != "aws" and re.match(regex, region or ""):
+            return partition
     return "aws"
 
 

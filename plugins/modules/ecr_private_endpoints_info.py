@@ -51,7 +51,7 @@ description:
     needs C(ecr:GetAuthorizationToken) on C(*) and C(ecr:BatchGetImage) and C(ecr:GetDownloadUrlForLayer) on
     a repository of the VPC's account; C(ecr.dkr) the two pull actions; C(logs) C(logs:CreateLogStream) and
     C(logs:PutLogEvents) on a log group of the account; the S3 gateway C(s3:GetObject) on
-    C(arn:aws:s3:::prod-REGION-starport-layer-bucket/*) by a principal outside the account and its
+    C(arn:PARTITION:s3:::prod-REGION-starport-layer-bucket/*) by a principal outside the account and its
     organization (ECR presigns the layer URLs). The requester of the first three is a principal of the
     account, in its organization (read with C(organizations:DescribeOrganization); none when the account is
     in no organization or the read is denied)."
