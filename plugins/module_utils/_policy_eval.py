@@ -504,7 +504,7 @@ def _first_allowed(policy, requests_per_candidate):
     return first
 
 
-def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
+def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id, registry_account_ids=None):
     """Why an endpoint policy stops an image pull through this endpoint; ``[]`` when a pull passes.
 
     ``service``: the endpoint's short service name (``ecr.api``, ``ecr.dkr``, ``logs`` or ``s3`` for the
@@ -512,7 +512,11 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
     endpoint's policy as a dict (None: AWS's default full-access policy; a JSON string is parsed).
     ``region``, ``account_id`` (the VPC's account, whose principals pull from its own repositories),
     ``org_id`` (its AWS Organizations id, None when not in one), ``vpc_id`` and ``vpce_id`` (the values of
-    ``aws:SourceVpc`` / ``aws:SourceVpce``).
+    ``aws:SourceVpc`` / ``aws:SourceVpce``). ``registry_account_ids``: the accounts whose repositories the
+    workloads pull from (a central registry account, say); None means the VPC's own account. The pull of
+    each is asked separately, by a principal of the VPC's account, and each failing reason starts with
+    ``pull from registry account ACCOUNT`` when the list is given. A registry account is taken as a member
+    of the VPC's organization (``aws:ResourceOrgID``), which is what a central registry is.
 
     Each reason is one sentence naming the permission that is missing (action and resource) and why
     (no Allow matches, or which statement denies it), and names the statements taken as not matching
@@ -548,13 +552,18 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
             reasons.append(_explain(verdict, request))
             verdicts.append(verdict)
     if service in ("ecr.api", "ecr.dkr"):
-        names = _candidate_names(policy, "ecr", "repository/", region, account_id)
-        ok, failures, failed = _first_allowed(policy, [
-            [own_request(action, arn % ("ecr", "repository/" + name)) for action in PULL_ACTIONS]
-            for name in names])
-        if not ok:
-            reasons.extend(failures)
-            verdicts.extend(failed)
+        for registry in registry_account_ids if registry_account_ids is not None else [account_id]:
+            names = _candidate_names(policy, "ecr", "repository/", region, registry)
+            context = dict(own, **{"aws:ResourceAccount": registry})
+            registry_arn = "arn:%s:ecr:%s:%s:repository/" % (partition, region, registry)
+            ok, failures, failed = _first_allowed(policy, [
+                [Request(action, registry_arn + name, account_id, context) for action in PULL_ACTIONS]
+                for name in names])
+            if not ok:
+                if registry_account_ids is not None:
+                    failures = ["pull from registry account %s: %s" % (registry, f) for f in failures]
+                reasons.extend(failures)
+                verdicts.extend(failed)
     if service == "logs":
         names = _candidate_names(policy, "logs", "log-group:", region, account_id)
         candidates = []

@@ -43,7 +43,11 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     plan_security_group,
     predict,
 )
-from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
+from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import (
+    check_extra_s3_resources,
+    check_registry_account_ids,
+    perimeter_policy,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import pull_blockers
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
@@ -106,8 +110,13 @@ def check_local_input(params):
                                params["region"])
     policy = parse_policy(params.get("policy"), "policy")
     s3_policy = parse_policy(params.get("s3_policy"), "s3_policy")
+    check_registry_account_ids(params.get("registry_account_ids"))
+    check_extra_s3_resources(params.get("perimeter_extra_s3_resources"), params["region"])
     if params.get("perimeter_org_id"):
         perimeter_policy("s3", params["region"], params["perimeter_org_id"], params["workload"])  # checks the id
+    elif params.get("perimeter_extra_s3_resources"):
+        raise ValueError("perimeter_extra_s3_resources applies only to the policy perimeter_org_id generates; "
+                         "set perimeter_org_id, or put the buckets in s3_policy")
     if params.get("s3_endpoint_type") == "interface" and "ecr.dkr" in services and "s3" in services:
         # https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html names the S3 gateway
         # endpoint for the layer downloads of a pull.
@@ -258,7 +267,8 @@ class Reconciler:
         params = self.params
         value = params.get("s3_policy") if service == "s3" else params.get("policy")
         if value is None and params.get("perimeter_org_id"):
-            return perimeter_policy(service, self.region, params["perimeter_org_id"], params["workload"])
+            return perimeter_policy(service, self.region, params["perimeter_org_id"], params["workload"],
+                                    params.get("registry_account_ids"), params.get("perimeter_extra_s3_resources"))
         return wanted_policy(value)
 
     @staticmethod
@@ -386,8 +396,11 @@ class Reconciler:
         org_id = self.params.get("perimeter_org_id") or self._organization_id(applied)
         for action in applied:
             service = action["service"]
+            # registry_account_ids: a pull from each listed account (a central registry) must pass; omitted,
+            # the VPC's own account.
             reasons = pull_blockers(service, action["details"]["policy"], self.region, vpc.get("owner_id"), org_id,
-                                    self.vpc_id, action["details"].get("vpc_endpoint_id"))
+                                    self.vpc_id, action["details"].get("vpc_endpoint_id"),
+                                    self.params.get("registry_account_ids"))
             if reasons:
                 option = "s3_policy" if service == "s3" else "policy"
                 raise ValueError("%s would block image pulls through the %s endpoint: %s; fix the policy, or set "

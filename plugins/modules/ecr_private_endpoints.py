@@ -139,8 +139,39 @@ options:
         services acting for it - plus the exceptions an image pull needs - C(s3:GetObject) on the ECR layer
         bucket C(prod-REGION-starport-layer-bucket) for every principal (ECR presigns layer URLs), and for the
         C(eks) set the AWS-owned registries EKS add-ons pull from.
+      - "For the C(ecs) and C(eks) sets (EC2 nodes behind the same S3 gateway), the S3 policy also lets every
+        principal C(s3:GetObject) and C(s3:ListBucket) the AWS-owned buckets the nodes need, as
+        aws-samples/data-perimeter-policy-examples does: the Amazon Linux package repositories
+        (C(al2023-repos-REGION-de612dc2), C(amazonlinux-2-repos-REGION), C(amazonlinux.REGION.amazonaws.com),
+        C(packages.REGION.amazonaws.com), C(repo.REGION.amazonaws.com)), the SSM agent's buckets
+        (C(aws-ssm-REGION), C(amazon-ssm-REGION), C(amazon-ssm-packages-REGION),
+        C(aws-ssm-distributor-file-REGION), C(aws-ssm-document-attachments-REGION),
+        C(patch-baseline-snapshot-REGION), C(REGION-birdwatcher-prod)) and the CloudWatch agent's
+        (C(amazoncloudwatch-agent-REGION), C(amazoncloudwatch-agent)), plus O(perimeter_extra_s3_resources).
+        Without them a perimeter on the gateway breaks C(dnf), the SSM agent and agent updates on every node."
+      - With O(registry_account_ids), the C(ecr.api) and C(ecr.dkr) policies also let the organization's
+        principals pull from those accounts' repositories.
       - Compared as documents, so a second run changes nothing.
     type: str
+  perimeter_extra_s3_resources:
+    description:
+      - More S3 ARNs (C(arn:PARTITION:s3:::BUCKET) for C(s3:ListBucket), C(arn:PARTITION:s3:::BUCKET/*) for
+        C(s3:GetObject)) for the unconditioned AWS-owned-resources statement of the S3 policy O(perimeter_org_id)
+        generates, such as the buckets of other agents the nodes run.
+      - Needs O(perimeter_org_id).
+    type: list
+    elements: str
+    default: []
+  registry_account_ids:
+    description:
+      - The accounts whose private ECR registries the workloads pull from, such as the organization's central
+        registry account. The pull guard (see O(allow_blocking_policy)) and the policies O(perimeter_org_id)
+        generates check a pull from each of them; a failure names the account whose pull is blocked.
+      - Omitted, the VPC's own account. Given, it replaces that default - list the VPC's own account too if
+        its workloads also pull from it.
+      - A registry account is taken as a member of the VPC's organization when C(aws:ResourceOrgID) is evaluated.
+    type: list
+    elements: str
   allow_blocking_policy:
     description: Apply O(policy) / O(s3_policy) even though the module finds it would block an image pull.
     type: bool
@@ -243,6 +274,16 @@ EXAMPLES = r"""
     vpc_id: vpc-0123456789abcdef0
     discover: always
     perimeter_org_id: o-exampleorgid
+
+- name: EKS nodes pulling from the organization's central registry account, behind a data perimeter
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    discover: always
+    workload: eks
+    perimeter_org_id: o-exampleorgid
+    registry_account_ids: ["222233334444"]
+    perimeter_extra_s3_resources: ["arn:aws:s3:::my-node-bootstrap-bucket/*"]
 
 - name: Remove what this collection created in the VPC (endpoints of every service, then the group)
   privatelink.ecr.ecr_private_endpoints:
@@ -446,6 +487,8 @@ def argument_spec():
         purge_services=dict(type="bool", default=False),
         ip_address_type=dict(type="str", default="ipv4", choices=["ipv4", "dualstack", "ipv6"]),
         perimeter_org_id=dict(type="str"),
+        perimeter_extra_s3_resources=dict(type="list", elements="str", default=[]),
+        registry_account_ids=dict(type="list", elements="str"),
         allow_blocking_policy=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),

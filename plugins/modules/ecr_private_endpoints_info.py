@@ -106,6 +106,16 @@ options:
         RV(vpcs[].monthly_cost_usd). Look it up on the AWS PrivateLink pricing page for the region.
     type: float
     default: 0.01
+  registry_account_ids:
+    description:
+      - The accounts whose private ECR registries the workloads pull from (a central registry account is the
+        usual organization pattern). C(POLICY_BLOCKS_PULL) checks a pull from each of them through the
+        C(ecr.api) and C(ecr.dkr) endpoint policies, and its message names the account whose pull is blocked.
+      - Omitted, the audited VPC's own account. Given, it replaces that default (list the VPC's own account too
+        if its workloads also pull from it).
+      - The privatelink.ecr.audit playbook passes the host variable C(registry_account_ids).
+    type: list
+    elements: str
   hub:
     description:
       - The hub VPC serving the audited VPCs (centralized endpoints; the hub itself may be audited too), and the
@@ -321,6 +331,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
+from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
 
 
@@ -334,6 +345,7 @@ def argument_spec():
         workload_subnet_ids=dict(type="list", elements="str"),
         client_port_range=dict(type="str", default="32768-65535"),
         endpoint_hour_usd=dict(type="float", default=0.01),
+        registry_account_ids=dict(type="list", elements="str"),
         hub=dict(type="dict", options=dict(
             vpc_id=dict(type="str"),
             vpc_name=dict(type="str"),
@@ -418,6 +430,7 @@ def main():
             raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
         wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
         client_ports = parse_port_range(params["client_port_range"])
+        check_registry_account_ids(params.get("registry_account_ids"))
         if params["endpoint_hour_usd"] < 0:
             raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
     except ValueError as exc:
@@ -432,6 +445,8 @@ def main():
                                          params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
     except PrivatelinkError as exc:
         module.fail_json(msg=str(exc), **failure_fields(exc))
+    for state in states:
+        state["registry_account_ids"] = params.get("registry_account_ids")
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 
