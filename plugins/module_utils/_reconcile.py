@@ -132,6 +132,28 @@ def _endpoint_type(service, params):
     return INTERFACE
 
 
+def set_s3_dns_options(actions, current, names, types):
+    """An S3 interface endpoint's DnsOptions, on each action that turns its private DNS on.
+
+    ``PrivateDnsOnlyForInboundResolverEndpoint`` defaults to true when private DNS is on, and AWS refuses true
+    unless the VPC has an S3 gateway endpoint (S3 user guide, "AWS PrivateLink for Amazon S3", private DNS,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns;
+    EC2 API reference, DnsOptionsSpecification,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html). So: true (VPC
+    traffic keeps going through the gateway, on-premises resolvers get the interface) with a gateway that
+    stays, false (the interface endpoint answers for S3 in the VPC) without one.
+    """
+    if types.get("s3") != INTERFACE or "s3" not in names:
+        return
+    deleted = set(a["details"].get("vpc_endpoint_id") for a in actions if a["action"] == "delete")
+    has_gateway = any(e["service_name"] == names["s3"] and e["vpc_endpoint_type"] == GATEWAY
+                      and e["vpc_endpoint_id"] not in deleted for e in live(current))
+    for action in actions:
+        if action["service"] == "s3" and action["details"].get("private_dns_enabled") \
+                and action["details"].get("vpc_endpoint_type", INTERFACE) == INTERFACE:
+            action["details"]["dns_options"] = {"private_dns_only_for_inbound_resolver_endpoint": has_gateway}
+
+
 class Reconciler:
     def __init__(self, connection, params, check_mode):
         self.params = params
@@ -201,6 +223,7 @@ class Reconciler:
         else:
             group_ids = params.get("security_group_ids") or []
         desired, actions, placed = self._plan_with_placement(services, names, types, group_ids, current)
+        set_s3_dns_options(actions, current, names, types)
         self._check_creatable(actions)
         if actions:
             self._validate_against_aws(services, types, actions, vpc, placed, current)

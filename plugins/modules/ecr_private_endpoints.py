@@ -321,6 +321,7 @@ endpoints:
       policy: null
       tags: {ManagedBy: privatelink.ecr}
       ip_address_type: ipv4
+      dns_options: {dns_record_ip_type: ipv4, private_dns_only_for_inbound_resolver_endpoint: null}
   contains:
     vpc_endpoint_id:
       description: The endpoint id; in check mode a placeholder for an endpoint to be created.
@@ -362,6 +363,20 @@ endpoints:
     ip_address_type:
       description: The IP address type of an interface endpoint.
       type: str
+    dns_options:
+      description:
+        - An interface endpoint's DNS options as AWS reports them (null for a gateway endpoint).
+        - "For an S3 interface endpoint with private DNS, C(private_dns_only_for_inbound_resolver_endpoint) is
+          true only when the VPC has an S3 gateway endpoint (VPC traffic keeps using the gateway, on-premises
+          resolvers get the interface endpoint); without one it is false, as AWS requires."
+      type: dict
+      contains:
+        dns_record_ip_type:
+          description: The DNS records created for the endpoint (V(ipv4), V(dualstack), V(ipv6), V(service-defined)).
+          type: str
+        private_dns_only_for_inbound_resolver_endpoint:
+          description: Whether private DNS answers only queries from Route 53 inbound resolver endpoints.
+          type: bool
 security_group_id:
   description: The managed security group's id, when the module manages one (O(security_group_ids) empty).
   returned: always

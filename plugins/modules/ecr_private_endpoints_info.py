@@ -281,6 +281,7 @@ vpcs:
           policy: null
           tags: {ManagedBy: privatelink.ecr}
           ip_address_type: ipv4
+          dns_options: {dns_record_ip_type: ipv4, private_dns_only_for_inbound_resolver_endpoint: null}
     findings:
       description: What is wrong or worth knowing, most severe first.
       type: list
