@@ -30,6 +30,11 @@ per rule, each citing the page it follows:
    (Also: DescribeVpcEndpoints accepts the ``vpc-endpoint-id`` filter; moto answers 500.)
 9. ``rule_group_unused`` -- DeleteSecurityGroup of a group an endpoint (even ``deleting``) still
    uses -> ``DependencyViolation``. API_DeleteSecurityGroup.
+10. ``rule_inbound_resolver_only`` -- an interface endpoint of a service that also has gateway endpoints
+   (S3, DynamoDB) with private DNS: ``DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`` defaults to
+   true, and true needs a gateway endpoint of the service in the VPC, else ``InvalidParameter``; the
+   endpoint reports its ``DnsOptions`` (moto keeps none). S3 user guide, "AWS PrivateLink for Amazon S3";
+   API_DnsOptionsSpecification.
 
 Route 53 (private hosted zones across accounts: association authorizations, VPC ownership,
 zones listed by VPC across accounts) follows the rules of tests/support/aws_semantics_route53.py.
@@ -290,6 +295,43 @@ def sync_gateway_routes(backend, endpoint, added, removed):
             pass
 
 
+def _gateway_and_interface(service_name):
+    return service_name.rsplit(".", 1)[-1] in ("s3", "dynamodb")
+
+
+def rule_inbound_resolver_only(backend, vpc_id, service_name, wanted, private_dns):
+    """Rule 10: the DnsOptions an interface endpoint of S3 (or DynamoDB) ends up with, or a refusal.
+
+    ``wanted``: the request's DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint (None when absent).
+    S3 user guide, "AWS PrivateLink for Amazon S3", private DNS
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns):
+    with private DNS on, "Enable private DNS only for inbound endpoints" is on by default and needs a gateway
+    endpoint in the VPC; API_DnsOptionsSpecification.html (the option exists only for services with both
+    endpoint types). Wording as AWS answers it: hashicorp/terraform-provider-aws#31873.
+    Returns the value to record (None: the option does not apply).
+    """
+    if not _gateway_and_interface(service_name) or not private_dns:
+        return None
+    value = True if wanted is None else wanted
+    if value:
+        gateways = [e for e in backend.vpc_end_points.values()
+                    if e.vpc_id == vpc_id and e.service_name == service_name
+                    and not is_interface(e.vpc_endpoint_type) and e.state not in ("deleting", "deleted")]
+        if not gateways:
+            raise Refusal("InvalidParameter", "To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC %s "
+                          "must have a Gateway endpoint for the service." % vpc_id)
+    return value
+
+
+def dns_options_of(req, only_inbound, default_ip_type="ipv4"):
+    """The DnsOptions AWS reports for a new interface endpoint (API_DnsOptions.html)."""
+    options = {"DnsRecordIpType": req.get("DnsOptions.DnsRecordIpType") or
+               {"dualstack": "dualstack", "ipv6": "ipv6"}.get(req.get("IpAddressType") or "", default_ip_type)}
+    if only_inbound is not None:
+        options["PrivateDnsOnlyForInboundResolverEndpoint"] = only_inbound
+    return options
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -456,6 +498,8 @@ class AwsSemantics:
         private_dns = interface and req.flag("PrivateDnsEnabled") is not False
         if private_dns and vpc_id in backend.vpcs:
             rule_private_dns(backend, vpc_id, service)
+        only_inbound = rule_inbound_resolver_only(backend, vpc_id, service, req.flag(
+            "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint"), private_dns) if interface else None
         rule_dry_run(req)
 
         status, body = self._moto(environ)
@@ -467,6 +511,7 @@ class AwsSemantics:
         # filter reads the attribute of that name and answers 500 without it.
         endpoint.vpc_endpoint_id = endpoint.id
         if interface:
+            endpoint.dns_options = dns_options_of(req, only_inbound)
             self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])
         answer = self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
         if token:
@@ -492,13 +537,21 @@ class AwsSemantics:
             rule_service_zones(self, backend, endpoint.service_name, added)
         if req.list("AddRouteTableId"):
             rule_route_table_free(backend, endpoint.service_name, req.list("AddRouteTableId"), own_id=endpoint.id)
+        only_inbound = None
         if req.flag("PrivateDnsEnabled") and is_interface(endpoint.vpc_endpoint_type):
             rule_private_dns(backend, endpoint.vpc_id, endpoint.service_name, own_id=endpoint.id)
+            wanted = req.flag("DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint")
+            if wanted is None:
+                wanted = (getattr(endpoint, "dns_options", None) or {}).get("PrivateDnsOnlyForInboundResolverEndpoint")
+            only_inbound = rule_inbound_resolver_only(backend, endpoint.vpc_id, endpoint.service_name, wanted, True)
         rule_dry_run(req)
 
         status, body = self._moto(environ)
         if status.startswith("200"):
             apply_modify_extras(req, endpoint)
+            if only_inbound is not None:
+                endpoint.dns_options = dict(getattr(endpoint, "dns_options", None) or {},
+                                            PrivateDnsOnlyForInboundResolverEndpoint=only_inbound)
             sync_gateway_routes(backend, endpoint, req.list("AddRouteTableId"), req.list("RemoveRouteTableId"))
             if is_interface(endpoint.vpc_endpoint_type):
                 self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])

@@ -1,0 +1,99 @@
+"""AWS-semantics layer rules for landing zones (tests/support/aws_semantics.py rule 10,
+tests/support/aws_semantics_route53.py R4 and R6): direct boto3 calls, each rule proven on the state it
+leaves as well as on the error it answers.
+"""
+
+import time
+
+import pytest
+from botocore.exceptions import ClientError
+
+from tests.integration.moto_vpc import REGION, ec2_client, seed_private_vpc
+from tests.support.moto_server import MotoServer
+
+S3 = "com.amazonaws.%s.s3" % REGION
+ECR_API = "com.amazonaws.%s.ecr.api" % REGION
+
+
+@pytest.fixture(scope="module")
+def server():
+    running = MotoServer(semantics=True, pending_seconds=0.1, deleting_seconds=0.1)
+    running.start()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def ec2(server):
+    server.reset()
+    return ec2_client(server.url)
+
+
+@pytest.fixture
+def vpc(ec2):
+    return seed_private_vpc(ec2)
+
+
+def s3_interface(ec2, vpc, **extra):
+    return ec2.create_vpc_endpoint(VpcId=vpc.vpc_id, ServiceName=S3, VpcEndpointType="Interface",
+                                   SubnetIds=vpc.private_subnet_ids, **extra)["VpcEndpoint"]
+
+
+def describe(ec2, endpoint_id):
+    return ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint_id])["VpcEndpoints"][0]
+
+
+# --- rule 10: S3 interface endpoints and PrivateDnsOnlyForInboundResolverEndpoint -----------------
+
+def test_s3_interface_with_private_dns_needs_a_gateway_for_the_default_option(ec2, vpc):
+    with pytest.raises(ClientError) as err:
+        s3_interface(ec2, vpc)
+    assert err.value.response["Error"]["Code"] == "InvalidParameter"
+    assert "PrivateDnsOnlyForInboundResolverEndpoint" in err.value.response["Error"]["Message"]
+    with pytest.raises(ClientError):
+        s3_interface(ec2, vpc, DnsOptions={"PrivateDnsOnlyForInboundResolverEndpoint": True})
+    assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+
+
+def test_s3_interface_without_a_gateway_is_created_with_the_option_false(ec2, vpc):
+    created = s3_interface(ec2, vpc, DnsOptions={"PrivateDnsOnlyForInboundResolverEndpoint": False})
+    assert describe(ec2, created["VpcEndpointId"])["DnsOptions"] == {
+        "DnsRecordIpType": "ipv4", "PrivateDnsOnlyForInboundResolverEndpoint": False}
+
+
+def test_s3_interface_beside_a_gateway_defaults_to_inbound_resolvers_only(ec2, vpc):
+    ec2.create_vpc_endpoint(VpcId=vpc.vpc_id, ServiceName=S3, VpcEndpointType="Gateway",
+                            RouteTableIds=vpc.private_route_table_ids)
+    created = s3_interface(ec2, vpc)
+    assert describe(ec2, created["VpcEndpointId"])["DnsOptions"]["PrivateDnsOnlyForInboundResolverEndpoint"] is True
+
+
+def test_s3_interface_without_private_dns_has_no_such_option(ec2, vpc):
+    created = s3_interface(ec2, vpc, PrivateDnsEnabled=False)
+    assert describe(ec2, created["VpcEndpointId"])["DnsOptions"] == {"DnsRecordIpType": "ipv4"}
+    # Turning private DNS on later is the same decision, and keeps the refusal.
+    endpoint_id = created["VpcEndpointId"]
+    _wait_available(ec2, endpoint_id)
+    with pytest.raises(ClientError) as err:
+        ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PrivateDnsEnabled=True)
+    assert "PrivateDnsOnlyForInboundResolverEndpoint" in err.value.response["Error"]["Message"]
+    ec2.modify_vpc_endpoint(VpcEndpointId=endpoint_id, PrivateDnsEnabled=True,
+                            DnsOptions={"PrivateDnsOnlyForInboundResolverEndpoint": False})
+    after = describe(ec2, endpoint_id)
+    assert after["PrivateDnsEnabled"] is True
+    assert after["DnsOptions"]["PrivateDnsOnlyForInboundResolverEndpoint"] is False
+
+
+def test_other_interface_services_are_not_concerned(ec2, vpc):
+    created = ec2.create_vpc_endpoint(VpcId=vpc.vpc_id, ServiceName=ECR_API, VpcEndpointType="Interface",
+                                      SubnetIds=vpc.private_subnet_ids)["VpcEndpoint"]
+    assert describe(ec2, created["VpcEndpointId"])["DnsOptions"] == {"DnsRecordIpType": "ipv4"}
+
+
+def _wait_available(ec2, endpoint_id, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while describe(ec2, endpoint_id)["State"] != "available" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return describe(ec2, endpoint_id)["State"] == "available"
