@@ -17,7 +17,7 @@ import json
 import re
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, fit_to_zones, keep_in_place
-from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GATEWAY,
@@ -226,6 +226,7 @@ class Reconciler:
         set_s3_dns_options(actions, current, names, types)
         self._check_creatable(actions)
         if actions:
+            validate.check_vpc_owner(vpc, self._caller_account_id())
             self._validate_against_aws(services, types, actions, vpc, placed, current)
             self._refuse_blocking_policies(actions, vpc)
         if group_action:
@@ -429,6 +430,14 @@ class Reconciler:
                 raise ValueError("%s would block image pulls through the %s endpoint: %s; fix the policy, or set "
                                  "allow_blocking_policy: true to apply it anyway"
                                  % (option, service, "; ".join(r.rstrip(".") for r in reasons)))
+
+    @translated("read the caller's account (sts:GetCallerIdentity)")
+    def _caller_account_id(self):
+        """The account the run acts as: known from an assumed role, else one GetCallerIdentity (asked only when
+        the plan changes something, so a no-op run stays at its reads)."""
+        if not self.connection.account_id:
+            self.connection.account_id = self.connection.client("sts").get_caller_identity()["Account"]
+        return self.connection.account_id
 
     def _organization_id(self, actions):
         """The VPC account's organization, read only when a policy to apply names one."""

@@ -240,3 +240,19 @@ def check_one_subnet_per_zone(actions, current, zone_of):
                     "subnet_ids: %s already uses %s in %s, and adding %s would give it two subnets there (an "
                     "interface endpoint takes one subnet per Availability Zone); list %s for %s instead"
                     % (target["vpc_endpoint_id"], ", ".join(kept), zone, ", ".join(added), ", ".join(kept), zone))
+
+
+def check_vpc_owner(vpc, caller_account_id):
+    """Only a VPC's owner can create endpoints in it; a VPC shared in through AWS RAM is refused.
+
+    VPC user guide, "Share your VPC" and its limitations
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html): participants cannot create
+    interface or gateway endpoints in a shared VPC, and AWS answers their CreateVpcEndpoint with
+    UnauthorizedOperation. DescribeVpcs shows them the owner's account as ``OwnerId``.
+    """
+    owner = vpc.get("owner_id")
+    if not owner or not caller_account_id or owner == caller_account_id:
+        return
+    raise ValueError("VPC %s is owned by account %s and shared into account %s (AWS RAM): only its owner can create, "
+                     "change or delete its VPC endpoints; run against account %s instead (its own inventory host, "
+                     "or a role_arn / profile of that account)" % (vpc["vpc_id"], owner, caller_account_id, owner))

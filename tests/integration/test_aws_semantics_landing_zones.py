@@ -5,6 +5,8 @@ leaves as well as on the error it answers.
 
 import time
 
+import boto3
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -97,3 +99,44 @@ def _wait_available(ec2, endpoint_id, timeout=5.0):
     while describe(ec2, endpoint_id)["State"] != "available" and time.monotonic() < deadline:
         time.sleep(0.05)
     return describe(ec2, endpoint_id)["State"] == "available"
+
+
+# --- shared VPCs (control shared_vpcs) -----------------------------------------------------------
+
+PARTICIPANT = "222222222222"
+
+
+def participant_ec2(server):
+    """An EC2 client acting in the participant account (moto maps assumed-role keys to their account)."""
+    sts = boto3.client("sts", region_name=REGION, endpoint_url=server.url,
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    creds = sts.assume_role(RoleArn="arn:aws:iam::%s:role/participant" % PARTICIPANT,
+                            RoleSessionName="participant")["Credentials"]
+    return boto3.client("ec2", region_name=REGION, endpoint_url=server.url,
+                        aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"])
+
+
+def test_a_participant_sees_the_shared_vpc_with_its_owner_s_id(server, ec2, vpc):
+    participant = participant_ec2(server)
+    with pytest.raises(ClientError):
+        participant.describe_vpcs(VpcIds=[vpc.vpc_id])  # not shared yet: not visible
+    server.configure_semantics(shared_vpcs={vpc.vpc_id: [PARTICIPANT]})
+    [seen] = participant.describe_vpcs(VpcIds=[vpc.vpc_id])["Vpcs"]
+    owner = ec2.describe_vpcs(VpcIds=[vpc.vpc_id])["Vpcs"][0]["OwnerId"]
+    assert seen["VpcId"] == vpc.vpc_id and seen["OwnerId"] == owner != PARTICIPANT
+    assert seen["CidrBlock"] == vpc.cidr
+
+
+def test_a_participant_cannot_create_endpoints_in_a_shared_vpc(server, ec2, vpc):
+    server.configure_semantics(shared_vpcs={vpc.vpc_id: [PARTICIPANT]})
+    participant = participant_ec2(server)
+    with pytest.raises(ClientError) as err:
+        participant.create_vpc_endpoint(VpcId=vpc.vpc_id, ServiceName=S3, VpcEndpointType="Gateway",
+                                        RouteTableIds=vpc.private_route_table_ids)
+    assert err.value.response["Error"]["Code"] == "UnauthorizedOperation"
+    assert "shared VPC" in err.value.response["Error"]["Message"]
+    assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+    # The owner still can.
+    ec2.create_vpc_endpoint(VpcId=vpc.vpc_id, ServiceName=S3, VpcEndpointType="Gateway",
+                            RouteTableIds=vpc.private_route_table_ids)

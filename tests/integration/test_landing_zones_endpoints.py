@@ -58,3 +58,29 @@ def test_check_mode_predicts_the_s3_dns_options(aws, private_vpc, run_endpoints)
     assert result["endpoints"]["s3"]["dns_options"] == {
         "dns_record_ip_type": "ipv4", "private_dns_only_for_inbound_resolver_endpoint": False}
     assert aws.server.mutating_requests() == {}
+
+
+# --- shared VPCs: only the owner converges --------------------------------------------------------
+
+PARTICIPANT = "222222222222"
+
+
+def test_a_vpc_shared_into_the_account_is_refused_before_any_change_naming_its_owner(
+        aws, private_vpc, run_endpoints):
+    owner = aws.ec2.describe_vpcs(VpcIds=[private_vpc.vpc_id])["Vpcs"][0]["OwnerId"]
+    aws.server.configure_semantics(shared_vpcs={private_vpc.vpc_id: [PARTICIPANT]})
+    aws.server.clear_requests()
+    rc, result, output = run_endpoints(role_arn="arn:aws:iam::%s:role/privatelink-ecr" % PARTICIPANT)
+    assert rc != 0
+    assert "VPC %s is owned by account %s and shared into account %s" % (
+        private_vpc.vpc_id, owner, PARTICIPANT) in result["msg"], output
+    assert "UnauthorizedOperation" not in output
+    assert aws.server.mutating_requests() == {}
+    assert result.get("changed") is not True
+    assert read_endpoints(aws.ec2, private_vpc.vpc_id) == []
+
+    # Its owner converges it, and again sends no mutating call.
+    rc, result, output = run_endpoints()
+    assert rc == 0 and result["changed"] is True, output
+    assert sorted(by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))) == ["ecr.api", "ecr.dkr", "logs", "s3"]
+    second_run_is_a_no_op(aws, run_endpoints)

@@ -36,6 +36,11 @@ per rule, each citing the page it follows:
    endpoint reports its ``DnsOptions`` (moto keeps none). S3 user guide, "AWS PrivateLink for Amazon S3";
    API_DnsOptionsSpecification.
 
+Shared VPCs (AWS RAM), control ``shared_vpcs`` ({vpc id: [participant account, ...]}; the VPC lives in
+its owner's account): ``shared_vpc_owner`` / ``rule_shared_vpc_participant`` -- DescribeVpcs by VpcId in
+a participant account lists the owner's VPC with the owner's ``OwnerId``; CreateVpcEndpoint there ->
+``UnauthorizedOperation``. VPC user guide, vpc-sharing.html and vpc-share-limitations.html.
+
 Route 53 (private hosted zones across accounts: association authorizations, VPC ownership,
 zones listed by VPC across accounts) follows the rules of tests/support/aws_semantics_route53.py.
 
@@ -72,7 +77,7 @@ DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints
                    "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
                    "CreateTags", "DeleteTags")
 NOT_IN_FINGERPRINT = ("Action", "Version", "ClientToken", "DryRun")
-CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs")
+CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs", "shared_vpcs")
 
 
 class Refusal(Exception):
@@ -332,6 +337,45 @@ def dns_options_of(req, only_inbound, default_ip_type="ipv4"):
     return options
 
 
+def shared_vpc_owner(layer, account, region, vpc_id):
+    """``(owner account, VPC)`` of a VPC the ``shared_vpcs`` control shares into ``account``; None otherwise."""
+    if account not in (layer.config.get("shared_vpcs") or {}).get(vpc_id, []):
+        return None
+    for owner in list(ec2_backends.keys()):
+        backends = ec2_backends[owner]
+        if owner != account and region in backends and vpc_id in backends[region].vpcs:
+            return owner, backends[region].vpcs[vpc_id]
+    return None
+
+
+def rule_shared_vpc_participant(layer, req, backend):
+    """Shared VPCs as a participant sees them; an answer ``(status, body)`` or None to let the rest decide.
+
+    VPC user guide, "Share your VPC" (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-sharing.html):
+    participants see the shared VPC, whose ``OwnerId`` is the owner's account; "Limitations"
+    (vpc-share-limitations.html): they cannot create VPC endpoints in it -> UnauthorizedOperation, as
+    re:Post knowledge center "vpc-interface-endpoint-creation-errors" reports it.
+    """
+    if req.action == "DescribeVpcs" and req.list("VpcId"):
+        wanted = req.list("VpcId")
+        shared = [shared_vpc_owner(layer, req.account, req.region, v) for v in wanted]
+        if not any(shared):
+            return None
+        vpcs = []
+        for vpc_id, found in zip(wanted, shared):
+            if found:
+                vpcs.append(found[1])
+            elif vpc_id in backend.vpcs:
+                vpcs.append(backend.vpcs[vpc_id])
+            else:
+                raise Refusal("InvalidVpcID.NotFound", "The vpc ID '%s' does not exist" % vpc_id)
+        return layer._serialize("DescribeVpcs", {"Vpcs": vpcs})
+    if req.action == "CreateVpcEndpoint" and shared_vpc_owner(layer, req.account, req.region, req.get("VpcId")):
+        raise Refusal("UnauthorizedOperation", "You are not authorized to perform this operation. This operation "
+                      "does not support shared VPCs (VPC %s is owned by another account)." % req.get("VpcId"))
+    return None
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -345,7 +389,7 @@ class AwsSemantics:
         self.app = app
         self.clock = clock
         self.startup = {"pending_seconds": float(pending_seconds), "deleting_seconds": float(deleting_seconds),
-                        "service_azs": dict(service_azs or {})}
+                        "service_azs": dict(service_azs or {}), "shared_vpcs": {}}
         self.lock = threading.RLock()
         self.route53 = Route53Semantics()
         self.reset()
@@ -382,7 +426,10 @@ class AwsSemantics:
             backend = ec2_backends[req.account][req.region]
             self._settle(req, backend)
             try:
-                if handler is not None:
+                answer = rule_shared_vpc_participant(self, req, backend)
+                if answer is not None:
+                    pass
+                elif handler is not None:
                     answer = handler(req, backend, environ)
                 elif req.action in DRY_RUN_ACTIONS:
                     rule_dry_run(req)
