@@ -397,6 +397,7 @@ class Reconciler:
         if dns_changes:
             support, hostnames = self.reader.dns_attributes(self.vpc_id)
             validate.check_private_dns(support, hostnames, self.vpc_id)
+            self._check_zones_in_the_way(actions, resolved)
         validate.check_route_table_conflicts(actions, current)
         validate.check_private_dns_conflicts(actions, current)
         added = [a for a in actions if a["action"] in ("modify", "adopt") and a["details"].get("add_subnet_ids")]
@@ -408,6 +409,27 @@ class Reconciler:
                 ids.update(by_id[action["details"]["vpc_endpoint_id"]]["subnet_ids"])
             zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
             validate.check_one_subnet_per_zone(actions, current, zone_of)
+
+    def _check_zones_in_the_way(self, actions, resolved):
+        """The VPC's private hosted zones (any owner) against the private DNS names about to be turned on.
+
+        One ListHostedZonesByVPC, made only when a create or modify turns private DNS on.
+        """
+        turning_on = sorted(set(a["service"] for a in actions if a["action"] in ("create", "modify", "adopt")
+                                and a["details"].get("private_dns_enabled")))
+        if not turning_on:
+            return
+        # Imported here: only a run that turns private DNS on needs Route 53.
+        from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+        from ansible_collections.privatelink.ecr.plugins.module_utils._zones_plan import dns_names_of
+
+        by_name = dict((d["ServiceName"], d) for d in self._service_details or [])
+        dns_names = dict((s, dns_names_of(by_name.get(resolved[s]["service_name"]) or {}))
+                         for s in turning_on if s in resolved)
+        if not any(dns_names.values()):
+            return
+        zones = Route53Reader(self.connection.client("route53")).zones_of_vpc(self.vpc_id, self.region)
+        validate.check_zones_in_the_way(dns_names, zones, self.vpc_id)
 
     def _refuse_blocking_policies(self, actions, vpc):
         """A policy the run would apply that stops an image pull fails the run before any change

@@ -84,3 +84,87 @@ def test_a_vpc_shared_into_the_account_is_refused_before_any_change_naming_its_o
     assert rc == 0 and result["changed"] is True, output
     assert sorted(by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))) == ["ecr.api", "ecr.dkr", "logs", "s3"]
     second_run_is_a_no_op(aws, run_endpoints)
+
+
+# --- private DNS against the zones the VPC already has ------------------------------------------
+
+NETWORK = "333333333333"
+
+
+def _client(aws, service, credentials=None):
+    import boto3
+
+    return boto3.client(service, region_name=aws.region, endpoint_url=aws.url,
+                        **(credentials or dict(aws_access_key_id="testing", aws_secret_access_key="testing")))
+
+
+def hub_zone_associated_with(aws, vpc_id, name):
+    """A private zone of a network account's hub (another tool's), associated with ``vpc_id`` as Route 53
+    prescribes across accounts. Returns the zone id."""
+    creds = _client(aws, "sts").assume_role(RoleArn="arn:aws:iam::%s:role/network" % NETWORK,
+                                            RoleSessionName="network")["Credentials"]
+    creds = dict(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                 aws_session_token=creds["SessionToken"])
+    hub = _client(aws, "ec2", creds).create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    network = _client(aws, "route53", creds)
+    zone_id = network.create_hosted_zone(Name=name, CallerReference="other-tool-" + name,
+                                         HostedZoneConfig={"PrivateZone": True},
+                                         VPC={"VPCRegion": aws.region, "VPCId": hub})["HostedZone"]["Id"]
+    zone_id = zone_id.split("/")[-1]
+    network.create_vpc_association_authorization(HostedZoneId=zone_id, VPC={"VPCRegion": aws.region, "VPCId": vpc_id})
+    _client(aws, "route53").associate_vpc_with_hosted_zone(HostedZoneId=zone_id,
+                                                           VPC={"VPCRegion": aws.region, "VPCId": vpc_id})
+    return zone_id
+
+
+def test_a_zone_of_another_account_named_like_a_service_fails_the_run_before_any_change(
+        aws, private_vpc, run_endpoints):
+    name = "dkr.ecr.%s.amazonaws.com" % aws.region
+    zone_id = hub_zone_associated_with(aws, private_vpc.vpc_id, name)
+    aws.server.clear_requests()
+    rc, result, output = run_endpoints()
+    assert rc != 0
+    message = result["msg"]
+    assert "ecr.dkr (*.%s): private hosted zone %s (%s), owned by account %s" % (name, zone_id, name, NETWORK) \
+        in message, output
+    assert "Disassociate the VPC from the zone" in message and "ecr_endpoints_mode: spoke" in message
+    assert "conflicting DNS domain" not in output  # found by the module, not by AWS half-way
+    assert aws.server.mutating_requests() == {}
+    assert aws.server.requests().get("route53.ListHostedZonesByVPC") == 1
+    assert read_endpoints(aws.ec2, private_vpc.vpc_id) == []
+
+    # The way out: the VPC's account disassociates its VPC; then the run converges, and a no-op run
+    # neither changes anything nor lists the zones again.
+    _client(aws, "route53").disassociate_vpc_from_hosted_zone(
+        HostedZoneId=zone_id, VPC={"VPCRegion": aws.region, "VPCId": private_vpc.vpc_id})
+    rc, result, output = run_endpoints()
+    assert rc == 0 and result["changed"] is True, output
+    endpoints = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))
+    assert endpoints["ecr.dkr"][0]["PrivateDnsEnabled"] is True
+    again = second_run_is_a_no_op(aws, run_endpoints)
+    assert "route53.ListHostedZonesByVPC" not in aws.server.requests()
+    assert again["endpoints"]["ecr.dkr"]["private_dns_enabled"] is True
+
+
+def test_a_parent_zone_an_aws_service_owns_is_named_with_that_service(aws, private_vpc, run_endpoints):
+    aws.server.configure_semantics(service_owned_zones=[{
+        "zone_id": "ZPARENTZONE01", "name": "amazonaws.com.", "vpc_id": private_vpc.vpc_id,
+        "vpc_region": aws.region, "service": "resolver.amazonaws.com"}])
+    rc, result, output = run_endpoints(services=["logs"])
+    assert rc != 0
+    assert "logs (logs.%s.amazonaws.com): private hosted zone ZPARENTZONE01 (amazonaws.com), owned by the AWS " \
+           "service resolver.amazonaws.com" % aws.region in result["msg"], output
+    assert aws.server.mutating_requests() == {}
+
+
+def test_turning_private_dns_on_in_place_is_checked_too(aws, private_vpc, run_endpoints):
+    rc, result, output = run_endpoints(services=["ecr.api"], private_dns_enabled=False)
+    assert rc == 0, output
+    assert "route53.ListHostedZonesByVPC" not in aws.server.requests()  # private DNS off: nothing to check
+    zone_id = hub_zone_associated_with(aws, private_vpc.vpc_id, "api.ecr.%s.amazonaws.com" % aws.region)
+    aws.server.clear_requests()
+    rc, result, output = run_endpoints(services=["ecr.api"])
+    assert rc != 0 and zone_id in result["msg"], output
+    assert aws.server.mutating_requests() == {}
+    [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
+    assert endpoint["PrivateDnsEnabled"] is False

@@ -19,6 +19,9 @@ per rule, each citing the page it follows:
 5. ``rule_private_dns`` -- ``InvalidParameter`` when private DNS is asked (interface endpoints
    default to it) on a VPC without enableDnsSupport + enableDnsHostnames, or while another
    endpoint of the service in the VPC holds it. privatelink/create-interface-endpoint.html
+   ``rule_zone_in_the_way``: or while a private hosted zone associated with the VPC (any account's, or
+   an AWS service's: control ``service_owned_zones``) answers for the service's private DNS name or a
+   parent of it. privatelink/privatelink-access-aws-services.html#private-dns.
 6. ``rule_service_zones`` -- services offered in some AZs only (config ``service_azs``):
    DescribeVpcEndpointServices reports them, a subnet elsewhere -> ``InvalidParameter``.
    API_DescribeVpcEndpointServices (also: the ``service-name`` filter works, moto answers 500).
@@ -68,16 +71,16 @@ from moto.ec2.models.vpcs import VPCEndPoint
 from moto.ec2.responses._base_response import EC2BaseResponse
 
 try:  # run as a script by counting_moto.py, or imported as tests.support.aws_semantics
-    from aws_semantics_route53 import Route53Semantics
+    from aws_semantics_route53 import Route53Semantics, zones_answering
 except ImportError:  # pragma: no cover - the package import
-    from tests.support.aws_semantics_route53 import Route53Semantics
+    from tests.support.aws_semantics_route53 import Route53Semantics, zones_answering
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints", "CreateSecurityGroup",
                    "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
                    "CreateTags", "DeleteTags")
 NOT_IN_FINGERPRINT = ("Action", "Version", "ClientToken", "DryRun")
-CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs", "shared_vpcs")
+CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs", "shared_vpcs", "service_owned_zones")
 
 
 class Refusal(Exception):
@@ -229,6 +232,26 @@ def rule_private_dns(backend, vpc_id, service_name, own_id=None):
             region = backend.region_name
             raise Refusal("InvalidParameter", "private-dns-enabled cannot be set because there is already a "
                           "conflicting DNS domain for %s.%s.amazonaws.com in the VPC %s" % (short, region, vpc_id))
+
+
+def rule_zone_in_the_way(layer, backend, account, vpc_id, service_name):
+    """Rule 5 (zones): private DNS is refused while a private hosted zone associated with the VPC (any
+    account's, or an AWS service's) answers for the service's private DNS name or a parent of it.
+
+    PrivateLink guide, "Access an AWS service using an interface VPC endpoint", private DNS
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#private-dns:
+    AWS creates a hidden, service-managed zone for the name); re:Post knowledge center
+    "vpc-interface-endpoint-creation-errors" ("conflicting DNS domain": a private hosted zone with the
+    name is associated with the VPC). Wording as AWS answers it: hashicorp/terraform-provider-aws#17535.
+    """
+    services = backend._collect_default_endpoint_services(account, backend.region_name)
+    names = [n.get("PrivateDnsName") for s in services if s["ServiceName"] == service_name
+             for n in (s.get("PrivateDnsNames") or [{"PrivateDnsName": s.get("PrivateDnsName")}]) if n.get("PrivateDnsName")]
+    for name in names:
+        found = zones_answering(vpc_id, backend.region_name, name, layer.config.get("service_owned_zones"))
+        if found:
+            raise Refusal("InvalidParameter", "private-dns-enabled cannot be set because there is already a "
+                          "conflicting DNS domain for %s in the VPC %s" % (name.lstrip("*."), vpc_id))
 
 
 def rule_service_zones(layer, backend, service_name, subnet_ids):
@@ -389,9 +412,9 @@ class AwsSemantics:
         self.app = app
         self.clock = clock
         self.startup = {"pending_seconds": float(pending_seconds), "deleting_seconds": float(deleting_seconds),
-                        "service_azs": dict(service_azs or {}), "shared_vpcs": {}}
+                        "service_azs": dict(service_azs or {}), "shared_vpcs": {}, "service_owned_zones": []}
         self.lock = threading.RLock()
-        self.route53 = Route53Semantics()
+        self.route53 = Route53Semantics(service_owned=lambda: self.config.get("service_owned_zones"))
         self.reset()
 
     def reset(self):
@@ -545,6 +568,7 @@ class AwsSemantics:
         private_dns = interface and req.flag("PrivateDnsEnabled") is not False
         if private_dns and vpc_id in backend.vpcs:
             rule_private_dns(backend, vpc_id, service)
+            rule_zone_in_the_way(self, backend, req.account, vpc_id, service)
         only_inbound = rule_inbound_resolver_only(backend, vpc_id, service, req.flag(
             "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint"), private_dns) if interface else None
         rule_dry_run(req)
@@ -587,6 +611,7 @@ class AwsSemantics:
         only_inbound = None
         if req.flag("PrivateDnsEnabled") and is_interface(endpoint.vpc_endpoint_type):
             rule_private_dns(backend, endpoint.vpc_id, endpoint.service_name, own_id=endpoint.id)
+            rule_zone_in_the_way(self, backend, req.account, endpoint.vpc_id, endpoint.service_name)
             wanted = req.flag("DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint")
             if wanted is None:
                 wanted = (getattr(endpoint, "dns_options", None) or {}).get("PrivateDnsOnlyForInboundResolverEndpoint")
