@@ -218,7 +218,18 @@ notes:
     with the original endpoint even after it was deleted; such an answer is recognised and the create is sent
     again with a fresh token, and a run never reports success for an endpoint that does not exist.
   - With O(s3_endpoint_type=interface) and C(ecr.dkr) in the set the module warns that ECR's guide names the
-    S3 gateway endpoint for image layer downloads.
+    S3 gateway endpoint for image layer downloads. An S3 interface endpoint is created with
+    C(DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint) true only when the VPC has an S3 gateway endpoint,
+    false otherwise (AWS refuses true without one).
+  - "Before it turns private DNS on (create or modify), the module lists the private hosted zones associated with the
+    VPC (C(route53:ListHostedZonesByVPC), which also shows zones of other accounts and of AWS services). A zone named
+    like a service's private DNS name, or a parent of it (C(dkr.ecr.REGION.amazonaws.com),
+    C(api.ecr.REGION.amazonaws.com), C(logs.REGION.amazonaws.com), C(amazonaws.com)), fails the run before any
+    change, naming the zone id, its name and its owner: disassociate the VPC from it, or make the VPC a spoke of
+    that hub. A no-op run does not make this call."
+  - "A VPC shared into the caller's account through AWS RAM (its C(OwnerId) is another account) is refused before
+    any change, naming the owner account: only a VPC's owner can create endpoints in it. The caller's account
+    comes from the assumed role, else from C(sts:GetCallerIdentity), read only when the run would change something."
 seealso:
   - module: privatelink.ecr.ecr_private_endpoints_info
 """
