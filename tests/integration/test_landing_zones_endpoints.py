@@ -168,3 +168,93 @@ def test_turning_private_dns_on_in_place_is_checked_too(aws, private_vpc, run_en
     assert aws.server.mutating_requests() == {}
     [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
     assert endpoint["PrivateDnsEnabled"] is False
+
+
+# --- a central registry account -------------------------------------------------------------------
+
+def central_registry_policy(region="eu-west-1"):
+    """The organization's pattern: pulls only from the central registry account (and the logs the tasks write)."""
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "Token", "Effect": "Allow", "Principal": "*", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+        {"Sid": "CentralRegistry", "Effect": "Allow", "Principal": "*",
+         "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
+         "Resource": "arn:aws:ecr:%s:%s:repository/*" % (region, REGISTRY)},
+        {"Sid": "Logs", "Effect": "Allow", "Principal": "*", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": "*"},
+    ]}
+
+
+def test_a_central_registry_policy_is_refused_for_the_vpc_s_own_account_and_applied_for_the_registry(
+        aws, private_vpc, run_endpoints):
+    own = aws.ec2.describe_vpcs(VpcIds=[private_vpc.vpc_id])["Vpcs"][0]["OwnerId"]
+    policy = central_registry_policy()
+    rc, result, output = run_endpoints(policy=policy)
+    assert rc != 0
+    assert "ecr:BatchGetImage on arn:aws:ecr:eu-west-1:%s:repository/pull-check is not allowed" % own \
+        in result["msg"], output
+    assert aws.server.mutating_requests() == {}
+
+    rc, result, output = run_endpoints(policy=policy, registry_account_ids=[own])
+    assert rc != 0 and "pull from registry account %s" % own in result["msg"], output
+    assert aws.server.mutating_requests() == {}
+
+    rc, result, output = run_endpoints(policy=policy, registry_account_ids=[REGISTRY])
+    assert rc == 0 and result["changed"] is True, output
+    for service in ("ecr.api", "ecr.dkr", "logs"):
+        [endpoint] = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))[service]
+        assert json.loads(endpoint["PolicyDocument"]) == policy
+    second_run_is_a_no_op(aws, run_endpoints, policy=policy, registry_account_ids=[REGISTRY])
+
+
+def test_the_audit_checks_the_pull_from_each_registry_account(aws, private_vpc, run_endpoints):
+    from tests.support.ansible_cli import run_module
+
+    policy = central_registry_policy()
+    rc, result, output = run_endpoints(policy=policy, registry_account_ids=[REGISTRY])
+    assert rc == 0, output
+    aws.server.clear_requests()
+
+    def blocked(**extra):
+        rc, audit, output = run_module("ecr_private_endpoints_info", dict({"vpc_ids": [private_vpc.vpc_id]}, **extra),
+                                       aws.env)
+        assert rc == 0, output
+        [vpc] = audit["vpcs"]
+        return [f for f in vpc["findings"] if f["id"] == "POLICY_BLOCKS_PULL"]
+
+    assert blocked(registry_account_ids=[REGISTRY]) == []
+    own_default = blocked()
+    assert sorted(f["resource"] for f in own_default) == sorted(
+        e["VpcEndpointId"] for s in ("ecr.api", "ecr.dkr")
+        for e in by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))[s])
+    both = blocked(registry_account_ids=[REGISTRY, "444455556666"])
+    assert len(both) == 2 and all("pull from registry account 444455556666" in f["message"] for f in both)
+    assert all("pull from registry account %s" % REGISTRY not in f["message"] for f in both)
+    assert aws.server.mutating_requests() == {}
+
+
+# --- the perimeter keeps EC2 nodes working ---------------------------------------------------------
+
+def test_a_perimeter_for_ecs_nodes_lets_them_reach_the_aws_owned_buckets(aws, private_vpc, run_endpoints):
+    from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import Request, evaluate
+
+    extra = ["arn:aws:s3:::corp-node-bootstrap/*"]
+    args = dict(workload="ecs", perimeter_org_id=ORG, perimeter_extra_s3_resources=extra,
+                registry_account_ids=[REGISTRY])
+    rc, result, output = run_endpoints(**args)
+    assert rc == 0, output
+    [gateway] = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))["s3"]
+    s3_policy = json.loads(gateway["PolicyDocument"])
+    outsider = {"aws:PrincipalAccount": "123456789012", "aws:PrincipalOrgID": ORG,
+                "aws:ResourceAccount": "999988887777", "aws:ResourceOrgID": "o-awsowned0001"}
+    for bucket in ("al2023-repos-eu-west-1-de612dc2", "amazon-ssm-eu-west-1", "amazoncloudwatch-agent-eu-west-1"):
+        assert evaluate(s3_policy, Request("s3:GetObject", "arn:aws:s3:::%s/x" % bucket, "123456789012",
+                                           outsider)).allowed, bucket
+        assert evaluate(s3_policy, Request("s3:ListBucket", "arn:aws:s3:::%s" % bucket, "123456789012",
+                                           outsider)).allowed, bucket
+    assert evaluate(s3_policy, Request("s3:GetObject", extra[0].replace("*", "boot.sh"), "123456789012",
+                                       outsider)).allowed
+    assert not evaluate(s3_policy, Request("s3:GetObject", "arn:aws:s3:::exfiltration/x", "123456789012",
+                                           outsider)).allowed
+    [dkr] = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))["ecr.dkr"]
+    assert "arn:aws:ecr:eu-west-1:%s:repository/*" % REGISTRY in dkr["PolicyDocument"]
+    second_run_is_a_no_op(aws, run_endpoints, **args)
