@@ -124,8 +124,9 @@ def _permissions(cidrs):
 def _dns_options(options):
     """The plan's ``dns_options`` as the EC2 API's DnsOptionsSpecification."""
     spec = {}
-    if options.get("private_dns_only_for_inbound_resolver_endpoint") is not None:
-        spec["PrivateDnsOnlyForInboundResolverEndpoint"] = bool(options["private_dns_only_for_inbound_resolver_endpoint"])
+    only_inbound = options.get("private_dns_only_for_inbound_resolver_endpoint")
+    if only_inbound is not None:
+        spec["PrivateDnsOnlyForInboundResolverEndpoint"] = bool(only_inbound)
     if options.get("dns_record_ip_type"):
         spec["DnsRecordIpType"] = options["dns_record_ip_type"]
     return spec

@@ -246,7 +246,8 @@ def rule_zone_in_the_way(layer, backend, account, vpc_id, service_name):
     """
     services = backend._collect_default_endpoint_services(account, backend.region_name)
     names = [n.get("PrivateDnsName") for s in services if s["ServiceName"] == service_name
-             for n in (s.get("PrivateDnsNames") or [{"PrivateDnsName": s.get("PrivateDnsName")}]) if n.get("PrivateDnsName")]
+             for n in (s.get("PrivateDnsNames") or [{"PrivateDnsName": s.get("PrivateDnsName")}])
+             if n.get("PrivateDnsName")]
     for name in names:
         found = zones_answering(vpc_id, backend.region_name, name, layer.config.get("service_owned_zones"))
         if found:
