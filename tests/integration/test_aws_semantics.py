@@ -396,7 +396,8 @@ def test_assumed_role_credentials_act_in_their_own_account(server, ec2):
 
 def test_control_path_reads_updates_and_resets_the_config(server, ec2):
     assert server.semantics_config() == {"enabled": True, "pending_seconds": PENDING,
-                                         "deleting_seconds": DELETING, "service_azs": {}, "shared_vpcs": {}}
+                                         "deleting_seconds": DELETING, "service_azs": {}, "shared_vpcs": {},
+                                         "service_owned_zones": []}
     assert server.configure_semantics(pending_seconds=2.5)["pending_seconds"] == 2.5
     with pytest.raises(OSError):  # urllib's HTTPError: 400 for an unknown setting
         server.configure_semantics(bogus=1)
