@@ -6,7 +6,9 @@
 A no-op run sends three read requests (the VPC, its endpoints, the managed group), and two
 more (the VPC's subnets and route tables) when ``discover`` is ``always``; everything else
 (service names, DNS attributes) is read only when the plan is about to change something that
-depends on it.
+depends on it: the caller's account (sts:GetCallerIdentity, unless an assumed role named it) when the
+plan changes anything, to refuse a VPC shared in from another account; the VPC's private hosted zones
+(route53:ListHostedZonesByVPC) when it turns private DNS on.
 """
 
 from __future__ import absolute_import, division, print_function
