@@ -163,6 +163,17 @@ def botocore_config(user_settings=None):
     return config
 
 
+def regional_sts(session):
+    """The botocore session, with STS on the region's own endpoint whatever the SDK's default or the profile say.
+
+    Tokens of the global endpoint are not valid in opt-in regions, and boto3 made regional the default only
+    in 1.40 (IAM user guide, "Manage AWS STS in an AWS Region",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html).
+    """
+    session.set_config_variable("sts_regional_endpoints", "regional")
+    return session
+
+
 def _env_true(name):
     return (os.environ.get(name) or "").strip().lower() == "true"
 
@@ -205,12 +216,7 @@ class AwsConnection:
     def _base_session(self, params):
         if not self.region:
             raise PrivatelinkError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
-        session = botocore.session.Session(profile=params.get("profile") or None)
-        # STS on the region's own endpoint, whatever the SDK's default: tokens of the global endpoint are
-        # not valid in opt-in regions, and boto3 made regional the default only in 1.40 (IAM user guide,
-        # "Manage AWS STS in an AWS Region",
-        # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html).
-        session.set_config_variable("sts_regional_endpoints", "regional")
+        session = regional_sts(botocore.session.Session(profile=params.get("profile") or None))
         if params.get("access_key") or params.get("secret_key"):
             if not (params.get("access_key") and params.get("secret_key")):
                 raise PrivatelinkError("access_key and secret_key must be given together")

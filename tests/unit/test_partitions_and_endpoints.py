@@ -123,3 +123,12 @@ def test_a_config_file_services_section_is_respected(clean_env, tmp_path):
     clean_env.setenv("AWS_CONFIG_FILE", str(config))
     connection = AwsConnection(BASE)
     assert connection.client("ec2").meta.endpoint_url == "http://127.0.0.1:4003"
+
+
+def test_the_inventory_s_sts_is_regional_too(clean_env):
+    from ansible_collections.privatelink.ecr.plugins.inventory.aws_vpcs import _Aws
+
+    clean_env.setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy")
+    aws = _Aws({"profile": None, "access_key": "testing", "secret_key": "testing", "session_token": None,
+                "endpoint_url": None})
+    assert aws.client("sts", "us-east-1").meta.endpoint_url == "https://sts.us-east-1.amazonaws.com"
