@@ -89,8 +89,8 @@ class MotoServer:
             return answer.read()
 
     def configure_semantics(self, **settings):
-        """Change the AWS-semantics layer (pending_seconds, deleting_seconds, service_azs) until
-        the next reset; returns the whole config. Fails on a raw (``semantics=False``) server."""
+        """Change the AWS-semantics layer (pending_seconds, deleting_seconds, service_azs, shared_vpcs,
+        service_owned_zones) until the next reset; returns the whole config. Fails on a raw (``semantics=False``) server."""
         if not self.semantics:
             raise RuntimeError("this moto_server runs without the AWS-semantics layer")
         answer = self._call("/_aws_semantics", method="POST", data=json.dumps(settings).encode(),
