@@ -47,9 +47,16 @@ options:
     aliases: [aws_profile]
   endpoint_url:
     description:
-      - Send every AWS request (EC2 and STS) to this URL instead of the public endpoints,
-        for example a VPC interface endpoint for EC2 or a local emulator.
+      - Send every AWS request the module makes (EC2, STS, Route 53, Organizations, ECS, EKS, ECR, Secrets
+        Manager, whichever it calls) to this URL instead of the public endpoints, for example a local emulator
+        or a proxy that serves every service.
       - Falls back to E(AWS_ENDPOINT_URL).
+      - For one endpoint per service (a VPC interface endpoint for EC2, another for STS), leave this option
+        unset and use botocore's own per-service settings, E(AWS_ENDPOINT_URL_<SERVICE>) (such as
+        E(AWS_ENDPOINT_URL_EC2), E(AWS_ENDPOINT_URL_STS)) or a C(services) section of the AWS config file;
+        the collection does not override them. Set here (to a URL other than E(AWS_ENDPOINT_URL)), the option wins
+        over them.
+      - STS is always called on the region's own endpoint (C(sts.REGION.amazonaws.com)), never the global one.
     type: str
     aliases: [aws_endpoint_url]
   validate_certs:

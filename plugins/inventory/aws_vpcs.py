@@ -259,6 +259,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     boto3_missing_message,
     botocore_config,
     describe_exception,
+    regional_sts,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_vpcs_inventory import (
     CACHE_SCHEMA,
@@ -316,7 +317,7 @@ class _Aws:
         # per client, and every account-region here has its own client.
         self.client_config = base.merge(Config(retries={"mode": "standard",
                                                         "total_max_attempts": base.retries["total_max_attempts"]}))
-        self._session = botocore.session.Session(profile=config["profile"])
+        self._session = regional_sts(botocore.session.Session(profile=config["profile"]))
         if config["access_key"]:
             self._session.set_credentials(config["access_key"], config["secret_key"], config["session_token"])
         self._lock = threading.RLock()  # re-entered when the shared STS client is first made

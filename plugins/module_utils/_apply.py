@@ -122,6 +122,17 @@ def _permissions(cidrs):
     return [perm]
 
 
+def _dns_options(options):
+    """The plan's ``dns_options`` as the EC2 API's DnsOptionsSpecification."""
+    spec = {}
+    only_inbound = options.get("private_dns_only_for_inbound_resolver_endpoint")
+    if only_inbound is not None:
+        spec["PrivateDnsOnlyForInboundResolverEndpoint"] = bool(only_inbound)
+    if options.get("dns_record_ip_type"):
+        spec["DnsRecordIpType"] = options["dns_record_ip_type"]
+    return spec
+
+
 def _tag_list(tags):
     return [{"Key": k, "Value": str(v)} for k, v in sorted(tags.items())]
 
@@ -263,6 +274,8 @@ class PlanApplier:
             kwargs["PrivateDnsEnabled"] = bool(details.get("private_dns_enabled"))
             if details.get("ip_address_type"):
                 kwargs["IpAddressType"] = details["ip_address_type"]
+            if details.get("dns_options"):
+                kwargs["DnsOptions"] = _dns_options(details["dns_options"])
         retired = set(retired_ids)
         for _attempt in range(2):
             kwargs["ClientToken"] = client_token(self.vpc_id, details, retired)
@@ -303,6 +316,8 @@ class PlanApplier:
             kwargs["PolicyDocument"] = json.dumps(DEFAULT_ENDPOINT_POLICY, sort_keys=True)
         if "private_dns_enabled" in details:
             kwargs["PrivateDnsEnabled"] = details["private_dns_enabled"]
+        if details.get("dns_options"):
+            kwargs["DnsOptions"] = _dns_options(details["dns_options"])
         if "ip_address_type" in details:
             kwargs["IpAddressType"] = details["ip_address_type"]
         endpoint_id = details["vpc_endpoint_id"]

@@ -667,8 +667,8 @@ def check_policy_unrestricted(state):
 
 def _policy_advice(service, region):
     if service == "s3":
-        return ("set s3_policy to allow s3:GetObject on arn:aws:s3:::prod-%s-starport-layer-bucket/* (where ECR "
-                "keeps image layers) and on the buckets your workloads use" % region)
+        return ("set s3_policy to allow s3:GetObject on arn:%s:s3:::%s/* (where ECR keeps image layers) and on the "
+                "buckets your workloads use" % (partition_of(region), layer_bucket(region)))
     return ("set policy (role variable vpc_endpoints_policy; one policy serves every interface endpoint) to allow "
             "only what your workloads call, such as image pulls from your accounts' ECR repositories and "
             "logs:CreateLogStream/PutLogEvents on their log groups")
@@ -820,9 +820,9 @@ def check_nacl_blocks_https(state):
 
 _PULL_NEEDS = {
     "ecr.api": "ecr:GetAuthorizationToken on *, and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the "
-               "account's repositories (arn:%(p)s:ecr:%(r)s:%(a)s:repository/*), for the account's principals",
-    "ecr.dkr": "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the account's repositories "
-               "(arn:%(p)s:ecr:%(r)s:%(a)s:repository/*), for the account's principals",
+               "registry accounts' repositories (%(repos)s), for the account's principals",
+    "ecr.dkr": "ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the registry accounts' repositories "
+               "(%(repos)s), for the account's principals",
     "logs": "logs:CreateLogStream and logs:PutLogEvents on the account's log groups "
             "(arn:%(p)s:logs:%(r)s:%(a)s:log-group:*), for the account's principals",
     "s3": "s3:GetObject on arn:%(p)s:s3:::%(b)s/* for every principal, with no aws:PrincipalAccount or "
@@ -838,17 +838,21 @@ def policy_endpoints(state, service):
 
 
 def check_policy_blocks_pull(state):
+    """A pull from each registry account (``state["registry_account_ids"]``, else the VPC's own) must pass."""
     account_id = state.get("account_id") or state["vpc"].get("owner_id")
     if not account_id:
         return []
     region, org_id, vpc_id = state["region"], state.get("org_id"), state["vpc"]["vpc_id"]
+    registries = state.get("registry_account_ids") or None
+    repos = ", ".join("arn:%s:ecr:%s:%s:repository/*" % (partition_of(region), region, registry)
+                      for registry in (registries or [account_id]))
     findings = []
     for service in state["wanted"]:
         if service not in _PULL_NEEDS:
             continue
         for endpoint in policy_endpoints(state, service):
             reasons = pull_blockers(service, endpoint.get("policy"), region, account_id, org_id, vpc_id,
-                                    endpoint["vpc_endpoint_id"])
+                                    endpoint["vpc_endpoint_id"], registries)
             if not reasons:
                 continue
             notes = []
@@ -861,7 +865,7 @@ def check_policy_blocks_pull(state):
                                  "not readable (organizations:DescribeOrganization was denied)"
                                  if state.get("org_note") == "denied" else "none"))
             needs = _PULL_NEEDS[service] % {"p": partition_of(region), "r": region, "a": account_id,
-                                            "b": layer_bucket(region)}
+                                            "b": layer_bucket(region), "repos": repos}
             findings.append(finding(
                 "POLICY_BLOCKS_PULL", endpoint["vpc_endpoint_id"],
                 "the policy of the %s endpoint %s blocks image pulls: %s%s"

@@ -176,12 +176,45 @@ def botocore_config(user_settings=None):
     return config
 
 
+def regional_sts(session):
+    """The botocore session, with STS on the region's own endpoint whatever the SDK's default or the profile say.
+
+    Tokens of the global endpoint are not valid in opt-in regions, and boto3 made regional the default only
+    in 1.40 (IAM user guide, "Manage AWS STS in an AWS Region",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_enable-regions.html).
+    """
+    session.set_config_variable("sts_regional_endpoints", "regional")
+    return session
+
+
+def _env_true(name):
+    return (os.environ.get(name) or "").strip().lower() == "true"
+
+
+def explicit_endpoint_url(endpoint_url):
+    """The URL to pass to every client, or None to let botocore resolve each service's endpoint.
+
+    ``endpoint_url`` serves every service the module calls. Left unset, or set only by the environment's
+    ``AWS_ENDPOINT_URL`` (the option's fallback), botocore's own resolution applies: a service's
+    ``AWS_ENDPOINT_URL_<SERVICE>`` variable, then ``AWS_ENDPOINT_URL``, then the config file's ``services``
+    section and ``endpoint_url`` (SDK reference guide, "Service-specific endpoints",
+    https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html). Passing the global URL to
+    each client would override the per-service ones. With ``AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`` botocore
+    reads none of them, so the option's value is passed on.
+    """
+    if not endpoint_url:
+        return None
+    if endpoint_url == os.environ.get("AWS_ENDPOINT_URL") and not _env_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        return None
+    return endpoint_url
+
+
 class AwsConnection:
     """Clients for one target (region + credentials, after an optional role assumption)."""
 
     def __init__(self, params):
         self.region = params.get("region")
-        self.endpoint_url = params.get("endpoint_url") or None
+        self.endpoint_url = explicit_endpoint_url(params.get("endpoint_url"))
         # A CA bundle (TLS-inspecting proxies) is what botocore verifies against; off stays off.
         self.verify = (params.get("aws_ca_bundle") or True) if params.get("validate_certs", True) else False
         self._config = botocore_config(params.get("aws_config"))
@@ -202,7 +235,7 @@ class AwsConnection:
     def _base_session(self, params):
         if not self.region:
             raise PrivatelinkError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
-        session = botocore.session.Session(profile=params.get("profile") or None)
+        session = regional_sts(botocore.session.Session(profile=params.get("profile") or None))
         if params.get("access_key") or params.get("secret_key"):
             if not (params.get("access_key") and params.get("secret_key")):
                 raise PrivatelinkError("access_key and secret_key must be given together")

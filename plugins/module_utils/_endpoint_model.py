@@ -69,14 +69,23 @@ def normalise_endpoint(raw):
         "policy": parse_current(raw.get("PolicyDocument")),
         "tags": tags_to_dict(raw.get("Tags")),
         "creation_timestamp": str(raw.get("CreationTimestamp") or ""),
+        "dns_options": dns_options_view(raw.get("DnsOptions")),
     }
+
+
+def dns_options_view(raw):
+    """DescribeVpcEndpoints' ``DnsOptions`` in the collection's shape; None when AWS reports none (gateways)."""
+    if not raw:
+        return None
+    return {"dns_record_ip_type": raw.get("DnsRecordIpType"),
+            "private_dns_only_for_inbound_resolver_endpoint": raw.get("PrivateDnsOnlyForInboundResolverEndpoint")}
 
 
 def public_view(endpoint):
     """The return value shape of ``endpoints.<service>`` (the RETURN docs of ecr_private_endpoints)."""
     keys = ("vpc_endpoint_id", "service_name", "vpc_endpoint_type", "state", "subnet_ids",
             "route_table_ids", "security_group_ids", "private_dns_enabled", "dns_entries",
-            "policy", "tags", "ip_address_type")
+            "policy", "tags", "ip_address_type", "dns_options")
     return {k: endpoint.get(k) for k in keys}
 
 

@@ -16,6 +16,7 @@ import copy
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     BROKEN_STATES,
+    GATEWAY,
     GONE_STATES,
     INTERFACE,
     MANAGED_GROUP_PLACEHOLDER,
@@ -272,11 +273,23 @@ def predict(current, actions, region, vpc_id=None):
                 "policy": copy.deepcopy(details.get("policy")),
                 "tags": dict(details["tags"]),
                 "creation_timestamp": "~%04d" % index,
+                "dns_options": _predicted_dns_options(details),
             }
         else:
             endpoint = result[details["vpc_endpoint_id"]]
             _apply_changes(endpoint, details)
     return sorted(result.values(), key=lambda e: e["vpc_endpoint_id"])
+
+
+def _predicted_dns_options(details):
+    """What AWS will report as a new endpoint's DnsOptions (none for a gateway endpoint)."""
+    if details["vpc_endpoint_type"] == GATEWAY:
+        return None
+    ip_type = details.get("ip_address_type") or "ipv4"
+    predicted = {"dns_record_ip_type": ip_type if ip_type in ("ipv4", "dualstack", "ipv6") else None,
+                 "private_dns_only_for_inbound_resolver_endpoint": None}
+    predicted.update(details.get("dns_options") or {})
+    return predicted
 
 
 def _apply_changes(endpoint, details):
@@ -288,6 +301,9 @@ def _apply_changes(endpoint, details):
         endpoint["private_dns_enabled"] = details["private_dns_enabled"]
     if "ip_address_type" in details:
         endpoint["ip_address_type"] = details["ip_address_type"]
+    if "dns_options" in details:
+        endpoint["dns_options"] = dict(endpoint.get("dns_options") or {"dns_record_ip_type": None},
+                                       **details["dns_options"])
     if details.get("reset_policy"):
         endpoint["policy"] = None
     if "policy" in details:

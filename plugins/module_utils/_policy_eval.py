@@ -351,15 +351,55 @@ def evaluate(policy, request):
 
 # ---------------------------------------------------------------- what an image pull needs
 
+# Used only when botocore's partition data cannot be read (no botocore): its regionRegex values, as of 2026.
+_FALLBACK_PARTITIONS = (
+    ("aws-cn", r"^cn\-\w+\-\d+$"),
+    ("aws-us-gov", r"^us\-gov\-\w+\-\d+$"),
+    ("aws-iso", r"^us\-iso\-\w+\-\d+$"),
+    ("aws-iso-b", r"^us\-isob\-\w+\-\d+$"),
+    ("aws-iso-e", r"^eu\-isoe\-\w+\-\d+$"),
+    ("aws-iso-f", r"^us\-isof\-\w+\-\d+$"),
+    ("aws-eusc", r"^eusc\-(de)\-\w+\-\d+$"),
+)
+_PARTITIONS = []
+
+
+def _partition_data():
+    """``[(partition id, region regex, set of listed regions)]`` from botocore's own partition data.
+
+    ``partitions.json`` (the SDKs' shared partition metadata, also behind the endpoint rules); older botocore
+    releases carry the same partitions in ``endpoints.json``.
+    """
+    if _PARTITIONS:
+        return _PARTITIONS
+    try:
+        from botocore.loaders import create_loader
+
+        loader = create_loader()
+        try:
+            entries = [(p["id"], p["regionRegex"], set(p.get("regions") or {}))
+                       for p in loader.load_data("partitions")["partitions"]]
+        except Exception:  # pylint: disable=broad-except - an older botocore without partitions.json
+            entries = [(p["partition"], p["regionRegex"], set(p.get("regions") or {}))
+                       for p in loader.load_data("endpoints")["partitions"]]
+    except Exception:  # pylint: disable=broad-except - no botocore, or unreadable data
+        entries = [(pid, regex, set()) for pid, regex in _FALLBACK_PARTITIONS]
+    _PARTITIONS.extend(entries)
+    return _PARTITIONS
+
+
 def partition_of(region):
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    if region.startswith("us-iso-"):
-        return "aws-iso"
-    if region.startswith("us-isob-"):
-        return "aws-iso-b"
+    """The partition of a region (``aws``, ``aws-cn``, ``aws-us-gov``, ``aws-eusc``, ...), from botocore's data.
+
+    A region the data lists wins; then the first partition whose ``regionRegex`` matches; else ``aws``.
+    """
+    entries = _partition_data()
+    for partition, _regex, regions in entries:
+        if region in regions:
+            return partition
+    for partition, regex, _regions in entries:
+        if partition != "aws" and re.match(regex, region or ""):
+            return partition
     return "aws"
 
 
@@ -466,7 +506,7 @@ def _first_allowed(policy, requests_per_candidate):
     return first
 
 
-def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
+def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id, registry_account_ids=None):
     """Why an endpoint policy stops an image pull through this endpoint; ``[]`` when a pull passes.
 
     ``service``: the endpoint's short service name (``ecr.api``, ``ecr.dkr``, ``logs`` or ``s3`` for the
@@ -474,7 +514,11 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
     endpoint's policy as a dict (None: AWS's default full-access policy; a JSON string is parsed).
     ``region``, ``account_id`` (the VPC's account, whose principals pull from its own repositories),
     ``org_id`` (its AWS Organizations id, None when not in one), ``vpc_id`` and ``vpce_id`` (the values of
-    ``aws:SourceVpc`` / ``aws:SourceVpce``).
+    ``aws:SourceVpc`` / ``aws:SourceVpce``). ``registry_account_ids``: the accounts whose repositories the
+    workloads pull from (a central registry account, say); None means the VPC's own account. The pull of
+    each is asked separately, by a principal of the VPC's account, and each failing reason starts with
+    ``pull from registry account ACCOUNT`` when the list is given. A registry account is taken as a member
+    of the VPC's organization (``aws:ResourceOrgID``), which is what a central registry is.
 
     Each reason is one sentence naming the permission that is missing (action and resource) and why
     (no Allow matches, or which statement denies it), and names the statements taken as not matching
@@ -510,13 +554,18 @@ def pull_blockers(service, policy, region, account_id, org_id, vpc_id, vpce_id):
             reasons.append(_explain(verdict, request))
             verdicts.append(verdict)
     if service in ("ecr.api", "ecr.dkr"):
-        names = _candidate_names(policy, "ecr", "repository/", region, account_id)
-        ok, failures, failed = _first_allowed(policy, [
-            [own_request(action, arn % ("ecr", "repository/" + name)) for action in PULL_ACTIONS]
-            for name in names])
-        if not ok:
-            reasons.extend(failures)
-            verdicts.extend(failed)
+        for registry in registry_account_ids if registry_account_ids is not None else [account_id]:
+            names = _candidate_names(policy, "ecr", "repository/", region, registry)
+            context = dict(own, **{"aws:ResourceAccount": registry})
+            registry_arn = "arn:%s:ecr:%s:%s:repository/" % (partition, region, registry)
+            ok, failures, failed = _first_allowed(policy, [
+                [Request(action, registry_arn + name, account_id, context) for action in PULL_ACTIONS]
+                for name in names])
+            if not ok:
+                if registry_account_ids is not None:
+                    failures = ["pull from registry account %s: %s" % (registry, f) for f in failures]
+                reasons.extend(failures)
+                verdicts.extend(failed)
     if service == "logs":
         names = _candidate_names(policy, "logs", "log-group:", region, account_id)
         candidates = []

@@ -149,7 +149,7 @@ def _validate_present(rule, prefix, what):
     if upstream != "ecr" and role:
         raise ValueError("%s: custom_role_arn applies to upstream ecr only" % what)
     if role and not ROLE_ARN.match(role):
-        raise ValueError("%s: custom_role_arn %r is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)"
+        raise ValueError("%s: custom_role_arn %r is not an IAM role ARN (arn:PARTITION:iam::ACCOUNT:role/NAME)"
                          % (what, role))
     upstream_prefix = rule.get("upstream_repository_prefix")
     upstream_prefix = _prefix(upstream_prefix, what + ": upstream_repository_prefix") if upstream_prefix else "ROOT"

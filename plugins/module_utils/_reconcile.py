@@ -6,7 +6,9 @@
 A no-op run sends three read requests (the VPC, its endpoints, the managed group), and two
 more (the VPC's subnets and route tables) when ``discover`` is ``always``; everything else
 (service names, DNS attributes) is read only when the plan is about to change something that
-depends on it.
+depends on it: the caller's account (sts:GetCallerIdentity, unless an assumed role named it) when the
+plan changes anything, to refuse a VPC shared in from another account; the VPC's private hosted zones
+(route53:ListHostedZonesByVPC) when it turns private DNS on.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +19,7 @@ import json
 import re
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover, fit_to_zones, keep_in_place
-from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GATEWAY,
@@ -43,7 +45,11 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
     plan_security_group,
     predict,
 )
-from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
+from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import (
+    check_extra_s3_resources,
+    check_registry_account_ids,
+    perimeter_policy,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import parse_policy, policy_diff
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import pull_blockers
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
@@ -106,8 +112,13 @@ def check_local_input(params):
                                params["region"])
     policy = parse_policy(params.get("policy"), "policy")
     s3_policy = parse_policy(params.get("s3_policy"), "s3_policy")
+    check_registry_account_ids(params.get("registry_account_ids"))
+    check_extra_s3_resources(params.get("perimeter_extra_s3_resources"), params["region"])
     if params.get("perimeter_org_id"):
         perimeter_policy("s3", params["region"], params["perimeter_org_id"], params["workload"])  # checks the id
+    elif params.get("perimeter_extra_s3_resources"):
+        raise ValueError("perimeter_extra_s3_resources applies only to the policy perimeter_org_id generates; "
+                         "set perimeter_org_id, or put the buckets in s3_policy")
     if params.get("s3_endpoint_type") == "interface" and "ecr.dkr" in services and "s3" in services:
         # https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html names the S3 gateway
         # endpoint for the layer downloads of a pull.
@@ -121,6 +132,28 @@ def _endpoint_type(service, params):
     if service == "s3" and params.get("s3_endpoint_type", "gateway") == "gateway":
         return GATEWAY
     return INTERFACE
+
+
+def set_s3_dns_options(actions, current, names, types):
+    """An S3 interface endpoint's DnsOptions, on each action that turns its private DNS on.
+
+    ``PrivateDnsOnlyForInboundResolverEndpoint`` defaults to true when private DNS is on, and AWS refuses true
+    unless the VPC has an S3 gateway endpoint (S3 user guide, "AWS PrivateLink for Amazon S3", private DNS,
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns;
+    EC2 API reference, DnsOptionsSpecification,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html). So: true (VPC
+    traffic keeps going through the gateway, on-premises resolvers get the interface) with a gateway that
+    stays, false (the interface endpoint answers for S3 in the VPC) without one.
+    """
+    if types.get("s3") != INTERFACE or "s3" not in names:
+        return
+    deleted = set(a["details"].get("vpc_endpoint_id") for a in actions if a["action"] == "delete")
+    has_gateway = any(e["service_name"] == names["s3"] and e["vpc_endpoint_type"] == GATEWAY
+                      and e["vpc_endpoint_id"] not in deleted for e in live(current))
+    for action in actions:
+        if action["service"] == "s3" and action["details"].get("private_dns_enabled") \
+                and action["details"].get("vpc_endpoint_type", INTERFACE) == INTERFACE:
+            action["details"]["dns_options"] = {"private_dns_only_for_inbound_resolver_endpoint": has_gateway}
 
 
 class Reconciler:
@@ -192,8 +225,10 @@ class Reconciler:
         else:
             group_ids = params.get("security_group_ids") or []
         desired, actions, placed = self._plan_with_placement(services, names, types, group_ids, current)
+        set_s3_dns_options(actions, current, names, types)
         self._check_creatable(actions)
         if actions:
+            validate.check_vpc_owner(vpc, self._caller_account_id())
             self._validate_against_aws(services, types, actions, vpc, placed, current)
             self._refuse_blocking_policies(actions, vpc)
         if group_action:
@@ -258,7 +293,8 @@ class Reconciler:
         params = self.params
         value = params.get("s3_policy") if service == "s3" else params.get("policy")
         if value is None and params.get("perimeter_org_id"):
-            return perimeter_policy(service, self.region, params["perimeter_org_id"], params["workload"])
+            return perimeter_policy(service, self.region, params["perimeter_org_id"], params["workload"],
+                                    params.get("registry_account_ids"), params.get("perimeter_extra_s3_resources"))
         return wanted_policy(value)
 
     @staticmethod
@@ -363,6 +399,7 @@ class Reconciler:
         if dns_changes:
             support, hostnames = self.reader.dns_attributes(self.vpc_id)
             validate.check_private_dns(support, hostnames, self.vpc_id)
+            self._check_zones_in_the_way(actions, resolved)
         # dualstack / ipv6 need IPv6 subnets: checked before any change (EC2 would refuse the create or
         # modify mid-run). ipv4 is left to AWS: only IPv6-only subnets lack IPv4, and reading the
         # subnets for every run would cost a request.
@@ -382,6 +419,27 @@ class Reconciler:
             zone_of = dict((s["SubnetId"], s["AvailabilityZone"]) for s in self.reader.subnets(sorted(ids)))
             validate.check_one_subnet_per_zone(actions, current, zone_of)
 
+    def _check_zones_in_the_way(self, actions, resolved):
+        """The VPC's private hosted zones (any owner) against the private DNS names about to be turned on.
+
+        One ListHostedZonesByVPC, made only when a create or modify turns private DNS on.
+        """
+        turning_on = sorted(set(a["service"] for a in actions if a["action"] in ("create", "modify", "adopt")
+                                and a["details"].get("private_dns_enabled")))
+        if not turning_on:
+            return
+        # Imported here: only a run that turns private DNS on needs Route 53.
+        from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+        from ansible_collections.privatelink.ecr.plugins.module_utils._zones_plan import dns_names_of
+
+        by_name = dict((d["ServiceName"], d) for d in self._service_details or [])
+        dns_names = dict((s, dns_names_of(by_name.get(resolved[s]["service_name"]) or {}))
+                         for s in turning_on if s in resolved)
+        if not any(dns_names.values()):
+            return
+        zones = Route53Reader(self.connection.client("route53")).zones_of_vpc(self.vpc_id, self.region)
+        validate.check_zones_in_the_way(dns_names, zones, self.vpc_id)
+
     def _refuse_blocking_policies(self, actions, vpc):
         """A policy the run would apply that stops an image pull fails the run before any change
         (unless allow_blocking_policy); the audit's POLICY_BLOCKS_PULL uses the same evaluation."""
@@ -393,13 +451,24 @@ class Reconciler:
         org_id = self.params.get("perimeter_org_id") or self._organization_id(applied)
         for action in applied:
             service = action["service"]
+            # registry_account_ids: a pull from each listed account (a central registry) must pass; omitted,
+            # the VPC's own account.
             reasons = pull_blockers(service, action["details"]["policy"], self.region, vpc.get("owner_id"), org_id,
-                                    self.vpc_id, action["details"].get("vpc_endpoint_id"))
+                                    self.vpc_id, action["details"].get("vpc_endpoint_id"),
+                                    self.params.get("registry_account_ids"))
             if reasons:
                 option = "s3_policy" if service == "s3" else "policy"
                 raise ValueError("%s would block image pulls through the %s endpoint: %s; fix the policy, or set "
                                  "allow_blocking_policy: true to apply it anyway"
                                  % (option, service, "; ".join(r.rstrip(".") for r in reasons)))
+
+    @translated("read the caller's account (sts:GetCallerIdentity)")
+    def _caller_account_id(self):
+        """The account the run acts as: known from an assumed role, else one GetCallerIdentity (asked only when
+        the plan changes something, so a no-op run stays at its reads)."""
+        if not self.connection.account_id:
+            self.connection.account_id = self.connection.client("sts").get_caller_identity()["Account"]
+        return self.connection.account_id
 
     def _organization_id(self, actions):
         """The VPC account's organization, read only when a policy to apply names one."""

@@ -24,7 +24,9 @@ WORKLOADS = sorted(WORKLOAD_SERVICES)
 AWS_SERVICE_PREFIXES = ("com.amazonaws.", "cn.com.amazonaws.")
 
 _SHORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*$")
-_FULL_NAME = re.compile(r"^(cn\.)?com\.amazonaws\.([a-z]{2}(-[a-z]+)+-\d+)\.([a-z0-9][a-z0-9.-]*)$")
+# A region name of any partition (botocore's regionRegex values: eu-west-1, us-gov-west-1, us-isob-east-1,
+# eusc-de-east-1, ...): the first label may be longer than two letters.
+_FULL_NAME = re.compile(r"^(cn\.)?com\.amazonaws\.([a-z]{2,}(-[a-z]+)+-\d+)\.([a-z0-9][a-z0-9.-]*)$")
 # Other endpoint services (PrivateLink partners, own services) are named like this.
 _CUSTOM_NAME = re.compile(r"^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-f]+$")
 

@@ -297,3 +297,55 @@ def check_ip_address_type(placements, subnets):
                 "subnet %s; give the subnets IPv6 CIDR blocks (aws ec2 associate-subnet-cidr-block), choose other "
                 "subnet_ids, or set ip_address_type to match the subnets"
                 % (label, ip_type, ", ".join(unfit), needs[ip_type]))
+def check_vpc_owner(vpc, caller_account_id):
+    """Only a VPC's owner can create endpoints in it; a VPC shared in through AWS RAM is refused.
+
+    VPC user guide, "Share your VPC" and its limitations
+    (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html): participants cannot create
+    interface or gateway endpoints in a shared VPC, and AWS answers their CreateVpcEndpoint with
+    UnauthorizedOperation. DescribeVpcs shows them the owner's account as ``OwnerId``.
+    """
+    owner = vpc.get("owner_id")
+    if not owner or not caller_account_id or owner == caller_account_id:
+        return
+    raise ValueError("VPC %s is owned by account %s and shared into account %s (AWS RAM): only its owner can create, "
+                     "change or delete its VPC endpoints; run against account %s instead (its own inventory host, "
+                     "or a role_arn / profile of that account)" % (vpc["vpc_id"], owner, caller_account_id, owner))
+
+
+def _zone_owner(zone):
+    if zone.get("account_id"):
+        return "account %s" % zone["account_id"]
+    if zone.get("service_owner"):
+        return "the AWS service %s" % zone["service_owner"]
+    return "an unknown owner"
+
+
+def check_zones_in_the_way(dns_names, zones, vpc_id):
+    """Private hosted zones associated with the VPC that would take a service's private DNS names.
+
+    ``dns_names``: {short service: [private DNS names, ``*.`` wildcards included]} of the endpoints whose private
+    DNS the run turns on; ``zones``: ListHostedZonesByVPC's answer as ``[{zone_id, name, account_id,
+    service_owner}]``. A zone named like the service's name, or like a parent of it (``amazonaws.com``
+    included), answers for that name in the VPC: AWS refuses the endpoint's private DNS ("conflicting DNS
+    domain"), or the zone shadows it (PrivateLink guide, "Manage DNS names for VPC endpoint services" /
+    "Private DNS", https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html
+    #private-dns; Route 53 API reference, API_ListHostedZonesByVPC.html).
+    """
+    conflicts = []
+    for service in sorted(dns_names):
+        for name in dns_names[service]:
+            name = name.rstrip(".").lower()
+            bare = name[2:] if name.startswith("*.") else name
+            for zone in zones:
+                zone_name = (zone.get("name") or "").rstrip(".").lower()
+                if zone_name and (bare == zone_name or bare.endswith("." + zone_name)):
+                    conflicts.append("%s (%s): private hosted zone %s (%s), owned by %s" % (
+                        service, name, zone["zone_id"], zone_name, _zone_owner(zone)))
+    if conflicts:
+        raise ValueError(
+            "private DNS cannot be turned on in VPC %s: it is associated with private hosted zones that answer for "
+            "the services' names - %s. Disassociate the VPC from the zone (route53 disassociate-vpc-from-hosted-zone, "
+            "by the zone's or the VPC's account), or make this VPC a spoke of the hub that zone serves "
+            "(ecr_endpoints_mode: spoke and ecr_hub) instead of giving it its own endpoints"
+            % (vpc_id, "; ".join(sorted(set(conflicts)))))

@@ -141,8 +141,39 @@ options:
         services acting for it - plus the exceptions an image pull needs - C(s3:GetObject) on the ECR layer
         bucket C(prod-REGION-starport-layer-bucket) for every principal (ECR presigns layer URLs), and for the
         C(eks) set the AWS-owned registries EKS add-ons pull from.
+      - "For the C(ecs) and C(eks) sets (EC2 nodes behind the same S3 gateway), the S3 policy also lets every
+        principal C(s3:GetObject) and C(s3:ListBucket) the AWS-owned buckets the nodes need, as
+        aws-samples/data-perimeter-policy-examples does: the Amazon Linux package repositories
+        (C(al2023-repos-REGION-de612dc2), C(amazonlinux-2-repos-REGION), C(amazonlinux.REGION.amazonaws.com),
+        C(packages.REGION.amazonaws.com), C(repo.REGION.amazonaws.com)), the SSM agent's buckets
+        (C(aws-ssm-REGION), C(amazon-ssm-REGION), C(amazon-ssm-packages-REGION),
+        C(aws-ssm-distributor-file-REGION), C(aws-ssm-document-attachments-REGION),
+        C(patch-baseline-snapshot-REGION), C(REGION-birdwatcher-prod)) and the CloudWatch agent's
+        (C(amazoncloudwatch-agent-REGION), C(amazoncloudwatch-agent)), plus O(perimeter_extra_s3_resources).
+        Without them a perimeter on the gateway breaks C(dnf), the SSM agent and agent updates on every node."
+      - With O(registry_account_ids), the C(ecr.api) and C(ecr.dkr) policies also let the organization's
+        principals pull from those accounts' repositories.
       - Compared as documents, so a second run changes nothing.
     type: str
+  perimeter_extra_s3_resources:
+    description:
+      - More S3 ARNs (C(arn:PARTITION:s3:::BUCKET) for C(s3:ListBucket), C(arn:PARTITION:s3:::BUCKET/*) for
+        C(s3:GetObject)) for the unconditioned AWS-owned-resources statement of the S3 policy O(perimeter_org_id)
+        generates, such as the buckets of other agents the nodes run.
+      - Needs O(perimeter_org_id).
+    type: list
+    elements: str
+    default: []
+  registry_account_ids:
+    description:
+      - The accounts whose private ECR registries the workloads pull from, such as the organization's central
+        registry account. The pull guard (see O(allow_blocking_policy)) and the policies O(perimeter_org_id)
+        generates check a pull from each of them; a failure names the account whose pull is blocked.
+      - Omitted, the VPC's own account. Given, it replaces that default - list the VPC's own account too if
+        its workloads also pull from it.
+      - A registry account is taken as a member of the VPC's organization when C(aws:ResourceOrgID) is evaluated.
+    type: list
+    elements: str
   allow_blocking_policy:
     description: Apply O(policy) / O(s3_policy) even though the module finds it would block an image pull.
     type: bool
@@ -192,7 +223,18 @@ notes:
     with the original endpoint even after it was deleted; such an answer is recognised and the create is sent
     again with a fresh token, and a run never reports success for an endpoint that does not exist.
   - With O(s3_endpoint_type=interface) and C(ecr.dkr) in the set the module warns that ECR's guide names the
-    S3 gateway endpoint for image layer downloads.
+    S3 gateway endpoint for image layer downloads. An S3 interface endpoint is created with
+    C(DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint) true only when the VPC has an S3 gateway endpoint,
+    false otherwise (AWS refuses true without one).
+  - "Before it turns private DNS on (create or modify), the module lists the private hosted zones associated with the
+    VPC (C(route53:ListHostedZonesByVPC), which also shows zones of other accounts and of AWS services). A zone named
+    like a service's private DNS name, or a parent of it (C(dkr.ecr.REGION.amazonaws.com),
+    C(api.ecr.REGION.amazonaws.com), C(logs.REGION.amazonaws.com), C(amazonaws.com)), fails the run before any
+    change, naming the zone id, its name and its owner: disassociate the VPC from it, or make the VPC a spoke of
+    that hub. A no-op run does not make this call."
+  - "A VPC shared into the caller's account through AWS RAM (its C(OwnerId) is another account) is refused before
+    any change, naming the owner account: only a VPC's owner can create endpoints in it. The caller's account
+    comes from the assumed role, else from C(sts:GetCallerIdentity), read only when the run would change something."
 seealso:
   - module: privatelink.ecr.ecr_private_endpoints_info
 """
@@ -249,6 +291,16 @@ EXAMPLES = r"""
     discover: always
     perimeter_org_id: o-exampleorgid
 
+- name: EKS nodes pulling from the organization's central registry account, behind a data perimeter
+  privatelink.ecr.ecr_private_endpoints:
+    region: eu-west-1
+    vpc_id: vpc-0123456789abcdef0
+    discover: always
+    workload: eks
+    perimeter_org_id: o-exampleorgid
+    registry_account_ids: ["222233334444"]
+    perimeter_extra_s3_resources: ["arn:aws:s3:::my-node-bootstrap-bucket/*"]
+
 - name: Remove what this collection created in the VPC (endpoints of every service, then the group)
   privatelink.ecr.ecr_private_endpoints:
     region: eu-west-1
@@ -285,6 +337,7 @@ endpoints:
       policy: null
       tags: {ManagedBy: privatelink.ecr}
       ip_address_type: ipv4
+      dns_options: {dns_record_ip_type: ipv4, private_dns_only_for_inbound_resolver_endpoint: null}
   contains:
     vpc_endpoint_id:
       description: The endpoint id; in check mode a placeholder for an endpoint to be created.
@@ -326,6 +379,20 @@ endpoints:
     ip_address_type:
       description: The IP address type of an interface endpoint.
       type: str
+    dns_options:
+      description:
+        - An interface endpoint's DNS options as AWS reports them (null for a gateway endpoint).
+        - "For an S3 interface endpoint with private DNS, C(private_dns_only_for_inbound_resolver_endpoint) is
+          true only when the VPC has an S3 gateway endpoint (VPC traffic keeps using the gateway, on-premises
+          resolvers get the interface endpoint); without one it is false, as AWS requires."
+      type: dict
+      contains:
+        dns_record_ip_type:
+          description: The DNS records created for the endpoint (V(ipv4), V(dualstack), V(ipv6), V(service-defined)).
+          type: str
+        private_dns_only_for_inbound_resolver_endpoint:
+          description: Whether private DNS answers only queries from Route 53 inbound resolver endpoints.
+          type: bool
 security_group_id:
   description: The managed security group's id, when the module manages one (O(security_group_ids) empty).
   returned: always
@@ -458,6 +525,8 @@ def argument_spec():
         purge_services=dict(type="bool", default=False),
         ip_address_type=dict(type="str", default="ipv4", choices=["ipv4", "dualstack", "ipv6"]),
         perimeter_org_id=dict(type="str"),
+        perimeter_extra_s3_resources=dict(type="list", elements="str", default=[]),
+        registry_account_ids=dict(type="list", elements="str"),
         allow_blocking_policy=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),

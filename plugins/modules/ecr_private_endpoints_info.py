@@ -51,7 +51,7 @@ description:
     needs C(ecr:GetAuthorizationToken) on C(*) and C(ecr:BatchGetImage) and C(ecr:GetDownloadUrlForLayer) on
     a repository of the VPC's account; C(ecr.dkr) the two pull actions; C(logs) C(logs:CreateLogStream) and
     C(logs:PutLogEvents) on a log group of the account; the S3 gateway C(s3:GetObject) on
-    C(arn:aws:s3:::prod-REGION-starport-layer-bucket/*) by a principal outside the account and its
+    C(arn:PARTITION:s3:::prod-REGION-starport-layer-bucket/*) by a principal outside the account and its
     organization (ECR presigns the layer URLs). The requester of the first three is a principal of the
     account, in its organization (read with C(organizations:DescribeOrganization); none when the account is
     in no organization or the read is denied)."
@@ -106,6 +106,16 @@ options:
         RV(vpcs[].monthly_cost_usd). Look it up on the AWS PrivateLink pricing page for the region.
     type: float
     default: 0.01
+  registry_account_ids:
+    description:
+      - The accounts whose private ECR registries the workloads pull from (a central registry account is the
+        usual organization pattern). C(POLICY_BLOCKS_PULL) checks a pull from each of them through the
+        C(ecr.api) and C(ecr.dkr) endpoint policies, and its message names the account whose pull is blocked.
+      - Omitted, the audited VPC's own account. Given, it replaces that default (list the VPC's own account too
+        if its workloads also pull from it).
+      - The privatelink.ecr.audit playbook passes the host variable C(registry_account_ids).
+    type: list
+    elements: str
   hub:
     description:
       - The hub VPC serving the audited VPCs (centralized endpoints; the hub itself may be audited too), and the
@@ -281,6 +291,7 @@ vpcs:
           policy: null
           tags: {ManagedBy: privatelink.ecr}
           ip_address_type: ipv4
+          dns_options: {dns_record_ip_type: ipv4, private_dns_only_for_inbound_resolver_endpoint: null}
     findings:
       description: What is wrong or worth knowing, most severe first.
       type: list
@@ -333,6 +344,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
+from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
 
 
@@ -346,6 +358,7 @@ def argument_spec():
         workload_subnet_ids=dict(type="list", elements="str"),
         client_port_range=dict(type="str", default="32768-65535"),
         endpoint_hour_usd=dict(type="float", default=0.01),
+        registry_account_ids=dict(type="list", elements="str"),
         hub=dict(type="dict", options=dict(
             vpc_id=dict(type="str"),
             vpc_name=dict(type="str"),
@@ -431,6 +444,7 @@ def main():
             raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
         wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
         client_ports = parse_port_range(params["client_port_range"])
+        check_registry_account_ids(params.get("registry_account_ids"))
         if params["endpoint_hour_usd"] < 0:
             raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
     except ValueError as exc:
@@ -445,6 +459,8 @@ def main():
                                          params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
     except PrivatelinkError as exc:
         fail_module(module, exc, connection)
+    for state in states:
+        state["registry_account_ids"] = params.get("registry_account_ids")
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 

@@ -303,7 +303,9 @@ def break_s3_interface_only(ec2, vpc, deployed):
     new = ec2.create_vpc_endpoint(
         VpcId=vpc["vpc_id"], ServiceName="com.amazonaws.%s.s3" % REGION, VpcEndpointType="Interface",
         SubnetIds=vpc["private_subnet_ids"], SecurityGroupIds=[deployed["security_group_id"]],
-        PrivateDnsEnabled=True)["VpcEndpoint"]["VpcEndpointId"]
+        # Without a gateway AWS refuses the default (true): S3 user guide, "AWS PrivateLink for Amazon S3".
+        PrivateDnsEnabled=True, DnsOptions={"PrivateDnsOnlyForInboundResolverEndpoint": False}
+    )["VpcEndpoint"]["VpcEndpointId"]
     return [("S3_ROUTE_MISSING", new)]
 
 

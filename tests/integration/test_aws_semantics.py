@@ -588,7 +588,7 @@ def test_control_path_reads_updates_and_resets_the_config(server, ec2):
                                          "deleting_seconds": DELETING, "service_azs": {},
                                          "token_replay_after_delete": "deleted", "delete_while_deleting": "success",
                                          "reset_policy_on_interface": "refuse", "foreign_id_code": "InvalidParameter",
-                                         "change_seconds": 0.2, "route53_page_size": 2}
+                                         "service_owned_zones": [], "change_seconds": 0.2, "route53_page_size": 2}
     assert server.configure_semantics(pending_seconds=2.5)["pending_seconds"] == 2.5
     with pytest.raises(OSError):  # urllib's HTTPError: 400 for an unknown setting
         server.configure_semantics(bogus=1)

@@ -142,6 +142,8 @@ def test_the_policy_is_enough_for_the_whole_lifecycle(enforced):
     sent = set(name for name in enforced.server.requests())
     as_iam = set("%s:%s" % tuple(name.split(".", 1)) for name in sent)
     assert as_iam <= policy_actions(enforced.policy), as_iam - policy_actions(enforced.policy)
+    # The deploy's pre-check of the zones already on the VPC, before private DNS is turned on.
+    assert "route53:ListHostedZonesByVPC" in as_iam
     mutating = set(a for a in policy_actions(enforced.policy) if a.startswith("ec2:")
                    and not a.startswith("ec2:Describe"))
     assert mutating <= as_iam, "not exercised: %s" % sorted(mutating - as_iam)

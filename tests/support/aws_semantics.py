@@ -19,6 +19,9 @@ per rule, each citing the page it follows:
 5. ``rule_private_dns`` -- ``InvalidParameter`` when private DNS is asked (interface endpoints
    default to it) on a VPC without enableDnsSupport + enableDnsHostnames, or while another
    endpoint of the service in the VPC holds it. privatelink/create-interface-endpoint.html
+   ``rule_zone_in_the_way``: or while a private hosted zone associated with the VPC (any account's, or
+   an AWS service's: control ``service_owned_zones``) answers for the service's private DNS name or a
+   parent of it. privatelink/privatelink-access-aws-services.html#private-dns.
 6. ``rule_service_zones`` -- services offered in some AZs only (config ``service_azs``):
    DescribeVpcEndpointServices reports them, a subnet elsewhere -> ``InvalidParameter``.
    API_DescribeVpcEndpointServices (also: the ``service-name`` filter works, moto answers 500).
@@ -55,6 +58,11 @@ per rule, each citing the page it follows:
     (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-share-limitations.html); wording as AWS
     answers it: https://repost.aws/knowledge-center/vpc-interface-endpoint-creation-errors.
     ``GET /_aws_semantics/share_vpc`` lists the shares; ``/moto-api/reset`` forgets them.
+16. ``rule_inbound_resolver_only`` -- an interface endpoint of a service that also has gateway endpoints
+    (S3, DynamoDB) with private DNS: ``DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`` defaults to
+    true, and true needs a gateway endpoint of the service in the VPC, else ``InvalidParameter``; the
+    endpoint reports its ``DnsOptions`` (moto keeps none). S3 user guide, "AWS PrivateLink for Amazon S3";
+    API_DnsOptionsSpecification.
 
 Behaviours no AWS page states are guesses, each switchable between its plausible answers
 (``GUESSES``, settable through the control path); docs/reliability.md lists them.
@@ -87,10 +95,10 @@ from moto.ec2.models.vpcs import VPCEndPoint
 from moto.ec2.responses._base_response import EC2BaseResponse
 
 try:  # run as a script by counting_moto.py, or imported as tests.support.aws_semantics
-    from aws_semantics_route53 import Route53Semantics
+    from aws_semantics_route53 import Route53Semantics, zones_answering
     from aws_semantics_ecr import EcrPullThroughCache
 except ImportError:  # pragma: no cover - the package import
-    from tests.support.aws_semantics_route53 import Route53Semantics
+    from tests.support.aws_semantics_route53 import Route53Semantics, zones_answering
     from tests.support.aws_semantics_ecr import EcrPullThroughCache
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
@@ -98,7 +106,7 @@ DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints
                    "DeleteSecurityGroup", "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
                    "CreateTags", "DeleteTags")
 NOT_IN_FINGERPRINT = ("Action", "Version", "ClientToken", "DryRun")
-CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs")
+CONFIG_KEYS = ("pending_seconds", "deleting_seconds", "service_azs", "service_owned_zones")
 # Guesses: behaviours no AWS page states, each with its plausible answers (the first is the
 # default). docs/reliability.md lists them; tests prove the module right under every answer.
 GUESSES = {
@@ -265,6 +273,27 @@ def rule_private_dns(backend, vpc_id, service_name, own_id=None):
             region = backend.region_name
             raise Refusal("InvalidParameter", "private-dns-enabled cannot be set because there is already a "
                           "conflicting DNS domain for %s.%s.amazonaws.com in the VPC %s" % (short, region, vpc_id))
+
+
+def rule_zone_in_the_way(layer, backend, account, vpc_id, service_name):
+    """Rule 5 (zones): private DNS is refused while a private hosted zone associated with the VPC (any
+    account's, or an AWS service's) answers for the service's private DNS name or a parent of it.
+
+    PrivateLink guide, "Access an AWS service using an interface VPC endpoint", private DNS
+    (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#private-dns:
+    AWS creates a hidden, service-managed zone for the name); re:Post knowledge center
+    "vpc-interface-endpoint-creation-errors" ("conflicting DNS domain": a private hosted zone with the
+    name is associated with the VPC). Wording as AWS answers it: hashicorp/terraform-provider-aws#17535.
+    """
+    services = backend._collect_default_endpoint_services(account, backend.region_name)
+    names = [n.get("PrivateDnsName") for s in services if s["ServiceName"] == service_name
+             for n in (s.get("PrivateDnsNames") or [{"PrivateDnsName": s.get("PrivateDnsName")}])
+             if n.get("PrivateDnsName")]
+    for name in names:
+        found = zones_answering(vpc_id, backend.region_name, name, layer.config.get("service_owned_zones"))
+        if found:
+            raise Refusal("InvalidParameter", "private-dns-enabled cannot be set because there is already a "
+                          "conflicting DNS domain for %s in the VPC %s" % (name.lstrip("*."), vpc_id))
 
 
 def rule_service_zones(layer, backend, service_name, subnet_ids):
@@ -536,6 +565,43 @@ def shared_subnets_answer(layer, req, backend):
     return found
 
 
+def _gateway_and_interface(service_name):
+    return service_name.rsplit(".", 1)[-1] in ("s3", "dynamodb")
+
+
+def rule_inbound_resolver_only(backend, vpc_id, service_name, wanted, private_dns):
+    """Rule 16: the DnsOptions an interface endpoint of S3 (or DynamoDB) ends up with, or a refusal.
+
+    ``wanted``: the request's DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint (None when absent).
+    S3 user guide, "AWS PrivateLink for Amazon S3", private DNS
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html#private-dns):
+    with private DNS on, "Enable private DNS only for inbound endpoints" is on by default and needs a gateway
+    endpoint in the VPC; API_DnsOptionsSpecification.html (the option exists only for services with both
+    endpoint types). Wording as AWS answers it: hashicorp/terraform-provider-aws#31873.
+    Returns the value to record (None: the option does not apply).
+    """
+    if not _gateway_and_interface(service_name) or not private_dns:
+        return None
+    value = True if wanted is None else wanted
+    if value:
+        gateways = [e for e in backend.vpc_end_points.values()
+                    if e.vpc_id == vpc_id and e.service_name == service_name
+                    and not is_interface(e.vpc_endpoint_type) and e.state not in ("deleting", "deleted")]
+        if not gateways:
+            raise Refusal("InvalidParameter", "To set PrivateDnsOnlyForInboundResolverEndpoint to true, the VPC %s "
+                          "must have a Gateway endpoint for the service." % vpc_id)
+    return value
+
+
+def dns_options_of(req, only_inbound, default_ip_type="ipv4"):
+    """The DnsOptions AWS reports for a new interface endpoint (API_DnsOptions.html)."""
+    options = {"DnsRecordIpType": req.get("DnsOptions.DnsRecordIpType") or
+               {"dualstack": "dualstack", "ipv6": "ipv6"}.get(req.get("IpAddressType") or "", default_ip_type)}
+    if only_inbound is not None:
+        options["PrivateDnsOnlyForInboundResolverEndpoint"] = only_inbound
+    return options
+
+
 def truthy(value):
     return value is True or str(value).lower() == "true"
 
@@ -549,9 +615,10 @@ class AwsSemantics:
         self.app = EcrPullThroughCache(app)  # ECR pull-through cache rules: tests/support/aws_semantics_ecr.py
         self.clock = clock
         self.startup = dict(GUESS_DEFAULTS, pending_seconds=float(pending_seconds),
-                            deleting_seconds=float(deleting_seconds), service_azs=dict(service_azs or {}))
+                            deleting_seconds=float(deleting_seconds), service_azs=dict(service_azs or {}),
+                            service_owned_zones=[])
         self.lock = threading.RLock()
-        self.route53 = Route53Semantics()
+        self.route53 = Route53Semantics(service_owned=lambda: self.config.get("service_owned_zones"))
         self.reset()
 
     def reset(self):
@@ -751,6 +818,9 @@ class AwsSemantics:
         private_dns = interface and req.flag("PrivateDnsEnabled") is not False
         if private_dns and vpc_id in backend.vpcs:
             rule_private_dns(backend, vpc_id, service)
+            rule_zone_in_the_way(self, backend, req.account, vpc_id, service)
+        only_inbound = rule_inbound_resolver_only(backend, vpc_id, service, req.flag(
+            "DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint"), private_dns) if interface else None
         rule_dry_run(req)
 
         status, body = self._moto(environ)
@@ -764,6 +834,7 @@ class AwsSemantics:
         # Rule 12: AWS reports an interface endpoint's IpAddressType (API_VpcEndpoint.html); moto drops it.
         endpoint.ip_address_type = req.get("IpAddressType") or ("ipv4" if interface else None)
         if interface:
+            endpoint.dns_options = dns_options_of(req, only_inbound)
             self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])
         answer = self._serialize("CreateVpcEndpoint", {"VpcEndpoint": endpoint, "ClientToken": token})
         if token:
@@ -805,13 +876,22 @@ class AwsSemantics:
             rule_service_zones(self, backend, endpoint.service_name, added)
         if req.list("AddRouteTableId"):
             rule_route_table_free(backend, endpoint.service_name, req.list("AddRouteTableId"), own_id=endpoint.id)
+        only_inbound = None
         if req.flag("PrivateDnsEnabled") and is_interface(endpoint.vpc_endpoint_type):
             rule_private_dns(backend, endpoint.vpc_id, endpoint.service_name, own_id=endpoint.id)
+            rule_zone_in_the_way(self, backend, req.account, endpoint.vpc_id, endpoint.service_name)
+            wanted = req.flag("DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint")
+            if wanted is None:
+                wanted = (getattr(endpoint, "dns_options", None) or {}).get("PrivateDnsOnlyForInboundResolverEndpoint")
+            only_inbound = rule_inbound_resolver_only(backend, endpoint.vpc_id, endpoint.service_name, wanted, True)
         rule_dry_run(req)
 
         status, body = self._moto(environ)
         if status.startswith("200"):
             apply_modify_extras(req, endpoint, self.config["reset_policy_on_interface"])
+            if only_inbound is not None:
+                endpoint.dns_options = dict(getattr(endpoint, "dns_options", None) or {},
+                                            PrivateDnsOnlyForInboundResolverEndpoint=only_inbound)
             sync_gateway_routes(backend, endpoint, req.list("AddRouteTableId"), req.list("RemoveRouteTableId"))
             if is_interface(endpoint.vpc_endpoint_type):
                 self._start(req, endpoint, "pending", "available", self.config["pending_seconds"])

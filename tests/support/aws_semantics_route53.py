@@ -24,8 +24,9 @@ R3. ``rule_disassociate`` -- DisassociateVPCFromHostedZone by the zone's account
     account (moto: only the zone's); ``VPCAssociationNotFound``; the last VPC cannot be removed
     (``LastVPCAssociation``). API_DisassociateVPCFromHostedZone.html.
 R4. ``list_by_vpc`` -- ListHostedZonesByVPC lists the zones of every account associated with the
-    VPC, each with ``Owner.OwningAccount``; only the VPC's account may ask (``InvalidVPCId``).
-    API_ListHostedZonesByVPC.html.
+    VPC, each with ``Owner.OwningAccount``, and the zones AWS services own (control
+    ``service_owned_zones``: [{zone_id, name, vpc_id, vpc_region, service}]) with ``Owner.OwningService``;
+    only the VPC's account may ask (``InvalidVPCId``). API_ListHostedZonesByVPC.html, API_HostedZoneOwner.html.
 R5. ``rule_create_private_zone`` -- CreateHostedZone with a VPC: the VPC must exist in the caller's
     account (``InvalidVPCId``) and must not be associated with a zone of that name already
     (``ConflictingDomainExists``). API_CreateHostedZone.html.
@@ -44,6 +45,9 @@ R9. ``rule_caller_reference`` -- CreateHostedZone with a CallerReference one of 
     created with -> ``HostedZoneAlreadyExists`` (moto creates a second zone). API_CreateHostedZone.html
     (CallerReference: "allows failed CreateHostedZone requests to be retried without the risk of executing
     the operation twice"; HostedZoneAlreadyExists).
+R10. ``zones_answering`` -- the zones (any account's, or a service's) associated with a VPC whose name is a
+    DNS name or a parent of it: CreateVpcEndpoint / ModifyVpcEndpoint with private DNS on is refused while one
+    answers for the service's private DNS name (tests/support/aws_semantics.py, rule 5).
 
 Authorizations live in the handler (reset with ``/moto-api/reset``); associations in moto's zones.
 """
@@ -192,10 +196,35 @@ def rule_caller_owns_vpc(caller, vpc_id, region):
     return owner
 
 
-class Route53Semantics:
-    """The Route 53 rules; ``handle`` returns ``(status, body)`` or None to let moto answer."""
+def zones_answering(vpc_id, region, dns_name, service_owned=()):
+    """R10: ``[(zone id, zone name, owner)]`` of the private zones associated with the VPC that answer for
+    ``dns_name`` (``*.`` stripped): its own name or a parent's. ``service_owned``: the control's zones."""
+    bare = _normal(dns_name)
+    bare = bare[2:] if bare.startswith("*.") else bare
+    found = []
 
-    def __init__(self, clock=time.monotonic):
+    def answers(zone_name):
+        zone_name = _normal(zone_name)
+        return bool(zone_name) and (bare == zone_name or bare.endswith("." + zone_name))
+
+    for account in list(route53_backends.keys()):
+        for zone_id, zone in zones_of(account).items():
+            if zone.private_zone and answers(zone.name) and any(v[0] == vpc_id for v in zone_vpcs(zone)):
+                found.append((zone_id, _normal(zone.name), account))
+    for zone in service_owned or ():
+        if zone.get("vpc_id") == vpc_id and zone.get("vpc_region", region) == region and answers(zone.get("name")):
+            found.append((zone["zone_id"], _normal(zone["name"]), zone.get("service")))
+    return found
+
+
+class Route53Semantics:
+    """The Route 53 rules; ``handle`` returns ``(status, body)`` or None to let moto answer.
+
+    ``service_owned``: a callable returning the ``service_owned_zones`` control (R4), or None.
+    """
+
+    def __init__(self, service_owned=None, clock=time.monotonic):
+        self.service_owned = service_owned or (lambda: [])
         self.clock = clock
         self.reset()
 
@@ -384,6 +413,12 @@ class Route53Semantics:
                     summaries.append("<HostedZoneSummary><HostedZoneId>%s</HostedZoneId><Name>%s</Name><Owner>"
                                      "<OwningAccount>%s</OwningAccount></Owner></HostedZoneSummary>"
                                      % (escape(zone_id), escape(zone.name), escape(owner)))
+        for zone in self.service_owned() or []:
+            # A zone an AWS service created in its own account: Owner.OwningService, no OwningAccount.
+            if zone.get("vpc_id") == vpc_id and zone.get("vpc_region", region) == region:
+                summaries.append("<HostedZoneSummary><HostedZoneId>%s</HostedZoneId><Name>%s</Name><Owner>"
+                                 "<OwningService>%s</OwningService></Owner></HostedZoneSummary>"
+                                 % (escape(zone["zone_id"]), escape(zone["name"]), escape(zone["service"])))
         page, token = page_of(summaries, query, "maxitems", "nexttoken", int(self.config["route53_page_size"]))
         return self.ok("ListHostedZonesByVPCResponse", "<HostedZoneSummaries>%s</HostedZoneSummaries>"
                        "<MaxItems>%d</MaxItems>%s" % ("".join(page), len(page) or 1,

@@ -89,8 +89,8 @@ class MotoServer:
             return answer.read()
 
     def configure_semantics(self, **settings):
-        """Change the AWS-semantics layer (pending_seconds, deleting_seconds, service_azs) until
-        the next reset; returns the whole config. Fails on a raw (``semantics=False``) server."""
+        """Change the AWS-semantics layer (pending_seconds, deleting_seconds, service_azs, a guess,
+        service_owned_zones) until the next reset; returns the whole config. Fails on a raw (``semantics=False``) server."""
         if not self.semantics:
             raise RuntimeError("this moto_server runs without the AWS-semantics layer")
         answer = self._call("/_aws_semantics", method="POST", data=json.dumps(settings).encode(),
@@ -99,7 +99,7 @@ class MotoServer:
 
     def share_vpc(self, vpc_id, owner, participant, region):
         """Share ``vpc_id`` of account ``owner`` into account ``participant`` (AWS RAM, which moto lacks):
-        the AWS-semantics layer's rule 10 (tests/support/aws_semantics.py). Until the next reset."""
+        the AWS-semantics layer's rule 15 (tests/support/aws_semantics.py). Until the next reset."""
         if not self.semantics:
             raise RuntimeError("this moto_server runs without the AWS-semantics layer")
         body = {"vpc_id": vpc_id, "owner": owner, "participant": participant, "region": region}

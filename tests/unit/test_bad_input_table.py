@@ -175,6 +175,8 @@ class StubEc2:
 class RecordingConnection:
     """Stands for AwsConnection: one stubbed EC2 client; ``sent`` lists every call by name."""
 
+    account_id = "123456789012"  # the caller, known as after a role assumption: the VPCs' owner
+
     def __init__(self, region=REGION):
         self.sent = []
         self._client = StubEc2(region, self.sent)

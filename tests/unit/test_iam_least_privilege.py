@@ -154,6 +154,9 @@ ROUTE53_ALLOWED = [
     # reads: hub run, spoke run, audit
     ("list the zones associated with the hub VPC", [r53("ListHostedZonesByVPC", ANY, context=HUB_VPC)], True),
     ("list the zones associated with a spoke VPC", [r53("ListHostedZonesByVPC", ANY, context=SPOKE_VPC)], True),
+    # ecr_private_endpoints, before it turns private DNS on: the zones (any owner's) already on the VPC.
+    ("list the zones associated with a VPC before turning private DNS on",
+     [r53("ListHostedZonesByVPC", ANY, context={"route53:VPCs": "VPCId=vpc-0local,VPCRegion=eu-west-1"})], True),
     ("read the tags of the hub's zones (up to 10 per request)",
      [r53("ListTagsForResources", OWNED_ZONE, FOREIGN_ZONE)], True),
     ("read the records of an owned zone", [r53("ListResourceRecordSets", OWNED_ZONE)], True),
@@ -424,6 +427,16 @@ def test_every_call_of_the_pull_through_cache_module_is_allowed_and_nothing_more
     allowed_actions = set(c.action for _name, batch, expected in PTC_ALLOWED if expected for c in batch)
     assert calls == allowed_actions
     assert set(a for a in policy_actions() if a.startswith(("ecr:", "secretsmanager:"))) == calls
+
+
+def test_the_endpoints_module_calls_route53_only_through_the_zones_module_s_reader():
+    """_reconcile.py's private-DNS pre-check lists zones with _zones.Route53Reader (parsed above), nothing else."""
+    with open(os.path.join(ROOT, "plugins", "module_utils", "_reconcile.py")) as handle:
+        source = handle.read()
+    assert re.findall(r"Route53Reader\(self\.connection\.client\(\"route53\"\)\)\.([a-z_]+)\(", source) == [
+        "zones_of_vpc"]
+    assert source.count('client("route53")') == 1
+    assert "route53:ListHostedZonesByVPC" in zones_route53_calls()
 
 
 def test_every_ec2_read_of_the_audit_and_the_readers_is_in_the_read_statement():
