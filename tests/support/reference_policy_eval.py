@@ -202,3 +202,54 @@ def decide(policy, request):
         if applies and statement["Effect"] == "Allow":
             allowed = True
     return ALLOW if allowed else IMPLICIT_DENY
+
+
+# ---------------------------------------------------------------- what an image pull asks
+
+def partition(region):
+    """ARN partition of a region (IAM user guide, "IAM ARNs": aws, aws-cn, aws-us-gov)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def pull_needs(service, region, account, org, vpc, vpce, repository="some/repo", log_group="/ecs/some"):
+    """The requests an image pull (and its task's logs) sends through the endpoint of ``service``.
+
+    A list of needs; each need is a list of alternative requests, one of which must be allowed. From the
+    ECR user guide, "Amazon ECR interface VPC endpoints (AWS PrivateLink)"
+    (https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html): ``ecr.api`` serves
+    ecr:GetAuthorizationToken (no resource) and the image manifest, ``ecr.dkr`` the Docker registry API
+    (ecr:BatchGetImage, ecr:GetDownloadUrlForLayer on the repository), and the layers come from the S3
+    bucket ``prod-REGION-starport-layer-bucket`` through a URL ECR presigns with its own (AWS-owned)
+    credentials, so that S3 request's principal is someone else. CloudWatch Logs: logs:CreateLogStream and
+    logs:PutLogEvents, on the log group or its stream ARN.
+    """
+    part = partition(region)
+    own = {"aws:PrincipalAccount": account, "aws:PrincipalOrgID": org, "aws:ResourceAccount": account,
+           "aws:ResourceOrgID": org, "aws:SourceVpc": vpc, "aws:SourceVpce": vpce}
+    if service == "s3":
+        outside = {"aws:PrincipalAccount": SOMEONE_ELSE, "aws:PrincipalOrgID": SOMEONE_ELSE,
+                   "aws:ResourceAccount": SOMEONE_ELSE, "aws:ResourceOrgID": SOMEONE_ELSE,
+                   "aws:SourceVpc": vpc, "aws:SourceVpce": vpce}
+        layer = "arn:%s:s3:::prod-%s-starport-layer-bucket/sha256-layer" % (part, region)
+        return [[make_request("s3:GetObject", layer, SOMEONE_ELSE, outside)]]
+    if service == "logs":
+        group = "arn:%s:logs:%s:%s:log-group:%s" % (part, region, account, log_group)
+        return [[make_request(action, group, account, own), make_request(action, group + ":log-stream:x", account, own)]
+                for action in ("logs:CreateLogStream", "logs:PutLogEvents")]
+    if service not in ("ecr.api", "ecr.dkr"):
+        return []
+    repo = "arn:%s:ecr:%s:%s:repository/%s" % (part, region, account, repository)
+    needs = [[make_request(action, repo, account, own)]
+             for action in ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")]
+    if service == "ecr.api":
+        needs.append([make_request("ecr:GetAuthorizationToken", "*", account, own)])
+    return needs
+
+
+def pull_passes(service, policy, region, account, org, vpc, vpce, **names):
+    return all(any(decide(policy, request) == ALLOW for request in need)
+               for need in pull_needs(service, region, account, org, vpc, vpce, **names))

@@ -498,40 +498,14 @@ def test_the_evaluator_agrees_with_the_reference(statement_list, req):
     assert DECISIONS[ev.evaluate(doc, req).decision] == ref.decide(doc, reference_request(req))
 
 
-# What a pull asks, read from the ECR user guide ("Amazon ECR interface VPC endpoints"), computed with the
-# reference: the resource patterns below name every repository / log group of the account or none, so one
-# name stands for "some repository".
+# What a pull asks (ref.pull_needs, from the ECR user guide), decided by the reference: the resource
+# patterns below name every repository / log group of the account or none, so one name stands for "some
+# repository".
 PULL_RESOURCES = ["*", "arn:aws:ecr:*:*:repository/*", "arn:aws:ecr:eu-west-1:111122223333:*",
                   "arn:aws:ecr:eu-west-1:%s:repository/*" % OTHER_ACCOUNT, LAYERS, "arn:aws:s3:::team-bucket/*",
                   "arn:aws:logs:*:*:*", "arn:aws:logs:eu-west-1:%s:log-group:*" % OTHER_ACCOUNT]
 PULL_ACTIONS = ["*", "ecr:*", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:GetAuthorizationToken",
                 "s3:GetObject", "s3:*", "logs:CreateLogStream", "logs:PutLogEvents", "logs:*"]
-
-
-def reference_pull_passes(service, doc, org):
-    def allowed(action, resource, outside=False):
-        if outside:
-            req = ref.make_request(action, resource, ref.SOMEONE_ELSE, {
-                "aws:PrincipalAccount": ref.SOMEONE_ELSE, "aws:PrincipalOrgID": ref.SOMEONE_ELSE,
-                "aws:ResourceAccount": ref.SOMEONE_ELSE, "aws:ResourceOrgID": ref.SOMEONE_ELSE,
-                "aws:SourceVpc": VPC, "aws:SourceVpce": VPCE})
-        else:
-            req = ref.make_request(action, resource, ACCOUNT, {
-                "aws:PrincipalAccount": ACCOUNT, "aws:PrincipalOrgID": org, "aws:ResourceAccount": ACCOUNT,
-                "aws:ResourceOrgID": org, "aws:SourceVpc": VPC, "aws:SourceVpce": VPCE})
-        return ref.decide(doc, req) == ref.ALLOW
-
-    repo = "arn:aws:ecr:eu-west-1:%s:repository/some/repo" % ACCOUNT
-    group = "arn:aws:logs:eu-west-1:%s:log-group:/ecs/some" % ACCOUNT
-    if service == "s3":
-        return allowed("s3:GetObject", "arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/sha256-x", outside=True)
-    if service == "logs":
-        return all(allowed(action, group) or allowed(action, group + ":log-stream:some")
-                   for action in ("logs:CreateLogStream", "logs:PutLogEvents"))
-    pulls = allowed("ecr:BatchGetImage", repo) and allowed("ecr:GetDownloadUrlForLayer", repo)
-    if service == "ecr.api":
-        return pulls and allowed("ecr:GetAuthorizationToken", "*")
-    return pulls
 
 
 @st.composite
@@ -552,5 +526,5 @@ def pull_statements(draw):
 def test_pull_blockers_agree_with_the_reference(service, statement_list, org):
     doc = policy(*statement_list)
     reasons = blockers(service, doc, org=org)
-    assert (reasons == []) == reference_pull_passes(service, doc, org)
+    assert (reasons == []) == ref.pull_passes(service, doc, REGION, ACCOUNT, org, VPC, VPCE)
     assert all(isinstance(reason, str) and reason for reason in reasons)
