@@ -150,8 +150,8 @@ def test_eks_adds_the_add_on_registry_of_the_region(region, partition, registry)
 
 
 def test_the_interface_perimeter_document_written_by_hand():
-X
-    # vpc_endpoint_policies/default_endpoint_policy.json), with the organization filled in.
+    # The two statements of the data-perimeter examples' default endpoint policy
+    # (aws-samples/data-perimeter-policy-examples, vpc_endpoint_policies/), the organization filled in.
     expected = {"Version": "2012-10-17", "Statement": [
         {"Sid": "AllowRequestsByOrgPrincipalsToOrgResources", "Effect": "Allow", "Principal": {"AWS": "*"},
          "Action": "*", "Resource": "*",
