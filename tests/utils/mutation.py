@@ -58,10 +58,10 @@ def pre_mutation(context):
 '''
 
 
-def _copy_tree(dest):
+def _copy_tree(source, dest):
     if os.path.exists(dest):
         shutil.rmtree(dest)
-    shutil.copytree(ROOT, dest, ignore=COPY_IGNORE, symlinks=True)
+    shutil.copytree(source, dest, ignore=COPY_IGNORE, symlinks=True)
 
 
 def _ids(mutmut, cwd, status):
@@ -82,7 +82,15 @@ def run_module(module, args):
     only = None
     if args.only_survivors:
         only = _cache_rows(os.path.join(args.only_survivors, module), "bad_survived")
-    _copy_tree(work)
+    if not args.report_only:
+        _run_mutmut(module, work, only, args)
+    return module, _report(module, work, args)
+
+
+def _run_mutmut(module, work, only, args):
+    _copy_tree(args.source, work)
+    # The Hypothesis plugin comes from this checkout, whatever tree is measured.
+    shutil.copy(os.path.join(ROOT, "tests", "utils", "mutation_hypothesis.py"), os.path.join(work, "tests", "utils"))
     with open(os.path.join(work, "mutmut_config.py"), "w") as handle:
         handle.write(MUTMUT_CONFIG % {"sample": args.sample, "only": "None" if only is None else json.dumps(only)})
     tests = [os.path.join("tests", "unit", name) for name in TESTS[module]
@@ -95,6 +103,9 @@ def run_module(module, args):
                         "--runner", runner, "--simple-output", "--no-progress"],
                        cwd=work, stdout=handle, stderr=subprocess.STDOUT, check=False,
                        env=dict(os.environ, MUTATION_EXAMPLES=str(args.examples)))
+
+
+def _report(module, work, args):
     counts = {status: _ids(args.mutmut, work, status) for status in STATUSES}
     if args.only_survivors:
         # The earlier run's verdicts stand for the mutants not tested again.
@@ -107,7 +118,9 @@ def run_module(module, args):
             diff = subprocess.run([args.mutmut, "show", mutant], cwd=work, capture_output=True, text=True,
                                   check=False).stdout
             handle.write("## mutant %s\n%s\n" % (mutant, diff))
-    return module, {status: len(ids) for status, ids in counts.items()}
+    result = {status: len(ids) for status, ids in counts.items()}
+    result["mutants"] = len(_cache_rows(work))
+    return result
 
 
 def main():
@@ -120,6 +133,8 @@ def main():
     parser.add_argument("--sample", type=int, default=1, help="test every K-th mutant only")
     parser.add_argument("--only-survivors", help="an earlier run's workdir: test only its survivors")
     parser.add_argument("--examples", type=int, default=25, help="Hypothesis examples per property")
+    parser.add_argument("--source", default=ROOT, help="the tree to copy and mutate (default: this checkout)")
+    parser.add_argument("--report-only", action="store_true", help="print the scores of the runs in --workdir")
     args = parser.parse_args()
     args.mutmut, args.workdir = os.path.abspath(args.mutmut), os.path.abspath(args.workdir)
     if args.only_survivors:
@@ -127,17 +142,16 @@ def main():
     os.makedirs(args.workdir, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(lambda module: run_module(module, args), args.modules))
-    print("%-14s %7s %7s %8s %10s %8s %7s" % ("module", "mutants", "killed", "timeout", "suspicious",
-                                             "survived", "score"))
+    print("%-14s %7s %7s %7s %8s %10s %8s %7s" % ("module", "mutants", "tested", "killed", "timeout",
+                                                  "suspicious", "survived", "score"))
     failed = False
     for module, count in results:
-        total = sum(count.values())
         caught = count["killed"] + count["timeout"]
-        judged = caught + count["survived"] + count["suspicious"]
-        score = "%.1f%%" % (100.0 * caught / judged) if judged else "n/a"
-        failed = failed or total == 0 or count["untested"] > 0
-        print("%-14s %7d %7d %8d %10d %8d %7s" % (module, total, count["killed"], count["timeout"],
-                                                count["suspicious"], count["survived"], score))
+        tested = caught + count["survived"] + count["suspicious"]
+        score = "%.1f%%" % (100.0 * caught / tested) if tested else "n/a"
+        failed = failed or tested == 0
+        print("%-14s %7d %7d %7d %8d %10d %8d %7s" % (module, count["mutants"], tested, count["killed"],
+                                                    count["timeout"], count["suspicious"], count["survived"], score))
     print("survivors: %s/<module>.survivors.txt, logs: %s/<module>.log" % (args.workdir, args.workdir))
     return 1 if failed else 0
 
