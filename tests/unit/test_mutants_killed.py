@@ -1,0 +1,126 @@
+"""Assertions added where mutation testing (``make mutation``) found the unit tests blind.
+
+Each test names the behaviour a surviving mutant changed without any test noticing; the expected values
+are worked out by hand. See docs/docsite/rst/guide_development.rst, "Mutation testing".
+"""
+
+import pytest
+
+from ansible_collections.privatelink.ecr.plugins.module_utils import _nacl_eval as nacl
+from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
+from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev
+
+REGION = "eu-west-1"
+
+
+def entry(number, action, cidr, protocol="6", ports=None, egress=False):
+    raw = {"RuleNumber": number, "Protocol": protocol, "RuleAction": action, "Egress": egress, "CidrBlock": cidr}
+    if ports:
+        raw["PortRange"] = {"From": ports[0], "To": ports[1]}
+    return raw
+
+
+# ---------------------------------------------------------------- _nacl_eval
+
+def test_an_entry_without_rule_action_denies():
+    # DescribeNetworkAcls always sends RuleAction; a missing one must not be read as allow.
+    normal = nacl.normalise_entry({"RuleNumber": 100, "Protocol": "6", "Egress": False, "CidrBlock": "10.0.0.0/8"})
+    assert normal["action"] == "deny"
+    assert not nacl.evaluate_flow([normal], False, "10.1.0.0/16", 443, 443).allowed
+
+
+def test_protocol_all_spelled_out_covers_tcp():
+    entries = [entry(100, "deny", "10.0.0.0/8", protocol="all"), entry(200, "allow", "0.0.0.0/0", protocol="-1")]
+    verdict = nacl.evaluate_flow(entries, False, "10.1.0.0/16", 443, 443)
+    assert verdict.deciding_rules == [100]
+
+
+def test_a_peer_with_host_bits_is_its_network():
+    verdict = nacl.evaluate_flow([entry(100, "deny", "0.0.0.0/0", protocol="-1")], False, "10.1.2.3/16", 443, 443)
+    assert verdict.blocked == [{"cidr": "10.1.0.0/16", "from_port": 443, "to_port": 443, "rule_number": 100,
+                                "action": "deny"}]
+
+
+def test_blocked_pieces_are_listed_by_rule_then_port():
+    # Rule 100 denies 1000-2000, rule 200 denies the rest: the message lists rule 100 first although its
+    # ports start higher.
+    entries = [entry(100, "deny", "10.0.0.0/8", ports=(1000, 2000)), entry(200, "deny", "10.0.0.0/8", protocol="-1")]
+    verdict = nacl.evaluate_flow(entries, False, "10.1.0.0/16", 443, 2000)
+    assert verdict.blocked == [
+        {"cidr": "10.1.0.0/16", "from_port": 1000, "to_port": 2000, "rule_number": 100, "action": "deny"},
+        {"cidr": "10.1.0.0/16", "from_port": 443, "to_port": 999, "rule_number": 200, "action": "deny"}]
+
+
+def test_free_rule_number_falls_back_to_the_highest_free_number_below():
+    taken = [entry(number, "allow", "0.0.0.0/0") for number in range(10, 100, 10)]
+    assert nacl.free_rule_number(taken, False, 100) == 99
+    assert nacl.free_rule_number(taken, True, 100) == 90          # the other direction is free
+    assert nacl.free_rule_number([entry(n, "allow", "0.0.0.0/0") for n in range(1, 4)], False, 4) is None
+
+
+# ---------------------------------------------------------------- _plan
+
+def spec(service, **extra):
+    base = {"service": service, "service_name": "com.amazonaws.%s.%s" % (REGION, service),
+            "vpc_endpoint_type": "Interface", "policy": None, "tags": {}, "subnet_ids": ["subnet-a"],
+            "route_table_ids": None, "security_group_ids": ["sg-a"], "private_dns_enabled": True,
+            "ip_address_type": "ipv4"}
+    base.update(extra)
+    return base
+
+
+def current(eid, service, owned=True, **extra):
+    base = {"vpc_endpoint_id": eid, "service_name": "com.amazonaws.%s.%s" % (REGION, service),
+            "vpc_endpoint_type": "Interface", "state": "available", "subnet_ids": ["subnet-a"],
+            "route_table_ids": [], "security_group_ids": ["sg-a"], "private_dns_enabled": True,
+            "ip_address_type": "ipv4", "policy": None, "creation_timestamp": "2026-01-01",
+            "tags": {"ManagedBy": "privatelink.ecr"} if owned else {}}
+    base.update(extra)
+    return base
+
+
+def test_create_details_do_not_share_lists_with_the_desired_spec():
+    desired = spec("ecr.api", tags={"Team": "a"})
+    (action,) = _plan.plan_present([desired], [], REGION)
+    action["details"]["subnet_ids"].append("subnet-z")
+    action["details"]["tags"]["Env"] = "x"
+    assert desired["subnet_ids"] == ["subnet-a"] and desired["tags"] == {"Team": "a"}
+
+
+def test_delete_actions_say_what_and_why():
+    gateway_wanted = spec("s3", vpc_endpoint_type="Gateway", subnet_ids=None, security_group_ids=None,
+                          private_dns_enabled=None, ip_address_type=None, route_table_ids=["rtb-a"])
+    actions = _plan.plan_present([gateway_wanted], [current("vpce-01", "s3")], REGION)
+    delete = [a for a in actions if a["action"] == "delete"][0]
+    assert delete == {"service": "s3", "action": "delete", "details": {
+        "vpc_endpoint_id": "vpce-01", "service_name": "com.amazonaws.eu-west-1.s3",
+        "vpc_endpoint_type": "Interface", "reason": "type Interface cannot be changed in place to Gateway"}}
+    duplicates = [current("vpce-01", "ecr.api"), current("vpce-02", "ecr.api", creation_timestamp="2026-02-01")]
+    (delete,) = _plan.plan_present([spec("ecr.api")], duplicates, REGION)
+    assert delete["details"]["reason"] == "duplicate of vpce-01"
+    (delete,) = _plan.plan_absent(["com.amazonaws.eu-west-1.ecr.api"], duplicates[:1], REGION)
+    assert delete["details"]["reason"] == "state is absent"
+
+
+def test_giving_back_the_managed_group_says_so():
+    adopted = [current("vpce-01", "ecr.api", owned=False, security_group_ids=["sg-mine", "sg-managed"])]
+    actions, left = _plan.plan_give_back(adopted, "sg-managed", REGION)
+    assert actions == [{"service": "ecr.api", "action": "adopt",
+                        "details": {"vpc_endpoint_id": "vpce-01", "remove_security_group_ids": ["sg-managed"]}}]
+    assert "taken back" in left[0]["reason"] and "sg-managed" in left[0]["reason"]
+
+
+# ---------------------------------------------------------------- _policy_eval
+
+def test_an_outsider_is_shown_by_its_label():
+    assert repr(ev.OUTSIDE_ACCOUNT) == "<an account outside the VPC's account and organization>"
+
+
+@pytest.mark.parametrize("principal", ["AIDAEXAMPLE", "arn:aws:iam::role/no-account"])
+def test_a_principal_that_is_not_understood_is_recorded(principal):
+    doc = {"Statement": [{"Sid": "Odd", "Effect": "Allow", "Principal": {"AWS": principal}, "Action": "*",
+                          "Resource": "*"}]}
+    verdict = ev.evaluate(doc, ev.Request("ecr:BatchGetImage", "*", "111122223333",
+                                          {"aws:PrincipalAccount": "111122223333"}))
+    assert not verdict.allowed
+    assert verdict.unevaluated == [("statement 'Odd'", "Principal %s" % principal)]
