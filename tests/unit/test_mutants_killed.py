@@ -51,7 +51,9 @@ def test_blocked_pieces_are_listed_by_rule_then_port():
         {"cidr": "10.1.0.0/16", "from_port": 443, "to_port": 999, "rule_number": 200, "action": "deny"}]
 
 
-def test_free_rule_number_falls_back_to_the_highest_free_number_below():
+def test_free_rule_number_prefers_a_round_number_then_any_free_one():
+    assert nacl.free_rule_number([], False, 100) == 90
+    assert nacl.free_rule_number([entry(90, "allow", "0.0.0.0/0")], False, 100) == 80
     taken = [entry(number, "allow", "0.0.0.0/0") for number in range(10, 100, 10)]
     assert nacl.free_rule_number(taken, False, 100) == 99
     assert nacl.free_rule_number(taken, True, 100) == 90          # the other direction is free
