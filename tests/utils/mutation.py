@@ -9,7 +9,7 @@ mutants that time out count as killed (the tests noticed), as mutmut itself repo
 
 ``--sample K`` tests every K-th mutant of a module only (the others are reported as skipped): a full run
 of the five modules is about 1,800 mutants. ``--only-survivors DIR`` tests only the mutants that survived
-in an earlier run kept in DIR (same source, so the same line numbers and mutation indexes): the score
+(or were suspicious) in an earlier run kept in DIR (same source, so the same line numbers and mutation indexes): the score
 after new tests is then computed over the earlier run's tested mutants. Hypothesis runs with at most
 ``--examples`` examples per property (a test's own ``@settings`` still wins), through
 tests/utils/mutation_hypothesis.py.
@@ -82,7 +82,8 @@ def run_module(module, args):
     work = os.path.join(args.workdir, module)
     only = None
     if args.only_survivors:
-        only = _cache_rows(os.path.join(args.only_survivors, module), "bad_survived")
+        earlier = os.path.join(args.only_survivors, module)
+        only = _cache_rows(earlier, "bad_survived") + _cache_rows(earlier, "ok_suspicious")
     if not args.report_only:
         _run_mutmut(module, work, only, args)
     return module, _report(module, work, args)
@@ -113,7 +114,6 @@ def _report(module, work, args):
         earlier = os.path.join(args.only_survivors, module)
         counts["killed"] += ["earlier"] * len(_cache_rows(earlier, "ok_killed"))
         counts["timeout"] += ["earlier"] * len(_cache_rows(earlier, "bad_timeout"))
-        counts["suspicious"] += ["earlier"] * len(_cache_rows(earlier, "ok_suspicious"))
     with open(os.path.join(args.workdir, module + ".survivors.txt"), "w") as handle:
         for mutant in counts["survived"] + counts["suspicious"]:
             diff = subprocess.run([args.mutmut, "show", mutant], cwd=work, capture_output=True, text=True,
