@@ -1,16 +1,15 @@
-#!/usr/bin/env python
 """Run mutmut on the collection's pure cores and print the mutation score per module (``make mutation``).
 
 Each module is mutated in its own copy of the tree (``<workdir>/<module>``) so the checkout is never
 modified, an interrupted run leaves nothing behind in it, and two modules can run at once. A mutant is
 judged by only the unit test files that exercise the module (``TESTS`` below), fastest first with ``-x``,
-which keeps one mutant to a few seconds on a shared machine. The score is killed / (killed + survived);
-mutants that time out count as killed (the tests noticed), as mutmut itself reports them.
+which keeps one mutant to a few seconds on a shared machine. The score is caught / tested, where caught
+is killed or timed out (the tests noticed), and tested adds the survivors and the suspicious ones.
 
 ``--sample K`` tests every K-th mutant of a module only (the others are reported as skipped): a full run
 of the five modules is about 1,800 mutants. ``--only-survivors DIR`` tests only the mutants that survived
-(or were suspicious) in an earlier run kept in DIR (same source, so the same line numbers and mutation indexes): the score
-after new tests is then computed over the earlier run's tested mutants. Hypothesis runs with at most
+(or were suspicious) in an earlier run kept in DIR (same source: the same line numbers and mutation
+indexes); the score after new tests is then computed over the earlier run's tested mutants. Hypothesis runs with at most
 ``--examples`` examples per property (a test's own ``@settings`` still wins), through
 tests/utils/mutation_hypothesis.py.
 """
