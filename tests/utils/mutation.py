@@ -9,9 +9,9 @@ is killed or timed out (the tests noticed), and tested adds the survivors and th
 ``--sample K`` tests every K-th mutant of a module only (the others are reported as skipped): a full run
 of the five modules is about 1,800 mutants. ``--only-survivors DIR`` tests only the mutants that survived
 (or were suspicious) in an earlier run kept in DIR (same source: the same line numbers and mutation
-indexes); the score after new tests is then computed over the earlier run's tested mutants. Hypothesis runs with at most
-``--examples`` examples per property (a test's own ``@settings`` still wins), through
-tests/utils/mutation_hypothesis.py.
+indexes); the score after new tests is then computed over the earlier run's tested mutants.
+Hypothesis runs with at most ``--examples`` examples per property (a test's own ``@settings`` still
+wins), through tests/utils/mutation_hypothesis.py.
 """
 
 import argparse
