@@ -4,11 +4,15 @@ Each test names the behaviour a surviving mutant changed without any test notici
 are worked out by hand. See docs/docsite/rst/guide_development.rst, "Mutation testing".
 """
 
+import boto3
 import pytest
+from botocore.stub import Stubber
 
 from ansible_collections.privatelink.ecr.plugins.module_utils import _nacl_eval as nacl
 from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
 from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev
+from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier, _permissions
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
 
 REGION = "eu-west-1"
 
@@ -126,3 +130,50 @@ def test_a_principal_that_is_not_understood_is_recorded(principal):
                                           {"aws:PrincipalAccount": "111122223333"}))
     assert not verdict.allowed
     assert verdict.unevaluated == [("statement 'Odd'", "Principal %s" % principal)]
+
+
+# ---------------------------------------------------------------- _apply
+
+def stubbed_applier():
+    client = boto3.client("ec2", region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x",
+                          endpoint_url="http://127.0.0.1:9")
+    return PlanApplier(client, "vpc-0123456789abcdef0", wait_timeout=5), Stubber(client)
+
+
+def test_https_rules_for_both_address_families():
+    assert _permissions(["10.0.0.0/16", "2001:db8::/56"]) == [{
+        "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+        "IpRanges": [{"CidrIp": "10.0.0.0/16", "Description": "HTTPS to VPC endpoints"}],
+        "Ipv6Ranges": [{"CidrIpv6": "2001:db8::/56", "Description": "HTTPS to VPC endpoints"}]}]
+    assert "IpRanges" not in _permissions(["::/0"])[0]
+
+
+def test_deleting_an_endpoint_already_gone_is_not_a_failure():
+    applier, stub = stubbed_applier()
+    gone = {"ResourceId": "vpce-01", "Error": {"Code": "InvalidVpcEndpoint.NotFound", "Message": "gone"}}
+    other = {"ResourceId": "vpce-02", "Error": {"Code": "OperationNotPermitted", "Message": "not yours"}}
+    stub.add_response("delete_vpc_endpoints", {"Unsuccessful": [gone]}, {"VpcEndpointIds": ["vpce-01"]})
+    stub.add_response("delete_vpc_endpoints", {"Unsuccessful": [gone, other]},
+                      {"VpcEndpointIds": ["vpce-01", "vpce-02"]})
+    with stub:
+        applier.delete_endpoints(["vpce-01"])
+        with pytest.raises(PrivatelinkError) as err:
+            applier.delete_endpoints(["vpce-02", "vpce-01"])
+    assert str(err.value) == "Failed to delete VPC endpoints: vpce-02: not yours"
+
+
+def test_a_failed_group_deletion_names_what_failed():
+    applier, stub = stubbed_applier()
+    stub.add_client_error("delete_security_group", "UnauthorizedOperation", "no", expected_params={"GroupId": "sg-1"})
+    with stub, pytest.raises(PrivatelinkError) as err:
+        applier._delete_group("sg-1")  # pylint: disable=protected-access
+    assert "delete the managed security group" in str(err.value) and "UnauthorizedOperation" in str(err.value)
+
+
+def test_waiting_for_released_interfaces_asks_for_the_groups_interfaces():
+    applier, stub = stubbed_applier()
+    stub.add_response("describe_network_interfaces", {"NetworkInterfaces": []},
+                      {"Filters": [{"Name": "group-id", "Values": ["sg-1"]}]})
+    with stub:
+        applier.wait_interfaces_released("sg-1")
+    stub.assert_no_pending_responses()
