@@ -27,14 +27,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # The unit test files that exercise each module, cheapest first (pytest stops at the first failure).
 TESTS = {
-    "_plan": ["test_mutants_killed.py", "test_plan.py", "test_zones_plan.py", "test_adoption_and_placement.py",
-              "test_plan_properties.py", "test_aws_conflicts.py"],
-    "_apply": ["test_mutants_killed.py", "test_apply_pending_and_tokens.py", "test_retry_and_wait.py",
-               "test_iam_least_privilege.py", "test_reconcile.py"],
-    "_policy_eval": ["test_mutants_killed.py", "test_policy_eval.py", "test_perimeter.py"],
-    "_nacl_eval": ["test_mutants_killed.py", "test_nacl_eval.py", "test_audit_checks.py"],
-    "_audit_checks": ["test_mutants_killed.py", "test_audit_checks.py", "test_pull_blocker_corpus.py",
-                      "test_perimeter.py"],
+    "_plan": ["test_plan.py", "test_zones_plan.py", "test_adoption_and_placement.py", "test_plan_properties.py",
+              "test_aws_conflicts.py", "test_mutants_killed.py"],
+    "_apply": ["test_apply_pending_and_tokens.py", "test_retry_and_wait.py", "test_iam_least_privilege.py",
+               "test_reconcile.py", "test_mutants_killed.py"],
+    "_policy_eval": ["test_policy_eval.py", "test_perimeter.py", "test_mutants_killed.py"],
+    "_nacl_eval": ["test_nacl_eval.py", "test_audit_checks.py", "test_mutants_killed.py"],
+    "_audit_checks": ["test_audit_checks.py", "test_pull_blocker_corpus.py", "test_perimeter.py",
+                      "test_mutants_killed.py"],
 }
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", ".hypothesis", ".pytest_cache",
                                      "__pycache__", "bench", "demo", "tests/output")
