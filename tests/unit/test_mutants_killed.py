@@ -182,7 +182,10 @@ def test_waiting_for_released_interfaces_asks_for_the_groups_interfaces():
 def test_undecidable_statements_are_named_by_position_and_reason():
     doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:*", "Resource": "*"},
                          {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
-                          "Condition": {"IpAddress": {"aws:PrincipalOrgID": "10.0.0.0/8"}}}]}
+                          "Condition": {"IpAddress": {"aws:PrincipalOrgID": "10.0.0.0/8"}}},
+                         {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+                          "Condition": {"StringEquals": ["aws:PrincipalOrgID"]}}]}
     verdict = ev.evaluate(doc, ev.Request("ecr:BatchGetImage", "*", "111122223333",
                                           {"aws:PrincipalAccount": "111122223333"}))
-    assert verdict.unevaluated == [("statement #2", "condition IpAddress")]
+    assert verdict.unevaluated == [("statement #2", "condition operator IpAddress"),
+                                   ("statement #3", "condition StringEquals")]
