@@ -24,5 +24,5 @@ $(MUTATION_VENV)/.installed: requirements-mutation.txt
 mutation-venv: $(MUTATION_VENV)/.installed
 
 mutation: venv mutation-venv
-	$(BIN)/python tests/utils/mutation.py --mutmut $(MUTATION_VENV)/bin/mutmut --python $(BIN)/python \
+	$(BIN)/python tests/utils/mutation.py --mutmut-venv $(MUTATION_VENV) --python $(BIN)/python \
 		--workdir $(MUTATION_DIR) --jobs $(MUTATION_JOBS) --sample $(MUTATION_SAMPLE) $(MUTATION_MODULES)
