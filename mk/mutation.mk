@@ -4,10 +4,10 @@
 #   make mutation MUTATION_MODULES="_nacl_eval"   one module
 #   make mutation MUTATION_JOBS=2                 two modules at once
 #   make mutation MUTATION_SAMPLE=5               every fifth mutant (a measured subset, quicker)
-# mutmut (requirements-mutation.txt) lives in its own venv under .build/mutation; the tests run with
-# .venv's python. Each module is mutated in its own copy of the tree (.build/mutation/<module>), so the
-# checkout is never modified and a run can be interrupted. Survivors' diffs are written next to it
-# (.build/mutation/<module>.survivors.txt).
+# mutmut (requirements-mutation.txt) lives in its own venv under .build/mutation and makes the mutants;
+# tests/utils/mutation.py runs the tests with .venv's python, one mutant at a time. Each module is
+# mutated in its own copy of the tree (.build/mutation/<module>), so the checkout is never modified and
+# a run can be interrupted. Results: .build/mutation/<module>.json and <module>.survivors.txt (diffs).
 MUTATION_DIR := $(CURDIR)/.build/mutation
 MUTATION_VENV := $(MUTATION_DIR)/venv
 MUTATION_MODULES ?= _plan _apply _policy_eval _nacl_eval _audit_checks
