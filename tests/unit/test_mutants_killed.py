@@ -86,11 +86,14 @@ def current(eid, service, owned=True, **extra):
 
 
 def test_create_details_do_not_share_lists_with_the_desired_spec():
-    desired = spec("ecr.api", tags={"Team": "a"})
+    policy = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*", "Resource": "*"}]}
+    desired = spec("ecr.api", tags={"Team": "a"}, policy=policy)
     (action,) = _plan.plan_present([desired], [], REGION)
     action["details"]["subnet_ids"].append("subnet-z")
     action["details"]["tags"]["Env"] = "x"
+    action["details"]["policy"]["Statement"][0]["Effect"] = "Deny"
     assert desired["subnet_ids"] == ["subnet-a"] and desired["tags"] == {"Team": "a"}
+    assert policy["Statement"][0]["Effect"] == "Allow"
 
 
 def test_delete_actions_say_what_and_why():
