@@ -104,7 +104,8 @@ def test_not_action_and_not_resource():
 @pytest.mark.parametrize("principal,hit", [
     ("*", True), ({"AWS": "*"}, True), ({"AWS": ["*"]}, True), ({"AWS": ACCOUNT}, True),
     ({"AWS": "arn:aws:iam::%s:root" % ACCOUNT}, True), ({"AWS": "444455556666"}, False),
-    ({"Service": "ecs-tasks.amazonaws.com"}, False)])
+    ({"Service": "ecs-tasks.amazonaws.com"}, False), ({"AWS": ["444455556666", "*"]}, True),
+    ({"AWS": ["444455556666", "arn:aws:iam::%s:root" % ACCOUNT]}, True)])
 def test_principals(principal, hit):
     assert (decision(policy(allow(Principal=principal))) == ev.ALLOWED) is hit
 
@@ -441,8 +442,8 @@ RESOURCE_PATTERNS = ["*", REPO, "arn:aws:ecr:*:*:repository/*", "arn:aws:ecr:eu-
                      LAYERS, "arn:aws:s3:::team-bucket/*", "arn:aws:logs:*:*:*",
                      "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/*"]
 PRINCIPALS = ["*", {"AWS": "*"}, {"AWS": ACCOUNT}, {"AWS": "arn:aws:iam::%s:root" % ACCOUNT},
-              {"AWS": OTHER_ACCOUNT}, {"AWS": [OTHER_ACCOUNT, ACCOUNT]}, {"Service": "ecs-tasks.amazonaws.com"},
-              {"AWS": "arn:aws:iam::%s:role/task" % ACCOUNT}]
+              {"AWS": OTHER_ACCOUNT}, {"AWS": [OTHER_ACCOUNT, ACCOUNT]}, {"AWS": [OTHER_ACCOUNT, "*"]},
+              {"Service": "ecs-tasks.amazonaws.com"}, {"AWS": "arn:aws:iam::%s:role/task" % ACCOUNT}]
 CONDITION_KEYS = ["aws:PrincipalOrgID", "aws:principalaccount", "aws:SourceVpce", "aws:ResourceAccount",
                   "aws:PrincipalTag/team"]
 CONDITION_OPERATORS = ["StringEquals", "StringNotEquals", "StringLike", "StringNotLike", "StringEqualsIgnoreCase",
@@ -512,7 +513,7 @@ PULL_ACTIONS = ["*", "ecr:*", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
 def pull_statements(draw):
     statement = {"Effect": draw(st.sampled_from(["Allow", "Allow", "Deny"])),
                  "Action": draw(one_or_more(PULL_ACTIONS)), "Resource": draw(one_or_more(PULL_RESOURCES)),
-                 "Principal": draw(st.sampled_from(PRINCIPALS[:6]))}
+                 "Principal": draw(st.sampled_from(PRINCIPALS[:7]))}
     if draw(st.booleans()):
         statement["Condition"] = {draw(st.sampled_from(CONDITION_OPERATORS[:9])): {
             draw(st.sampled_from(["aws:PrincipalOrgID", "aws:PrincipalAccount", "aws:SourceVpce",
