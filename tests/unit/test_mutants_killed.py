@@ -8,11 +8,13 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils import _nacl_eval as nacl
 from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
 from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev
 from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier, _permissions
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+from ansible_collections.privatelink.ecr.tests.unit.test_audit_checks import correct_state
 
 REGION = "eu-west-1"
 
@@ -192,3 +194,47 @@ def test_undecidable_statements_are_named_by_position_and_reason():
                                           {"aws:PrincipalAccount": "111122223333"}))
     assert verdict.unevaluated == [("statement #2", "condition operator IpAddress"),
                                    ("statement #3", "condition StringEquals")]
+
+
+# ---------------------------------------------------------------- _audit_checks
+
+def _nacl_state(*entries):
+    state = correct_state()
+    state["network_acls"]["acl-default"]["entries"] = [
+        {"rule_number": number, "egress": egress, "protocol": "-1", "action": action, "cidr": cidr,
+         "from_port": None, "to_port": None} for number, action, cidr in entries for egress in (False, True)]
+    return state
+
+
+def test_nacl_remediation_says_entry_or_entries_as_it_lists():
+    state = _nacl_state((100, "allow", "10.0.1.0/24"), (32767, "deny", "0.0.0.0/0"))
+    findings = checks.check_nacl_blocks_https(state)
+    assert findings
+    for item in findings:
+        commands = item["remediation"].count("aws ec2 create-network-acl-entry")
+        assert commands >= 1
+        assert (" entry to " in item["remediation"]) == (commands == 1), item["remediation"]
+        assert (" entries to " in item["remediation"]) == (commands > 1), item["remediation"]
+
+
+def test_nacl_remediation_names_every_peer_when_no_rule_number_is_free():
+    # Rule 1 denies: no number below it is free, so each blocked peer gets "replace rule 1" advice.
+    state = _nacl_state((1, "deny", "10.0.0.0/16"), (100, "allow", "0.0.0.0/0"))
+    findings = checks.check_nacl_blocks_https(state)
+    assert findings
+    for item in findings:
+        assert "create-network-acl-entry" not in item["remediation"]
+        peers = [cidr for cidr in ("10.0.1.0/24", "10.0.2.0/24", "10.0.3.0/24") if cidr in item["message"]]
+        assert len(peers) >= 2
+        for cidr in peers:
+            assert "rule 1 denies %s; replace it" % cidr in item["remediation"]
+
+
+def test_full_access_policy_on_an_interface_endpoint_names_the_role_variable():
+    state = correct_state()
+    for endpoint in state["endpoints"]:
+        endpoint["policy"] = None
+    findings = {f["resource"]: f for f in checks.check_policy_unrestricted(state)}
+    assert "vpc_endpoints_policy" in findings["vpce-api"]["remediation"]
+    assert "only what your workloads call" in findings["vpce-logs"]["remediation"]
+    assert "s3_policy" in findings["vpce-s3"]["remediation"]
