@@ -14,7 +14,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
 from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev
 from ansible_collections.privatelink.ecr.plugins.module_utils._apply import PlanApplier, _permissions
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
-from ansible_collections.privatelink.ecr.tests.unit.test_audit_checks import correct_state
+from ansible_collections.privatelink.ecr.tests.unit.test_audit_checks import correct_state, spoke_state
 
 REGION = "eu-west-1"
 
@@ -235,6 +235,16 @@ def test_full_access_policy_on_an_interface_endpoint_names_the_role_variable():
     for endpoint in state["endpoints"]:
         endpoint["policy"] = None
     findings = {f["resource"]: f for f in checks.check_policy_unrestricted(state)}
-    assert "vpc_endpoints_policy" in findings["vpce-api"]["remediation"]
-    assert "only what your workloads call" in findings["vpce-logs"]["remediation"]
+    for eid in ("vpce-api", "vpce-logs"):
+        assert findings[eid]["remediation"].startswith(
+            "set policy (role variable vpc_endpoints_policy; one policy serves every interface endpoint) to allow "
+            "only what your workloads call")
     assert "s3_policy" in findings["vpce-s3"]["remediation"]
+
+
+def test_the_per_vpc_design_counts_the_spokes_own_endpoints_of_other_services():
+    spoke = spoke_state()
+    spoke["endpoints"].append({"vpc_endpoint_id": "vpce-sts", "service": "sts", "vpc_endpoint_type": "Interface",
+                               "state": "available", "subnet_ids": ["subnet-a", "subnet-b"]})
+    # The hub's three services in the spoke's three zones, plus its own sts endpoint in two subnets.
+    assert checks.per_vpc_design_monthly_usd(spoke, 0.01) == round((3 * 3 + 2) * 730 * 0.01, 2)
