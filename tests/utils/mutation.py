@@ -53,15 +53,16 @@ def _copy_tree(source, dest):
     shutil.copy(os.path.join(ROOT, "tests", "utils", "mutation_hypothesis.py"), os.path.join(dest, "tests", "utils"))
 
 
-def _mutants(mutmut, path, source):
-    """[(key, mutated source)] for every mutant of ``source``; key = [line_number, index, line]."""
+def _mutation_ids(mutmut, path, source):
+    """[(key, mutation id)] for every mutant of ``source``; key = [line_number, index, line]."""
     ids = mutmut.list_mutations(mutmut.Context(source=source, filename=path))
-    result = []
-    for mutation_id in ids:
-        mutated, count = mutmut.mutate(mutmut.Context(source=source, filename=path, mutation_id=mutation_id))
-        if count:
-            result.append(([mutation_id.line_number, mutation_id.index, mutation_id.line], mutated))
-    return result
+    return [([i.line_number, i.index, i.line], i) for i in ids]
+
+
+def _mutated(mutmut, path, source, mutation_id):
+    """The source with one mutation (each call parses the file: only for the mutants tested)."""
+    mutated, count = mutmut.mutate(mutmut.Context(source=source, filename=path, mutation_id=mutation_id))
+    return mutated if count else None
 
 
 def _run_tests(work, command, timeout):
@@ -81,7 +82,7 @@ def run_module(module, args):
     _copy_tree(args.source, work)
     with open(os.path.join(work, path)) as handle:
         original = handle.read()
-    mutants = _mutants(mutmut, path, original)
+    mutants = _mutation_ids(mutmut, path, original)
     if args.only_survivors:
         with open(os.path.join(args.only_survivors, module + ".json")) as handle:
             earlier = json.load(handle)
@@ -100,7 +101,10 @@ def run_module(module, args):
     timeout = max(60.0, 10 * (time.time() - start))
     tested = list(carried)
     try:
-        for key, mutated in chosen:
+        for key, mutation_id in chosen:
+            mutated = _mutated(mutmut, path, original, mutation_id)
+            if mutated is None:
+                continue
             with open(os.path.join(work, path), "w") as handle:
                 handle.write(mutated)
             code = _run_tests(work, command, timeout)
