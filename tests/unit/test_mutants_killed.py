@@ -118,7 +118,9 @@ def test_giving_back_the_managed_group_says_so():
     actions, left = _plan.plan_give_back(adopted, "sg-managed", REGION)
     assert actions == [{"service": "ecr.api", "action": "adopt",
                         "details": {"vpc_endpoint_id": "vpce-01", "remove_security_group_ids": ["sg-managed"]}}]
-    assert "taken back" in left[0]["reason"] and "sg-managed" in left[0]["reason"]
+    assert left == [{"vpc_endpoint_id": "vpce-01", "service": "ecr.api",
+                     "reason": "not created by privatelink.ecr (no ManagedBy tag): kept, and the managed security "
+                               "group sg-managed taken back"}]
 
 
 # ---------------------------------------------------------------- _policy_eval
