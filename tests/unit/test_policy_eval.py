@@ -403,6 +403,7 @@ CONDITION_TABLE = [
     ("StringLike", "o-abc*", ORG, True), ("StringLike", "o-abc*", None, False), ("StringLike", "o-?", ORG, False),
     ("StringNotLike", "o-abc*", None, True), ("StringNotLike", "o-abc*", ORG, False),
     ("StringEqualsIgnoreCase", ORG.upper(), ORG, True), ("StringNotEqualsIgnoreCase", ORG.upper(), ORG, False),
+    ("StringNotEqualsIgnoreCase", "O-OTHER", ORG, True),
     ("StringEquals", ORG.upper(), ORG, False),
     ("ForAnyValue:StringEquals", ORG, None, False), ("ForAllValues:StringEquals", ORG, None, True),
     ("ForAllValues:StringEquals", ORG, ORG, True), ("ForAllValues:StringEquals", "o-other", ORG, False),
