@@ -174,7 +174,7 @@ def test_a_failed_group_deletion_names_what_failed():
     stub.add_client_error("delete_security_group", "UnauthorizedOperation", "no", expected_params={"GroupId": "sg-1"})
     with stub, pytest.raises(PrivatelinkError) as err:
         applier._delete_group("sg-1")  # pylint: disable=protected-access
-    assert "delete the managed security group" in str(err.value) and "UnauthorizedOperation" in str(err.value)
+    assert str(err.value).startswith("Failed to delete the managed security group: UnauthorizedOperation: no")
 
 
 def test_waiting_for_released_interfaces_asks_for_the_groups_interfaces():
