@@ -10,7 +10,7 @@ modified and two modules can run at once. A mutant is judged by only the unit te
 the module (``TESTS`` below) with ``pytest -x``: killed when they fail, survived when they pass, timed
 out when they run ten times as long as without the mutant (caught, too). The score is caught / tested.
 
-``--sample K`` tests every K-th mutant of a module only: a full run of the five modules is about 1,800
+``--sample K`` tests every K-th mutant of a module only: a full run of the five modules is about 2,500
 mutants, hours on a busy two-core machine. ``--only-survivors DIR`` tests again only the mutants that
 survived in an earlier run kept in DIR (same source, so the same mutation ids); the score after new
 tests is computed over that run's tested mutants. Hypothesis runs with at most ``--examples`` examples
