@@ -494,7 +494,7 @@ def requests(draw):
 
 
 @given(st.lists(statements(), min_size=1, max_size=5), requests())
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=250, deadline=None)
 def test_the_evaluator_agrees_with_the_reference(statement_list, req):
     doc = policy(*statement_list)
     assert DECISIONS[ev.evaluate(doc, req).decision] == ref.decide(doc, reference_request(req))
@@ -524,7 +524,7 @@ def pull_statements(draw):
 
 @given(st.sampled_from(ev.PULL_SERVICES), st.lists(pull_statements(), min_size=1, max_size=4),
        st.sampled_from([ORG, None]))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 def test_pull_blockers_agree_with_the_reference(service, statement_list, org):
     doc = policy(*statement_list)
     reasons = blockers(service, doc, org=org)
