@@ -162,6 +162,9 @@ def test_deleting_an_endpoint_already_gone_is_not_a_failure():
     stub.add_response("delete_vpc_endpoints", {"Unsuccessful": [gone]}, {"VpcEndpointIds": ["vpce-01"]})
     stub.add_response("delete_vpc_endpoints", {"Unsuccessful": [gone, other]},
                       {"VpcEndpointIds": ["vpce-01", "vpce-02"]})
+    # A failure other than NotFound is looked up: still available, so it is a real failure.
+    stub.add_response("describe_vpc_endpoints", {"VpcEndpoints": [{"VpcEndpointId": "vpce-02", "State": "Available"}]},
+                      {"Filters": [{"Name": "vpc-endpoint-id", "Values": ["vpce-02"]}]})
     with stub:
         applier.delete_endpoints(["vpce-01"])
         with pytest.raises(PrivatelinkError) as err:
