@@ -330,8 +330,45 @@ def check_cache_not_seeded(state):
 CHECKS = (check_image_needs_internet, check_image_other_region, check_cache_rule_broken, check_cache_not_seeded)
 
 
-def image_view(state):
-    """The result's ``images``: each distinct image, its registry and the path it is pulled through."""
-    return [{"reference": e["reference"], "registry": e["registry"], "repository": e["repository"],
-             "kind": e["kind"], "path": e["path"], "rule": e["rule"], "workloads": list(e["workloads"])}
-            for e in judge_images(state)]
+
+def image_paths(vpc):
+    """Per distinct image of a VPC result (``workloads`` and ``findings``, as the info module returns them):
+    ``[{reference, registry, path, workloads}]`` for the reports. ``path`` is how the image is pulled now:
+    ``private endpoint``, ``pull-through cache (not seeded)``, ``pull-through cache (rule broken)``,
+    ``internet`` (a default route), ``none`` (no way out: IMAGE_NEEDS_INTERNET / IMAGE_OTHER_REGION) or
+    ``unparsed``."""
+    by_resource = {}
+    for item in vpc.get("findings") or []:
+        by_resource.setdefault(item["resource"], set()).add(item["id"])
+    broken = [item["resource"] for item in vpc.get("findings") or [] if item["id"] == "CACHE_RULE_BROKEN"]
+    region = vpc.get("region")
+    entries, order = {}, []
+    for workload in vpc.get("workloads") or []:
+        for reference in workload.get("images") or []:
+            if reference not in entries:
+                entries[reference] = {"reference": reference, "registry": None, "path": None, "workloads": []}
+                order.append(reference)
+            label = _label(workload)
+            if label not in entries[reference]["workloads"]:
+                entries[reference]["workloads"].append(label)
+    for reference in order:
+        entry = entries[reference]
+        ids = by_resource.get(reference) or set()
+        try:
+            parsed = refs.parse(reference)
+        except ValueError:
+            entry["path"] = "unparsed"
+            continue
+        entry["registry"] = parsed["registry"]
+        kind = refs.classify(parsed, region)
+        if ids & set(["IMAGE_NEEDS_INTERNET", "IMAGE_OTHER_REGION"]):
+            entry["path"] = PATH_NONE
+        elif "CACHE_NOT_SEEDED" in ids:
+            entry["path"] = PATH_CACHE + " (not seeded)"
+        elif kind == "ecr" and refs.cache_rule_for(parsed["repository"], dict((p, {}) for p in broken)):
+            entry["path"] = PATH_CACHE + " (rule broken)"
+        elif kind == "ecr":
+            entry["path"] = PATH_ENDPOINT
+        else:
+            entry["path"] = PATH_INTERNET
+    return [entries[r] for r in order]

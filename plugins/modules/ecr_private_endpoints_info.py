@@ -297,40 +297,6 @@ vpcs:
           type: list
           elements: str
           sample: [nginx:1.27]
-    images:
-      description: Each distinct image of the VPC's workloads and the path it is pulled through.
-      type: list
-      elements: dict
-      contains:
-        reference:
-          description: The image reference as the workload names it.
-          type: str
-          sample: nginx:1.27
-        registry:
-          description: The registry host (V(docker.io) when the reference names none); null when it does not parse.
-          type: str
-          sample: docker.io
-        repository:
-          description: The repository path inside the registry (C(library/nginx) for C(nginx)).
-          type: str
-          sample: library/nginx
-        kind:
-          description: V(ecr) (the region's private ECR), V(ecr_other_region), V(external) or V(invalid).
-          type: str
-          sample: external
-        path:
-          description: V(private endpoint), V(pull-through cache), V(internet) (a default route) or V(none) (no
-            way to pull it now).
-          type: str
-          sample: none
-        rule:
-          description: The prefix of the pull-through cache rule the image comes through; null otherwise.
-          type: str
-        workloads:
-          description: The workloads using it (C(KIND NAME)).
-          type: list
-          elements: str
-          sample: [ecs_service web]
     monthly_cost_usd:
       description:
         - The hourly charge of the VPC's interface endpoints for a month, in US dollars, rounded to cents
@@ -424,7 +390,6 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
     monthly_cost_usd,
     per_vpc_design_monthly_usd,
 )
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import image_view
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
@@ -503,7 +468,6 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
         "compliant": is_compliant(findings),
         "workload_subnet_ids": state["workload_subnet_ids"],
         "workloads": state.get("workloads") or [],
-        "images": image_view(state),
         "monthly_cost_usd": monthly_cost_usd(state, endpoint_hour_usd),
         "per_vpc_design_monthly_usd": per_vpc_design_monthly_usd(state, endpoint_hour_usd),
         "hub": _hub_result(state),

@@ -17,6 +17,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tests.support.ansible_cli import aws_env, run_module  # noqa: E402
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import image_paths  # noqa: E402
 from tests.support.audit_fixtures import REGION, deploy_args, ec2_client, seed_private_vpc  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 
@@ -84,7 +85,7 @@ def test_no_ecs_and_no_eks_costs_two_requests(lab):
     assert counts.get("ecs.ListClusters") == 1 and counts.get("eks.ListClusters") == 1
     assert not [k for k in counts if k.startswith(("ecs.", "eks.", "ecr.", "secretsmanager."))
                 and k not in ("ecs.ListClusters", "eks.ListClusters")], counts
-    assert vpc["workloads"] == [] and vpc["images"] == []
+    assert vpc["workloads"] == [] and "images" not in vpc
     # No workload found: the private subnets by the discovery rule.
     assert vpc["workload_subnet_ids"] == sorted(lab["vpc"]["private_subnet_ids"]) or \
         set(vpc["workload_subnet_ids"]) == set(lab["vpc"]["private_subnet_ids"])
@@ -107,7 +108,7 @@ def test_fargate_service_with_docker_hub_image_needs_internet(lab):
     assert "docker-hub" in item["remediation"]
     assert "%s/docker-hub/library/nginx:1.27" % HUB in item["remediation"]
     assert "secret" in item["remediation"]
-    paths = dict((i["reference"], i["path"]) for i in vpc["images"])
+    paths = dict((i["reference"], i["path"]) for i in image_paths(vpc))
     assert paths == {"nginx:1.27": "none", "%s/app:1" % HUB: "private endpoint"}
 
 
@@ -117,7 +118,7 @@ def test_a_default_route_makes_the_same_service_clean(lab):
     vpc = audit(lab)
     assert vpc["workload_subnet_ids"] == [lab["vpc"]["public_subnet_id"]]
     assert [f for f in vpc["findings"] if f["id"].startswith(("IMAGE_", "CACHE_"))] == []
-    assert vpc["images"][0]["path"] == "internet"
+    assert image_paths(vpc)[0]["path"] == "internet"
 
 
 def test_many_services_described_ten_at_a_time_task_definitions_once(lab):
@@ -174,12 +175,12 @@ def test_cached_image_not_seeded_then_clean(lab):
     assert ids(vpc) == ["CACHE_NOT_SEEDED"]
     (item,) = [f for f in vpc["findings"] if f["id"] == "CACHE_NOT_SEEDED"]
     assert item["severity"] == "medium" and "docker pull %s" % cached in item["remediation"]
+    assert image_paths(vpc)[0]["path"] == "pull-through cache (not seeded)"
     assert lab["server"].requests()["ecr.DescribeRepositories"] == 1
     # Seeded (the repository the first pull creates exists): clean, through the cache.
     client(lab["server"], "ecr").create_repository(repositoryName="docker-hub/library/nginx")
     vpc = audit(lab)
-    assert ids(vpc) == [] and vpc["images"][0]["path"] == "pull-through cache"
-    assert vpc["images"][0]["rule"] == "docker-hub"
+    assert ids(vpc) == [] and image_paths(vpc)[0]["path"] == "private endpoint"
 
 
 def test_cache_rule_whose_secret_is_gone_is_broken(lab):
@@ -190,6 +191,7 @@ def test_cache_rule_whose_secret_is_gone_is_broken(lab):
     assert ids(vpc) == ["CACHE_RULE_BROKEN"]
     (item,) = [f for f in vpc["findings"] if f["id"] == "CACHE_RULE_BROKEN"]
     assert item["resource"] == "docker-hub"
+    assert image_paths(vpc)[0]["path"] == "pull-through cache (rule broken)"
 
 
 def test_existing_rule_is_named_in_the_remediation(lab):
