@@ -27,11 +27,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils import _image_refs as refs
+from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import (  # noqa: F401 (image_paths)
+    PATH_CACHE,
+    PATH_ENDPOINT,
+    PATH_INTERNET,
+    PATH_NONE,
+    image_paths,
+)
+from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import (
+    NEEDS_SECRET,
+    SECRET_NAME_PREFIX,
+    image_prefix,
+)
 
-PATH_ENDPOINT = "private endpoint"
-PATH_CACHE = "pull-through cache"
-PATH_INTERNET = "internet"
-PATH_NONE = "none"
 DEFAULT_ROUTE = "0.0.0.0/0"
 
 
@@ -43,6 +51,24 @@ def _finding(finding_id, resource, message, remediation):
     # Imported here: _audit_checks imports this module for its CHECKS registry.
     from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import finding
     return finding(finding_id, resource, message, remediation)
+
+
+def through_cache(parsed, account_id, region, prefix):
+    """The reference to pull ``parsed`` through the rule ``prefix`` of the registry ACCOUNT/REGION.
+
+    ECR user guide, pull-through-cache-working-pulling.html: ``ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX/
+    REPOSITORY:TAG``; Docker Hub's official images keep their ``library/`` component.
+    """
+    return "%s/%s%s" % (image_prefix(account_id, region, prefix), parsed["repository"], refs.suffix(parsed))
+
+
+def needs_secret(upstream):
+    return upstream in NEEDS_SECRET
+
+
+def secret_advice(upstream):
+    return ("a Secrets Manager secret named %s... in the same account and Region holding the upstream's "
+            "credentials" % SECRET_NAME_PREFIX if needs_secret(upstream) else "no credential secret")
 
 
 # ---------------------------------------------------------------- workload subnets and routes
@@ -238,14 +264,14 @@ def _needs_internet_remediation(state, entry):
         return ("pull it through the registry's existing pull-through cache rule %s (upstream %s): use %s in the "
                 "task definition or pod spec; the first pull through the rule needs internet egress (see "
                 "CACHE_NOT_SEEDED)" % (existing, name,
-                                       refs.through_cache(entry["parsed"], account_id, region, existing)))
+                                       through_cache(entry["parsed"], account_id, region, existing)))
     return ("create an ECR pull-through cache rule with upstream %s, prefix %s and %s (privatelink.ecr."
             "ecr_pull_through_cache, host variable ecr_pull_through_cache_rules: {prefix: %s, upstream: %s%s}), "
             "then use %s in the task definition or pod spec; the first pull through the rule needs internet "
             "egress (see CACHE_NOT_SEEDED)" % (
-                name, prefix, refs.secret_advice(name), prefix, name,
-                ", credential_secret: %s%s" % (refs.SECRET_NAME_PREFIX, prefix) if refs.needs_secret(name) else "",
-                refs.through_cache(entry["parsed"], account_id, region, prefix)))
+                name, prefix, secret_advice(name), prefix, name,
+                ", credential_secret: %s%s" % (SECRET_NAME_PREFIX, prefix) if needs_secret(name) else "",
+                through_cache(entry["parsed"], account_id, region, prefix)))
 
 
 def check_image_needs_internet(state):
@@ -303,7 +329,7 @@ def check_cache_rule_broken(state):
             "create the secret again in this account and Region (its name starts with %s; a JSON object with the "
             "upstream's username and accessToken) and point the rule at it: set credential_secret in "
             "ecr_pull_through_cache_rules and run privatelink.ecr.deploy (UpdatePullThroughCacheRule)"
-            % refs.SECRET_NAME_PREFIX))
+            % SECRET_NAME_PREFIX))
     return findings
 
 
@@ -328,47 +354,3 @@ def check_cache_not_seeded(state):
 
 
 CHECKS = (check_image_needs_internet, check_image_other_region, check_cache_rule_broken, check_cache_not_seeded)
-
-
-
-def image_paths(vpc):
-    """Per distinct image of a VPC result (``workloads`` and ``findings``, as the info module returns them):
-    ``[{reference, registry, path, workloads}]`` for the reports. ``path`` is how the image is pulled now:
-    ``private endpoint``, ``pull-through cache (not seeded)``, ``pull-through cache (rule broken)``,
-    ``internet`` (a default route), ``none`` (no way out: IMAGE_NEEDS_INTERNET / IMAGE_OTHER_REGION) or
-    ``unparsed``."""
-    by_resource = {}
-    for item in vpc.get("findings") or []:
-        by_resource.setdefault(item["resource"], set()).add(item["id"])
-    broken = [item["resource"] for item in vpc.get("findings") or [] if item["id"] == "CACHE_RULE_BROKEN"]
-    region = vpc.get("region")
-    entries, order = {}, []
-    for workload in vpc.get("workloads") or []:
-        for reference in workload.get("images") or []:
-            if reference not in entries:
-                entries[reference] = {"reference": reference, "registry": None, "path": None, "workloads": []}
-                order.append(reference)
-            label = _label(workload)
-            if label not in entries[reference]["workloads"]:
-                entries[reference]["workloads"].append(label)
-    for reference in order:
-        entry = entries[reference]
-        ids = by_resource.get(reference) or set()
-        try:
-            parsed = refs.parse(reference)
-        except ValueError:
-            entry["path"] = "unparsed"
-            continue
-        entry["registry"] = parsed["registry"]
-        kind = refs.classify(parsed, region)
-        if ids & set(["IMAGE_NEEDS_INTERNET", "IMAGE_OTHER_REGION"]):
-            entry["path"] = PATH_NONE
-        elif "CACHE_NOT_SEEDED" in ids:
-            entry["path"] = PATH_CACHE + " (not seeded)"
-        elif kind == "ecr" and refs.cache_rule_for(parsed["repository"], dict((p, {}) for p in broken)):
-            entry["path"] = PATH_CACHE + " (rule broken)"
-        elif kind == "ecr":
-            entry["path"] = PATH_ENDPOINT
-        else:
-            entry["path"] = PATH_INTERNET
-    return [entries[r] for r in order]

@@ -12,8 +12,11 @@ under ``library/``.
 
 Private ECR hosts are ``ACCOUNT.dkr.ecr[-fips].REGION.amazonaws.com[.cn]`` (ECR user guide, "Amazon ECR
 private registry": https://docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html). The upstream
-registries a pull-through cache rule supports, and which need a credential secret, are
-``_pull_through_cache.UPSTREAMS`` / ``NEEDS_SECRET`` (ECR user guide, pull-through-cache.html).
+registries a pull-through cache rule supports are those of ``_pull_through_cache.UPSTREAMS`` (ECR user guide,
+pull-through-cache.html).
+
+Python standard library only: the posture report's renderer (``_posture_render``, also run without Ansible by
+playbooks/files/render_posture.py) uses ``image_paths``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,12 +24,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
-
-from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import (
-    NEEDS_SECRET,
-    SECRET_NAME_PREFIX,
-    image_prefix,
-)
 
 DOCKER_HUB = "docker.io"
 # Names Docker treats as Docker Hub itself.
@@ -103,15 +100,6 @@ def suffix(parsed):
                      "@" + parsed["digest"] if parsed.get("digest") else "")
 
 
-def through_cache(parsed, account_id, region, prefix):
-    """The reference to pull ``parsed`` through the rule ``prefix`` of the registry ACCOUNT/REGION.
-
-    ECR user guide, pull-through-cache-working-pulling.html: ``ACCOUNT.dkr.ecr.REGION.amazonaws.com/PREFIX/
-    REPOSITORY:TAG``; Docker Hub's official images keep their ``library/`` component.
-    """
-    return "%s/%s%s" % (image_prefix(account_id, region, prefix), parsed["repository"], suffix(parsed))
-
-
 def classify(parsed, region):
     """``ecr`` (same region), ``ecr_other_region`` or ``external``."""
     location = ecr_location(parsed["registry"])
@@ -133,10 +121,50 @@ def cache_rule_for(repository, rules):
     return best
 
 
-def needs_secret(upstream):
-    return upstream in NEEDS_SECRET
+PATH_ENDPOINT = "private endpoint"
+PATH_CACHE = "pull-through cache"
+PATH_INTERNET = "internet"
+PATH_NONE = "none"
 
 
-def secret_advice(upstream):
-    return ("a Secrets Manager secret named %s... in the same account and Region holding the upstream's "
-            "credentials" % SECRET_NAME_PREFIX if needs_secret(upstream) else "no credential secret")
+def image_paths(vpc):
+    """Per distinct image of a VPC result (``workloads`` and ``findings``, as the info module returns them):
+    ``[{reference, registry, path, workloads}]`` for the reports. ``path`` is how the image is pulled now:
+    ``private endpoint``, ``pull-through cache (not seeded)``, ``pull-through cache (rule broken)``,
+    ``internet`` (a default route), ``none`` (no way out: IMAGE_NEEDS_INTERNET / IMAGE_OTHER_REGION) or
+    ``unparsed``."""
+    by_resource = {}
+    for item in vpc.get("findings") or []:
+        by_resource.setdefault(item["resource"], set()).add(item["id"])
+    broken = [item["resource"] for item in vpc.get("findings") or [] if item["id"] == "CACHE_RULE_BROKEN"]
+    region = vpc.get("region")
+    entries, order = {}, []
+    for workload in vpc.get("workloads") or []:
+        for reference in workload.get("images") or []:
+            if reference not in entries:
+                entries[reference] = {"reference": reference, "registry": None, "path": None, "workloads": []}
+                order.append(reference)
+            label = "%s %s" % (workload.get("kind"), workload.get("name"))
+            if label not in entries[reference]["workloads"]:
+                entries[reference]["workloads"].append(label)
+    for reference in order:
+        entry = entries[reference]
+        ids = by_resource.get(reference) or set()
+        try:
+            parsed = parse(reference)
+        except ValueError:
+            entry["path"] = "unparsed"
+            continue
+        entry["registry"] = parsed["registry"]
+        kind = classify(parsed, region)
+        if ids & set(["IMAGE_NEEDS_INTERNET", "IMAGE_OTHER_REGION"]):
+            entry["path"] = PATH_NONE
+        elif "CACHE_NOT_SEEDED" in ids:
+            entry["path"] = PATH_CACHE + " (not seeded)"
+        elif kind == "ecr" and cache_rule_for(parsed["repository"], dict((p, {}) for p in broken)):
+            entry["path"] = PATH_CACHE + " (rule broken)"
+        elif kind == "ecr":
+            entry["path"] = PATH_ENDPOINT
+        else:
+            entry["path"] = PATH_INTERNET
+    return [entries[r] for r in order]
