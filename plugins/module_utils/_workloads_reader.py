@@ -138,7 +138,8 @@ class WorkloadsReader:
         """``{vpc_id: [workload, ...]}`` of the EKS clusters in an audited VPC."""
         eks = self.connection.client("eks")
         found = {}
-        for name in paginate(eks, "list_clusters", "clusters", PaginationConfig={"PageSize": PAGE_SIZE}):
+        # ListClusters returns 100 clusters a page when maxResults is not given (API_ListClusters.html).
+        for name in paginate(eks, "list_clusters", "clusters"):
             vpc_id, workload = eks_cluster(eks.describe_cluster(name=name)["cluster"], subnet_vpcs)
             if vpc_id in vpc_ids:
                 found.setdefault(vpc_id, []).append(workload)

@@ -4,11 +4,14 @@ Each rule is proven against the layer and shown to differ from plain moto (``sem
 layer is what makes the audit's tests hold AWS's behaviour.
 """
 
+import json
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.support.moto_server import MotoServer
+from tests.support.seed import enforce_iam
 
 pytestmark = pytest.mark.integration
 REGION = "eu-west-1"
@@ -85,3 +88,38 @@ def test_w2_reset_forgets_the_clusters(servers):
     second = eks.describe_cluster(name="k")["cluster"]["resourcesVpcConfig"]["clusterSecurityGroupId"]
     assert second != first
     assert ec2.describe_security_groups(GroupIds=[second])["SecurityGroups"]
+
+
+def _user(server, name, actions):
+    iam = make(server, "iam")
+    iam.create_user(UserName=name)
+    iam.put_user_policy(UserName=name, PolicyName=name, PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]}))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return boto3.client("eks", region_name=REGION, endpoint_url=server.url, aws_access_key_id=key["AccessKeyId"],
+                        aws_secret_access_key=key["SecretAccessKey"])
+
+
+@pytest.mark.parametrize("layer", [True, False])
+def test_w3_signed_eks_reads_are_accepted_under_iam_enforcement(servers, layer):
+    server = servers["layer" if layer else "raw"]
+    server.reset()
+    allowed = _user(server, "reader", ["eks:ListClusters", "eks:DescribeCluster"])
+    other = _user(server, "other", ["ec2:DescribeVpcs"])
+    enforce_iam(server.url)
+    try:
+        if layer:
+            assert allowed.list_clusters()["clusters"] == []
+            assert allowed.list_clusters(maxResults=100)["clusters"] == []
+            with pytest.raises(ClientError) as missing:
+                allowed.describe_cluster(name="none")
+            assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+            with pytest.raises(ClientError) as denied:
+                other.list_clusters()
+            assert "AccessDenied" in str(denied.value)
+        else:  # plain moto refuses every signed EKS GET
+            with pytest.raises(ClientError) as refused:
+                allowed.list_clusters()
+            assert "SignatureDoesNotMatch" in str(refused.value)
+    finally:
+        enforce_iam(server.url, False)

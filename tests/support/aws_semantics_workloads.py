@@ -13,6 +13,13 @@ W2. EKS CreateCluster / DescribeCluster answer ``resourcesVpcConfig.vpcId`` (the
     https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html: named
     ``eks-cluster-sg-NAME-ID``). moto answers neither; here the group is created in moto's EC2 backend when
     the cluster is created, so an audit can read it back. ``POST /moto-api/reset`` forgets the clusters.
+W3. A correctly signed EKS GET request is accepted under IAM enforcement (``/moto-api/reset-auth``), as AWS
+    accepts it (Signature Version 4: the payload of a GET is empty,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html). moto 5.2 recomputes the
+    signature of EKS's REST requests with the request headers as the payload and answers
+    ``SignatureDoesNotMatch`` to every one; the layer has moto recompute it with the empty payload the client
+    signed (requests with a query string are signed over it by the client: the audit sends none but a
+    ``nextToken`` past 100 clusters).
 """
 
 import io
@@ -46,10 +53,32 @@ def _json(start_response, status, answer, content_type="application/x-amz-json-1
     return [payload]
 
 
+def fix_eks_get_signatures():
+    """W3: moto's signature check of EKS GET requests signs an empty payload, as the client did."""
+    from moto.iam import access_control
+    original = access_control.IAMRequestBase._create_aws_request
+    if getattr(original, "privatelink_w3", False):
+        return
+
+    def create_aws_request(self):
+        if self._service == "eks" and self._method in ("GET", "HEAD", "DELETE") and not self._body:
+            saved = self._data
+            self._data = {}
+            try:
+                return original(self)
+            finally:
+                self._data = saved
+        return original(self)
+
+    create_aws_request.privatelink_w3 = True
+    access_control.IAMRequestBase._create_aws_request = create_aws_request
+
+
 class WorkloadSemantics:
     """WSGI middleware in front of moto's app; see the module docstring."""
 
     def __init__(self, app):
+        fix_eks_get_signatures()
         self.app = app
         self.lock = threading.RLock()
         self.reset()
