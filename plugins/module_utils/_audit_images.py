@@ -224,6 +224,16 @@ def image_registry_accounts(state):
     return sorted(accounts)
 
 
+def with_image_registries(state):
+    """Union the Region's ECR image accounts into ``state["registry_account_ids"]`` (the registry accounts whose
+    pulls POLICY_BLOCKS_PULL evaluates; absent, the VPC's own account). Left as it is when they add nothing."""
+    base = list(state.get("registry_account_ids") or [state.get("account_id") or state["vpc"].get("owner_id")])
+    extra = [a for a in image_registry_accounts(state) if a not in base]
+    if extra and all(base):
+        state["registry_account_ids"] = sorted(set(base) | set(extra))
+    return state
+
+
 # ---------------------------------------------------------------- the checks
 
 def _closed_text(entry):

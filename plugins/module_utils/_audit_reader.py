@@ -20,7 +20,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import (
     cache_needs,
     cache_worth_reading,
-    image_registry_accounts,
+    with_image_registries,
     workload_group_ids,
     workload_subnet_choice,
 )
@@ -336,8 +336,6 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
                           chosen or None, enis, acls, extra)
         state["workloads"] = mine
         state["workload_security_group_ids"] = workload_group_ids(mine, workload_security_group_ids)
-        # The accounts of the Region's ECR images join the registry accounts of POLICY_BLOCKS_PULL.
-        state["image_registry_account_ids"] = image_registry_accounts(state)
         return state
 
     states = [state_for(v) for v in vpcs]
@@ -357,6 +355,9 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     if hub is not None:
         hub_data = read_hub(hub["connection"], region, wanted, hub.get("vpc_id"), hub.get("vpc_name"))
         add_hub(reader, region, states, raw_subnets, hub_data)
+    for state in states:
+        # The accounts of the Region's ECR images join the registry accounts of POLICY_BLOCKS_PULL.
+        with_image_registries(state)
     return account_id, states
 
 

@@ -257,3 +257,13 @@ def test_image_paths_for_the_reports():
                      "%s/docker-hub/library/nginx:1" % OWN: "pull-through cache (not seeded)"}
     state = with_nat(vpc("nginx:1.27"))
     assert images.image_paths(vpc_result(ACCOUNT, state))[0]["path"] == "internet"
+
+
+def test_image_accounts_join_the_registry_accounts_of_the_policy_check():
+    state = vpc("%s.dkr.ecr.%s.amazonaws.com/b:1" % (OTHER_ACCOUNT, REGION))
+    assert images.with_image_registries(state)["registry_account_ids"] == sorted([ACCOUNT, OTHER_ACCOUNT])
+    # given registry accounts are kept, and images of the same accounts add nothing
+    state = dict(vpc("%s/a:1" % OWN), registry_account_ids=["444455556666"])
+    assert images.with_image_registries(state)["registry_account_ids"] == sorted(["444455556666", ACCOUNT])
+    state = vpc("%s/a:1" % OWN, "nginx")
+    assert "registry_account_ids" not in images.with_image_registries(state)
