@@ -15,13 +15,17 @@ VPCs, one account whose role cannot be assumed). Then, with the privatelink.ecr.
    hub; deploy (hubs, then spokes, across accounts through Route 53 association authorizations), deploy
    again (nothing changes), audit: every VPC compliant through the hub, and the fleet's cost against
    every VPC having its own interface endpoints.
+6. public images in private subnets: a Fargate service using ``nginx`` from Docker Hub in a private VPC is
+   reported IMAGE_NEEDS_INTERNET; a deploy with a Docker Hub pull-through cache rule
+   (``ecr_pull_through_cache_rules``, its secret created in the emulator), the service pointed at the cached
+   reference: CACHE_NOT_SEEDED (the first pull needs egress), then clean once the cached repository exists.
 
 Every command printed after ``$`` is exactly the command run, quoted for a shell, from the repository
 root with the environment printed first; ``make emulator`` keeps such an emulator up to try them by hand.
 ``python demo/run_demo.py --inventory example`` runs the small-fleet alternative instead: the hand-written
 inventories/example (3 accounts x 2 regions, one VPC each). The emulator is stopped however the demo ends.
 
-Steps 1-4 (or the small fleet) and step 5 are two acts, each on a fresh emulator (no resource, IAM
+Steps 1-4 (or the small fleet), step 5 and step 6 are three acts, each on a fresh emulator (no resource, IAM
 enforcement off, whatever the act before it did) that it seeds with the credentials it needs: the
 organization act turns IAM enforcement on and works with its controller's keys from then on. An act
 that fails is reported in one line (an unexpected error's traceback goes to .build/demo/tracebacks.log)
@@ -372,15 +376,119 @@ def hub_and_spoke_demo(server, region="eu-west-1"):
         raise DemoFailed("the centralized design does not cost less than per-VPC endpoints")
 
 
+# ---------------------------------------------------------------- public images in private subnets
+
+IMAGES_ACCOUNT = "600000000001"
+DOCKER_HUB_SECRET = "ecr-pullthroughcache/docker-hub"
+
+
+def _print_findings(vpc):
+    for finding in [f for f in vpc["findings"] if f["severity"] in ("high", "medium")]:
+        print("  [%s] %s %s: %s\n      repair: %s" % (
+            finding["severity"], finding["id"], finding["resource"], finding["message"], finding["remediation"]))
+    for image in vpc.get("images") or []:
+        print("  image %s (%s) of %s: pulled through %s" % (image["reference"], image["registry"],
+                                                          ", ".join(image["workloads"]), image["path"]))
+
+
+def public_images_demo(server, region="eu-west-1"):
+    """A Fargate service in a private VPC pulls nginx from Docker Hub: IMAGE_NEEDS_INTERNET; a Docker Hub
+    pull-through cache rule, the service pointed at the cached reference: CACHE_NOT_SEEDED (the first pull
+    needs egress); the cached repository exists (seeded from a host with egress): clean."""
+    role = "arn:aws:iam::%s:role/privatelink-ecr-automation" % IMAGES_ACCOUNT
+    say("Public images in private subnets: a Fargate service using nginx from Docker Hub in a private VPC")
+    ec2 = client("ec2", server.url, region, role)
+    ecs = client("ecs", server.url, region, role)
+    vpc = seed_private_vpc(ec2, "ecr-images", cidr="10.110.0.0/16")
+    tasks_group = ec2.create_security_group(GroupName="web-tasks", Description="web tasks",
+                                            VpcId=vpc["vpc_id"])["GroupId"]
+    ecs.create_cluster(clusterName="shop")
+
+    def register(image):
+        return ecs.register_task_definition(
+            family="web", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
+            containerDefinitions=[{"name": "web", "image": image, "essential": True}])["taskDefinition"]
+
+    first = register("nginx:1.27")
+    ecs.create_service(cluster="shop", serviceName="web", taskDefinition=first["taskDefinitionArn"], desiredCount=2,
+                       launchType="FARGATE", networkConfiguration={"awsvpcConfiguration": {
+                           "subnets": vpc["private_subnet_ids"], "securityGroups": [tasks_group],
+                           "assignPublicIp": "DISABLED"}})
+    print("  account %s, %s %s: ECS service shop/web (Fargate, awsvpc, private subnets %s) runs nginx:1.27"
+          % (IMAGES_ACCOUNT, region, vpc["vpc_id"], ", ".join(vpc["private_subnet_ids"])), flush=True)
+    folder = os.path.join(WORK, "public-images")
+    os.makedirs(folder, exist_ok=True)
+    inventory = os.path.join(folder, "hosts.json")
+    host = {"vpc_id": vpc["vpc_id"], "aws_role_arn": role, "aws_region": region, "aws_account_id": IMAGES_ACCOUNT}
+
+    def write_inventory(**extra):
+        with open(inventory, "w") as handle:
+            json.dump({"all": {"hosts": {"images": dict(host, **extra)}}}, handle, indent=2)
+
+    write_inventory()
+    env = environment(server.url)
+    inventory_args = ["-i", relative(inventory), "-e", "aws_endpoint_url=%s" % server.url]
+    report_dir = relative(os.path.join(folder, "posture-report"))
+    shutil.rmtree(os.path.join(ROOT, report_dir), ignore_errors=True)
+    audit = ["ansible-playbook", "privatelink.ecr.audit"] + inventory_args + ["-e", "posture_report_dir=%s" % report_dir]
+
+    def audited(expected, why):
+        if run(audit, env)[0] != 0:
+            raise DemoFailed("the audit failed")
+        entry = vpc_entry(read_posture(os.path.join(ROOT, report_dir)), vpc["vpc_id"])
+        _print_findings(entry)
+        serious = sorted(f["id"] for f in entry["findings"] if f["severity"] in ("high", "medium"))
+        if serious != expected:
+            raise DemoFailed("%s: expected %s, the audit reports %s" % (why, expected or "no finding", serious))
+        return entry
+
+    say("Deploy the endpoints")
+    if run(["ansible-playbook", "privatelink.ecr.deploy"] + inventory_args, env)[0] != 0:
+        raise DemoFailed("the deploy failed")
+    say("Audit: the endpoints are right, but nginx:1.27 comes from Docker Hub and the VPC has no route out")
+    entry = audited(["IMAGE_NEEDS_INTERNET"], "the Docker Hub image")
+    cached = "%s.dkr.ecr.%s.amazonaws.com/docker-hub/library/nginx:1.27" % (IMAGES_ACCOUNT, region)
+    if not any(cached in f["remediation"] for f in entry["findings"] if f["id"] == "IMAGE_NEEDS_INTERNET"):
+        raise DemoFailed("the remediation of IMAGE_NEEDS_INTERNET does not name the cached reference %s" % cached)
+    services = [w for w in entry["workloads"] if w["kind"] == "ecs_service"]
+    print("  workloads read from ECS: %s" % ", ".join("%s (images %s)" % (w["name"], ", ".join(w["images"]))
+                                                     for w in services))
+
+    say("Create the Docker Hub credential secret %s, deploy with a pull-through cache rule "
+        "(host variable ecr_pull_through_cache_rules)" % DOCKER_HUB_SECRET)
+    client("secretsmanager", server.url, region, role).create_secret(
+        Name=DOCKER_HUB_SECRET, SecretString=json.dumps({"username": "demo", "accessToken": "demo-token"}))
+    write_inventory(ecr_pull_through_cache_rules=[{"prefix": "docker-hub", "upstream": "docker-hub",
+                                                   "credential_secret": DOCKER_HUB_SECRET}])
+    if run(["ansible-playbook", "privatelink.ecr.deploy"] + inventory_args, env)[0] != 0:
+        raise DemoFailed("the deploy with the pull-through cache rule failed")
+    second = register(cached)
+    ecs.update_service(cluster="shop", service="web", taskDefinition=second["taskDefinitionArn"])
+    print("  boto3 RegisterTaskDefinition web:%d with %s, UpdateService shop/web" % (second["revision"], cached))
+
+    say("Audit: the image comes through the cache, which is empty; its first pull needs egress")
+    audited(["CACHE_NOT_SEEDED"], "the unseeded cache")
+
+    say("Seed the cache from a host with egress (its first pull creates the cached repository), audit: clean")
+    client("ecr", server.url, region, role).create_repository(repositoryName="docker-hub/library/nginx")
+    print("  (in the emulator, nothing to pull from: boto3 CreateRepository docker-hub/library/nginx stands for "
+          "`docker pull %s` on that host)" % cached)
+    audited([], "the seeded cache")
+
+
 # The acts of each demo, in order. Every act starts on an emulator as a new moto_server is: no resource,
 # IAM enforcement off (fresh_emulator), so none depends on what an act before it left behind: the
 # organization act seeds with moto's default keys, then turns enforcement on and works with its
 # controller's keys; the hub-and-spoke act seeds and deploys with the default keys.
 ACTS = {
     "organization": (("the AWS Organization: inventory, deploy twice, audit, break, repair", organization_demo),
-                     ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo)),
+                     ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo),
+                     ("public images in private subnets: Docker Hub, a pull-through cache, its first pull",
+                      public_images_demo)),
     "example": (("the small fleet of inventories/example: deploy twice, break, audit, repair", example_demo),
-                ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo)),
+                ("centralized endpoints: a hub and two spokes", hub_and_spoke_demo),
+                ("public images in private subnets: Docker Hub, a pull-through cache, its first pull",
+                 public_images_demo)),
 }
 TRACEBACKS = os.path.join(WORK, "tracebacks.log")
 

@@ -43,6 +43,7 @@ __metaclass__ = type
 
 import ipaddress
 
+from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_images
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     BROKEN_STATES,
     GATEWAY,
@@ -83,6 +84,11 @@ FINDING_SEVERITIES = {
     "POLICY_BLOCKS_PULL": "high",
     "HUB_ZONE_BROKEN": "high",
     "HUB_UNREACHABLE": "high",
+    # Images and pull-through cache: _audit_images.
+    "IMAGE_NEEDS_INTERNET": "high",
+    "IMAGE_OTHER_REGION": "high",
+    "CACHE_RULE_BROKEN": "high",
+    "CACHE_NOT_SEEDED": "medium",
 }
 
 DEPLOY = "run privatelink.ecr.deploy for this VPC"
@@ -921,7 +927,7 @@ CHECKS = (
     check_policy_blocks_pull,
     check_hub_zone_broken,
     check_hub_unreachable,
-)
+) + _audit_images.CHECKS
 
 
 def sort_findings(findings):

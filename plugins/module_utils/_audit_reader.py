@@ -17,6 +17,13 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
     needs_workload_enis,
     policy_endpoints,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import (
+    cache_needs,
+    cache_worth_reading,
+    with_image_registries,
+    workload_group_ids,
+    workload_subnet_choice,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
     aws_error,
@@ -39,6 +46,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     resolve_from_details,
     short_name,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._workloads_reader import read_cache, workloads_by_vpc
 
 try:
     from botocore.exceptions import BotoCoreError, ClientError
@@ -280,7 +288,7 @@ def _check_workload_subnets(workload_subnet_ids, raw_subnets):
 
 
 def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, workload_subnet_ids=None,
-                client_port_range=None, hub=None):
+                client_port_range=None, hub=None, read_workloads=True, images=None, workload_security_group_ids=None):
     """Read every audited VPC of one region; return ``(account_id, [state, ...])``.
 
     Beyond one request per resource kind, two reads are made only when they can matter: the S3 prefix
@@ -291,6 +299,9 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     ``hub`` (``{"connection", "vpc_id" or "vpc_name"}``): the audited VPCs are served by that hub VPC
     (centralized endpoints); its data is read once with the hub's connection (``read_hub``), and each
     audited VPC's zone associations and peering connections with its own.
+
+    ``read_workloads``, ``images``, ``workload_security_group_ids``: what runs in each VPC and what it pulls
+    (``_workloads_reader``; two requests when the account has no ECS or EKS cluster).
     """
     reader = AuditReader(connection)
     account_id = reader.account_id()
@@ -308,15 +319,24 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     groups = reader.security_groups(g for e in endpoints for g in e.get("security_group_ids") or [])
     catalog = reader.services(wanted, region)
     acls = reader.network_acls(ids)
+    workloads = workloads_by_vpc(connection, ids, raw_subnets, read_workloads, images, workload_security_group_ids)
     extra = {"account_id": account_id, "org_id": None, "org_note": None, "s3_prefix_cidrs": None,
-             "client_port_range": list(client_port_range or DEFAULT_CLIENT_PORT_RANGE)}
+             "client_port_range": list(client_port_range or DEFAULT_CLIENT_PORT_RANGE),
+             "image_cache": _image_cache(connection, account_id, region, workloads)}
 
     def state_for(vpc, enis=None):
         # The listed workload subnets apply to the VPC holding them; other VPCs keep the default rule.
         explicit = [s["SubnetId"] for s in raw_subnets
                     if s["SubnetId"] in (workload_subnet_ids or []) and s.get("VpcId") == vpc["vpc_id"]]
-        return vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
-                         explicit or None, enis, acls, extra)
+        mine = workloads[vpc["vpc_id"]]
+        own = set(s["SubnetId"] for s in raw_subnets if s.get("VpcId") == vpc["vpc_id"])
+        chosen = [s for s in workload_subnet_choice(explicit, [w for w in mine if w["kind"] != "given"], [])
+                  if s in own]
+        state = vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
+                          chosen or None, enis, acls, extra)
+        state["workloads"] = mine
+        state["workload_security_group_ids"] = workload_group_ids(mine, workload_security_group_ids)
+        return state
 
     states = [state_for(v) for v in vpcs]
     if "s3" in wanted and any(policy_endpoints(s, "s3") for s in states):
@@ -335,6 +355,9 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     if hub is not None:
         hub_data = read_hub(hub["connection"], region, wanted, hub.get("vpc_id"), hub.get("vpc_name"))
         add_hub(reader, region, states, raw_subnets, hub_data)
+    for state in states:
+        # The accounts of the Region's ECR images join the registry accounts of POLICY_BLOCKS_PULL.
+        with_image_registries(state)
     return account_id, states
 
 
@@ -443,6 +466,14 @@ def add_hub(reader, region, states, raw_subnets, hub_data):
         state["vpc_zones"] = r53.zones_of_vpc(state["vpc"]["vpc_id"], region)
         state["peerings"] = peerings
         state["security_groups"] = dict(state["security_groups"], **hub_data["security_groups"])
+
+
+def _image_cache(connection, account_id, region, workloads):
+    """The own registry's pull-through cache, read only when some image can involve it (else None)."""
+    references = [r for found in workloads.values() for w in found for r in w.get("images") or []]
+    if not cache_worth_reading(references, region, account_id):
+        return None
+    return read_cache(connection, account_id, region, cache_needs([references], region, account_id))
 
 
 def _prefix_list_name(catalog, region):

@@ -33,6 +33,17 @@ import os
 import re
 import tempfile
 
+try:
+    from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import image_paths
+except ImportError:  # loaded by path, without Ansible (playbooks/files/render_posture.py): the sibling file
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location(
+        "privatelink_ecr_image_refs", os.path.join(os.path.dirname(os.path.abspath(__file__)), "_image_refs.py"))
+    _image_refs = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_image_refs)
+    image_paths = _image_refs.image_paths
+
 SCHEMA_VERSION = 1
 SEVERITIES = ("high", "medium", "low", "info")
 RANK = dict((name, rank) for rank, name in enumerate(SEVERITIES))
@@ -261,6 +272,9 @@ def build_report(records):
                                                     else vpc.get("monthly_cost_usd")),
                 "hub_vpc_id": (vpc.get("hub") or {}).get("vpc_id"),
                 "workload_subnet_ids": list(vpc.get("workload_subnet_ids") or []),
+                # What runs in the VPC and, per image, the path it is pulled through (_audit_images.image_paths).
+                "workloads": list(vpc.get("workloads") or []),
+                "images": image_paths(dict(vpc, region=vpc_region)),
                 "counts": _counts(vpc_findings),
                 "endpoints": {name: {"vpc_endpoint_id": e.get("vpc_endpoint_id"),
                                      "vpc_endpoint_type": e.get("vpc_endpoint_type"),
@@ -386,6 +400,7 @@ def render_markdown(report, audited):
             "yes" if vpc["compliant"] else "**no**", c["high"], c["medium"], c["low"], c["info"],
             _usd(vpc.get("monthly_cost_usd"))))
     lines.append("| **Fleet** | | | | | | | | | **%s** |" % _usd((report.get("cost") or {}).get("monthly_usd")))
+    lines += workloads_markdown(report, account_names)
     if report["errors"]:
         lines += ["", "## Audit errors", "", "| Target | Account | Region | Error |", "| --- | --- | --- | --- |"]
         for error in report["errors"]:
@@ -575,6 +590,52 @@ def _select(select_id, key, label, options):
         _e(select_id), _e(key), _e(select_id), _e(key), "".join(items))
 
 
+def _image_rows(report):
+    """(vpc, workload label, image entry) per image of each workload; a workload with no image once, entry None."""
+    rows = []
+    for vpc in report["vpcs"]:
+        by_reference = dict((i["reference"], i) for i in vpc.get("images") or [])
+        for workload in vpc.get("workloads") or []:
+            label = "%s %s" % (workload.get("kind"), workload.get("name"))
+            for reference in workload.get("images") or [None]:
+                rows.append((vpc, label, by_reference.get(reference) if reference else None))
+    return rows
+
+
+def workloads_markdown(report, account_names):
+    """The "Workloads and images" section: which workload of which VPC pulls what, through which path."""
+    rows = _image_rows(report)
+    if not rows:
+        return []
+    lines = ["", "## Workloads and images", "",
+             "Path: private endpoint (the Region's ECR through the VPC's endpoints), pull-through cache, internet "
+             "(a default route), none (cannot be pulled now: see the findings).", "",
+             "| Account | Region | VPC | Workload | Image | Registry | Path |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for vpc, label, image in rows:
+        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % tuple(_md(x) for x in (
+            labelled(vpc["account_id"], account_names.get(vpc["account_id"])), vpc["region"],
+            labelled(vpc["vpc_id"], vpc.get("vpc_name")), label, image["reference"] if image else "(no image known)",
+            (image or {}).get("registry") or "", (image or {}).get("path") or "")))
+    return lines
+
+
+def workloads_html(report, account_names):
+    rows = _image_rows(report)
+    if not rows:
+        return ""
+    return "<h2>Workloads and images</h2>" + _table("workloads", [
+        ("account_id", "Account", "text"), ("region", "Region", "text"), ("vpc_id", "VPC", "text"),
+        ("workload", "Workload", "text"), ("image", "Image", "text"), ("registry", "Registry", "text"),
+        ("path", "Path", "text")],
+        [({"data-account": vpc["account_id"], "data-vpc": vpc["vpc_id"], "data-path": (image or {}).get("path") or ""},
+          [_named(vpc["account_id"], account_names.get(vpc["account_id"])), _e(vpc["region"]),
+           _named(vpc["vpc_id"], vpc.get("vpc_name"), code=True), _e(label),
+           "<code>%s</code>" % _e(image["reference"]) if image else "(no image known)",
+           _e((image or {}).get("registry") or ""), _e((image or {}).get("path") or "")],
+          [vpc["account_id"], None, vpc["vpc_id"], None, None, None, None]) for vpc, label, image in rows])
+
+
 def render_html(report, audited):
     s = report["summary"]
     account_names, vpc_names = names_of(report)
@@ -619,9 +680,9 @@ def render_html(report, audited):
            _named(f["vpc_id"], vpc_names.get((f["target"], f["vpc_id"])), code=True),
            "<code>%s</code>" % _e(f["resource"]), _e(f["message"]), _e(f["remediation"])],
           [f["severity"], None, f["account_id"], None, f["vpc_id"], None, None, None]) for f in report["findings"]])
-    errors = ""
+    errors = workloads_html(report, account_names)
     if report["errors"]:
-        errors = "<h2>Audit errors</h2>" + _table("errors", [
+        errors += "<h2>Audit errors</h2>" + _table("errors", [
             ("target", "Target", "text"), ("account_id", "Account", "text"), ("region", "Region", "text"),
             ("message", "Error", "text")],
             [({"data-target": x["target"], "data-account": x["account_id"]},

@@ -34,7 +34,19 @@ description:
     pull needs), C(HUB_ZONE_BROKEN) (high, a VPC served by a hub - O(hub) - is not associated with the hub's
     private hosted zone of a service, or the zone does not point at an available hub endpoint),
     C(HUB_UNREACHABLE) (high, a workload subnet's route table has no route to the hub's endpoint subnets through
-    a transit gateway the hub is attached to or an active peering connection with the hub)."
+    a transit gateway the hub is attached to or an active peering connection with the hub),
+    C(IMAGE_NEEDS_INTERNET) (high, an image comes from a registry outside ECR and the workload subnets have no
+    default route), C(IMAGE_OTHER_REGION) (high, an image comes from ECR in another region and the workload
+    subnets have no default route), C(CACHE_RULE_BROKEN) (high, a pull-through cache rule an image uses names a
+    credential secret that does not exist), C(CACHE_NOT_SEEDED) (medium, an image through a pull-through cache
+    rule whose cached repository does not exist yet, in a VPC with no default route)."
+  - "Images are judged by registry: the region's private ECR is pulled through the endpoints (its account joins
+    the registry accounts of the endpoint policy check; an image whose repository starts with a pull-through
+    cache rule's prefix of the VPC's own registry is judged through the rule); another region's ECR and every
+    other registry need a default route (any active C(0.0.0.0/0) route). The remediation of
+    C(IMAGE_NEEDS_INTERNET) names the pull-through cache rule to create (upstream, prefix, whether a secret is
+    needed) and the image reference to use through it, or, for registries pull-through cache does not support,
+    copying the image into ECR."
   - "With O(hub), the audited VPCs are served by that hub VPC (centralized endpoints): a service the hub serves
     (it has a zone of the service's private DNS name, or an endpoint for it) is judged by the hub's endpoint -
     its state, its security groups against the VPC's workload subnets, its zones - and by C(HUB_ZONE_BROKEN) and
@@ -87,12 +99,39 @@ options:
   workload_subnet_ids:
     description:
       - The subnets where the tasks or pods run; they apply to the audited VPC that holds them.
-      - Default, and for an audited VPC holding none of them, the VPC's private subnets, by the rule the
+      - Default, and for an audited VPC holding none of them, the subnets of the workloads found there
+        (O(read_workloads)); when none is found, the VPC's private subnets, by the rule the
         C(privatelink.ecr.vpc_endpoints) role uses, that is the subnets whose route table (the explicit
         association, else the main route table) has no route to an internet gateway.
       - A subnet that is in none of the audited VPCs fails the module.
     type: list
     elements: str
+  read_workloads:
+    description:
+      - Read what runs in each audited VPC, that is the ECS services (every cluster, status C(ACTIVE), scaled to
+        zero included) whose C(awsvpc) subnets are in the VPC, with their security groups and the images of
+        their task definition's containers, and the EKS clusters in the VPC, with their subnets and cluster
+        security group. RV(vpcs[].workloads) lists them.
+      - Their subnets become the workload subnets when O(workload_subnet_ids) names none of the VPC's.
+      - An account with no ECS cluster and no EKS cluster costs two requests (C(ecs:ListClusters),
+        C(eks:ListClusters)).
+    type: bool
+    default: true
+  images:
+    description:
+      - Image references the audited VPCs' workloads pull that AWS APIs cannot show (EKS pods' images, for
+        example), judged like the images of the workloads found (a workload of kind C(given)).
+      - "Parsed as Docker does: a first component with a C(.) or a C(:) or C(localhost) is a registry host;
+        none means Docker Hub (C(nginx:1.27) is C(docker.io/library/nginx:1.27))."
+    type: list
+    elements: str
+    default: []
+  workload_security_group_ids:
+    description:
+      - Security groups of workloads the audit cannot read, added to the groups of the workloads found.
+    type: list
+    elements: str
+    default: []
   client_port_range:
     description:
       - The ports clients receive answers on (C(LOW-HIGH)), which network ACLs must pass back to the workload
@@ -168,7 +207,10 @@ notes:
     a subnet with nothing running cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS)."
   - Endpoints in state C(deleted) or C(deleting) count as absent.
   - "The audit needs, besides the EC2 reads, C(ec2:DescribeNetworkAcls), C(ec2:DescribeManagedPrefixLists),
-    C(ec2:GetManagedPrefixListEntries) and C(organizations:DescribeOrganization) (docs/iam-policy.json)."
+    C(ec2:GetManagedPrefixListEntries) and C(organizations:DescribeOrganization), and for the workloads and
+    images C(ecs:ListClusters), C(ecs:ListServices), C(ecs:DescribeServices), C(ecs:DescribeTaskDefinition),
+    C(eks:ListClusters), C(eks:DescribeCluster), C(ecr:DescribePullThroughCacheRules),
+    C(ecr:DescribeRepositories) and C(secretsmanager:DescribeSecret) (docs/iam-policy.json)."
 seealso:
   - module: privatelink.ecr.ecr_private_endpoints
   - name: The privatelink.ecr.audit playbook
@@ -235,9 +277,42 @@ vpcs:
       description: True when the VPC has no V(high) or V(medium) finding.
       type: bool
     workload_subnet_ids:
-      description: The subnets the checks treated as workload subnets (given, or the discovered private subnets).
+      description: The subnets the checks treated as workload subnets (given, else the subnets of the workloads
+        found, else the discovered private subnets).
       type: list
       elements: str
+    workloads:
+      description:
+        - What runs in the VPC (O(read_workloads)), ECS services first, then EKS clusters, then one entry of kind
+          V(given) for O(images) and O(workload_security_group_ids).
+      type: list
+      elements: dict
+      contains:
+        kind:
+          description: V(ecs_service), V(eks_cluster) or V(given).
+          type: str
+          sample: ecs_service
+        name:
+          description: The service's or cluster's name (V(given) for the given entry).
+          type: str
+          sample: web
+        arn:
+          description: The service's or cluster's ARN; null for V(given).
+          type: str
+          sample: arn:aws:ecs:eu-west-1:111122223333:service/prod/web
+        subnet_ids:
+          description: Its C(awsvpc) subnets, or the cluster's subnets; empty for V(given).
+          type: list
+          elements: str
+        security_group_ids:
+          description: Its security groups (for a cluster, the cluster security group and the additional ones).
+          type: list
+          elements: str
+        images:
+          description: The images of the task definition's containers; the given images; empty for a cluster.
+          type: list
+          elements: str
+          sample: [nginx:1.27]
     monthly_cost_usd:
       description:
         - The hourly charge of the VPC's interface endpoints for a month, in US dollars, rounded to cents
@@ -302,7 +377,8 @@ vpcs:
             One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
             C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
             C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL), C(HUB_ZONE_BROKEN),
-            C(HUB_UNREACHABLE).
+            C(HUB_UNREACHABLE), C(IMAGE_NEEDS_INTERNET), C(IMAGE_OTHER_REGION), C(CACHE_RULE_BROKEN),
+            C(CACHE_NOT_SEEDED).
           type: str
           sample: S3_ROUTE_MISSING
         severity:
@@ -310,8 +386,8 @@ vpcs:
           type: str
           sample: high
         resource:
-          description: The id of the resource concerned (VPC, endpoint, route table, security group, network ACL or
-            hosted zone).
+          description: The id of the resource concerned (VPC, endpoint, route table, security group, network ACL,
+            hosted zone, image reference or pull-through cache rule prefix).
           type: str
           sample: rtb-0123456789abcdef0
         message:
@@ -356,6 +432,9 @@ def argument_spec():
         services=dict(type="list", elements="str"),
         extra_services=dict(type="list", elements="str", default=[]),
         workload_subnet_ids=dict(type="list", elements="str"),
+        read_workloads=dict(type="bool", default=True),
+        images=dict(type="list", elements="str", default=[]),
+        workload_security_group_ids=dict(type="list", elements="str", default=[]),
         client_port_range=dict(type="str", default="32768-65535"),
         endpoint_hour_usd=dict(type="float", default=0.01),
         registry_account_ids=dict(type="list", elements="str"),
@@ -409,6 +488,7 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
         "region": state["region"],
         "compliant": is_compliant(findings),
         "workload_subnet_ids": state["workload_subnet_ids"],
+        "workloads": state.get("workloads") or [],
         "monthly_cost_usd": monthly_cost_usd(state, endpoint_hour_usd),
         "per_vpc_design_monthly_usd": per_vpc_design_monthly_usd(state, endpoint_hour_usd),
         "hub": _hub_result(state),
@@ -456,7 +536,9 @@ def main():
             hub = {"connection": hub_connection(params), "vpc_id": params["hub"].get("vpc_id"),
                    "vpc_name": params["hub"].get("vpc_name")}
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
-                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
+                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub,
+                                         params["read_workloads"], params["images"],
+                                         params["workload_security_group_ids"])
     except PrivatelinkError as exc:
         fail_module(module, exc, connection)
     for state in states:

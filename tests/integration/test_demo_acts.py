@@ -118,3 +118,18 @@ def test_every_act_passing_is_exit_code_0(monkeypatch, capsys):
     assert run_demo.main(["--inventory", "example"]) == 0
     assert calls == ["iam False", "reset", "one", "stopped"]
     assert "Demo finished" in capsys.readouterr().out
+
+
+def test_the_public_images_act_shows_each_finding_and_its_repair(monkeypatch, tmp_path):
+    """The act runs for real on a fresh emulator: IMAGE_NEEDS_INTERNET, then CACHE_NOT_SEEDED, then clean
+    (each step checked by the act itself against posture.json: a wrong finding fails it)."""
+    monkeypatch.setattr(run_demo, "WORK", str(tmp_path))
+    monkeypatch.setattr(run_demo, "TRACEBACKS", str(tmp_path / "tracebacks.log"))
+    assert any(act is run_demo.public_images_demo for acts in run_demo.ACTS.values() for _title, act in acts)
+    with MotoServer() as server:
+        assert run_demo.run_act(server, 1, 1, "public images", run_demo.public_images_demo) is None
+        ecs = client("ecs", server.url, REGION, "arn:aws:iam::%s:role/privatelink-ecr-automation"
+                     % run_demo.IMAGES_ACCOUNT)
+        (service,) = ecs.describe_services(cluster="shop", services=["web"])["services"]
+        (task,) = [ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]]
+        assert task["containerDefinitions"][0]["image"].endswith("/docker-hub/library/nginx:1.27")

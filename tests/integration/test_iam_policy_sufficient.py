@@ -175,5 +175,7 @@ def test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statemen
     sent = set("%s:%s" % tuple(name.split(".", 1)) for name in enforced.server.requests())
     sent.discard("secretsmanager:CreateSecret")  # the admin's, above
     assert sent <= policy_actions(enforced.policy), sent - policy_actions(enforced.policy)
-    cache = set(a for a in policy_actions(enforced.policy) if a.startswith(("ecr:", "secretsmanager:")))
+    # ecr:DescribeRepositories is the audit's (cached repositories), exercised with the audit's other reads
+    cache = set(a for a in policy_actions(enforced.policy) if a.startswith(("ecr:", "secretsmanager:"))) - {
+        "ecr:DescribeRepositories"}
     assert cache <= sent, "not exercised: %s" % sorted(cache - sent)

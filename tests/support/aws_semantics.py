@@ -97,9 +97,11 @@ from moto.ec2.responses._base_response import EC2BaseResponse
 try:  # run as a script by counting_moto.py, or imported as tests.support.aws_semantics
     from aws_semantics_route53 import Route53Semantics, zones_answering
     from aws_semantics_ecr import EcrPullThroughCache
+    from aws_semantics_workloads import WorkloadSemantics
 except ImportError:  # pragma: no cover - the package import
     from tests.support.aws_semantics_route53 import Route53Semantics, zones_answering
     from tests.support.aws_semantics_ecr import EcrPullThroughCache
+    from tests.support.aws_semantics_workloads import WorkloadSemantics
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints", "CreateSecurityGroup",
@@ -612,7 +614,9 @@ class AwsSemantics:
     """WSGI middleware around moto's app; see the module docstring."""
 
     def __init__(self, app, pending_seconds=0.3, deleting_seconds=0.3, service_azs=None, clock=time.monotonic):
-        self.app = EcrPullThroughCache(app)  # ECR pull-through cache rules: tests/support/aws_semantics_ecr.py
+        # ECR pull-through cache rules (tests/support/aws_semantics_ecr.py); ECS and EKS answers as AWS gives them
+        # (tests/support/aws_semantics_workloads.py).
+        self.app = EcrPullThroughCache(WorkloadSemantics(app))
         self.clock = clock
         self.startup = dict(GUESS_DEFAULTS, pending_seconds=float(pending_seconds),
                             deleting_seconds=float(deleting_seconds), service_azs=dict(service_azs or {}),

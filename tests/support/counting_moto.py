@@ -44,7 +44,8 @@ def _rest_operations(service):
     return sorted(routes, key=lambda r: -r[3])
 
 
-ROUTE53_OPERATIONS = _rest_operations("route53")
+# REST services, recognised by the signing scope's service name: the operation is the method and the path.
+REST_OPERATIONS = {"route53": _rest_operations("route53"), "eks": _rest_operations("eks")}
 
 
 class CountingMiddleware:
@@ -64,9 +65,10 @@ class CountingMiddleware:
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             action = target.split(".")[-1] if target else None
         auth = environ.get("HTTP_AUTHORIZATION", "")
-        if action is None and "/route53/" in auth:
-            # Route 53 speaks REST-XML: the operation is the method and the path.
-            for method, pattern, name, _literal in ROUTE53_OPERATIONS:
+        rest = next((ops for name, ops in REST_OPERATIONS.items() if "/%s/" % name in auth), None)
+        if action is None and rest:
+            # Route 53 (REST-XML) and EKS (REST-JSON): the operation is the method and the path.
+            for method, pattern, name, _literal in rest:
                 if method == environ.get("REQUEST_METHOD") and pattern.match(environ.get("PATH_INFO") or ""):
                     action = name
                     break

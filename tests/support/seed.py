@@ -110,7 +110,11 @@ AUTOMATION_ROLE = "privatelink-ecr-automation"
 # What the member role may do in the demo: the collection's EC2 calls and the audit's organization read.
 # (docs/iam-policy.json is the least-privilege policy for real accounts; moto cannot evaluate its conditions.)
 MEMBER_ROLE_POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ec2:*", "organizations:DescribeOrganization", "sts:GetCallerIdentity"],
+    {"Effect": "Allow", "Action": ["ec2:*", "organizations:DescribeOrganization", "sts:GetCallerIdentity",
+                                   # the audit's workloads and images reads (docs/iam-policy.json, AuditReadOnly)
+                                   "ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices",
+                                   "ecs:DescribeTaskDefinition", "eks:ListClusters", "eks:DescribeCluster",
+                                   "ecr:DescribePullThroughCacheRules", "ecr:DescribeRepositories"],
      "Resource": "*"}]}
 
 

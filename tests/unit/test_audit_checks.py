@@ -132,7 +132,9 @@ def test_severities_match_the_contract():
         "VPC_DNS_DISABLED": "high", "S3_ROUTE_MISSING": "high", "AZ_NOT_COVERED": "medium",
         "SG_BLOCKS_HTTPS": "high", "SG_OPEN_TO_WORLD": "medium", "INTERNET_ROUTE": "info",
         "POLICY_UNRESTRICTED": "low", "NACL_BLOCKS_HTTPS": "high", "POLICY_BLOCKS_PULL": "high",
-        "HUB_ZONE_BROKEN": "high", "HUB_UNREACHABLE": "high"}
+        "HUB_ZONE_BROKEN": "high", "HUB_UNREACHABLE": "high",
+        "IMAGE_NEEDS_INTERNET": "high", "IMAGE_OTHER_REGION": "high", "CACHE_RULE_BROKEN": "high",
+        "CACHE_NOT_SEEDED": "medium"}
     assert len(checks.CHECKS) == len(checks.FINDING_SEVERITIES)
 
 
@@ -608,7 +610,7 @@ def test_module_result_shows_the_endpoint_workloads_use():
     assert ids(result["findings"]) == [("ENDPOINT_NOT_AVAILABLE", "vpce-api-old")]
     assert result["compliant"] is False and result["account_id"] == "111111111111"
     assert set(result) == {"vpc_id", "vpc_name", "account_id", "region", "compliant", "workload_subnet_ids",
-                           "endpoints", "findings", "monthly_cost_usd", "per_vpc_design_monthly_usd", "hub"}
+                           "workloads", "endpoints", "findings", "monthly_cost_usd", "per_vpc_design_monthly_usd", "hub"}
     assert result["vpc_name"] is None  # an untagged VPC
     state["vpc"]["tags"] = {"Name": "payments", "team": "a"}
     assert vpc_result("111111111111", state)["vpc_name"] == "payments"

@@ -48,6 +48,7 @@ POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
 APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
 ZONES_PATH = os.path.join(ROOT, "plugins", "module_utils", "_zones.py")
 PTC_PATH = os.path.join(ROOT, "plugins", "module_utils", "_pull_through_cache.py")
+WORKLOADS_PATH = os.path.join(ROOT, "plugins", "module_utils", "_workloads_reader.py")
 READER_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_audit_reader.py", "_ec2_reader.py")]
 OWNER = {"ManagedBy": "privatelink.ecr"}
 
@@ -426,7 +427,35 @@ def test_every_call_of_the_pull_through_cache_module_is_allowed_and_nothing_more
                      "secretsmanager:DescribeSecret"}, calls
     allowed_actions = set(c.action for _name, batch, expected in PTC_ALLOWED if expected for c in batch)
     assert calls == allowed_actions
-    assert set(a for a in policy_actions() if a.startswith(("ecr:", "secretsmanager:"))) == calls
+    # plus the audit's read of the cached repositories (_workloads_reader.py, test below)
+    assert set(a for a in policy_actions() if a.startswith(("ecr:", "secretsmanager:"))) == calls | {
+        "ecr:DescribeRepositories"}
+
+
+def test_every_call_of_the_workloads_reader_is_in_the_read_statement_and_nothing_more():
+    """Parsed from _workloads_reader.py: its ECS, EKS, ECR and Secrets Manager calls (methods on its clients,
+    paginated operation names). The ECS/EKS/ECR ones are exactly the read statement's ecs:, eks: and ecr:
+    actions; DescribeSecret is the pull-through cache secrets' metadata-only statement, which it needs too."""
+    import botocore.session
+    with open(WORKLOADS_PATH) as handle:
+        source = handle.read()
+    session = botocore.session.get_session()
+    names = set(re.findall(r"\.((?:describe|list|get)_[a-z_]+)\(", source))
+    names |= set(re.findall(r"\"((?:describe|list|get)_[a-z_]+)\"", source))
+    calls = set()
+    for service in ("ecs", "eks", "ecr", "secretsmanager"):
+        api = session.create_client(service, region_name="us-east-1", aws_access_key_id="x",
+                                    aws_secret_access_key="x")
+        calls |= set("%s:%s" % (service, api.meta.method_to_api_mapping[n]) for n in names
+                     if n in api.meta.method_to_api_mapping)
+    # the rules are read through _pull_through_cache.PullThroughCacheReader (its paginator)
+    calls.add("ecr:DescribePullThroughCacheRules")
+    audit = set(a for s in POLICY["Statement"] if s["Sid"] == "AuditReadOnly" for a in s["Action"])
+    assert set(a for a in audit if a.startswith(("ecs:", "eks:", "ecr:"))) == calls - {"secretsmanager:DescribeSecret"}
+    assert {"ecs:ListClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition",
+            "eks:ListClusters", "eks:DescribeCluster", "ecr:DescribeRepositories",
+            "secretsmanager:DescribeSecret"} <= calls, calls
+    assert verdict(POLICY, [Call("secretsmanager:DescribeSecret", [CACHE_SECRET])]).allowed
 
 
 def test_the_endpoints_module_calls_route53_only_through_the_zones_module_s_reader():
