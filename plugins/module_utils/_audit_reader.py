@@ -20,7 +20,6 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks impo
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import (
     cache_needs,
     cache_worth_reading,
-    with_image_registries,
     workload_group_ids,
     workload_subnet_choice,
 )
@@ -355,9 +354,6 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     if hub is not None:
         hub_data = read_hub(hub["connection"], region, wanted, hub.get("vpc_id"), hub.get("vpc_name"))
         add_hub(reader, region, states, raw_subnets, hub_data)
-    for state in states:
-        # The accounts of the Region's ECR images join the registry accounts of POLICY_BLOCKS_PULL.
-        with_image_registries(state)
     return account_id, states
 
 

@@ -420,6 +420,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import with_image_registries
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
 
@@ -542,7 +543,10 @@ def main():
     except PrivatelinkError as exc:
         fail_module(module, exc, connection)
     for state in states:
+        # The registry accounts whose pulls POLICY_BLOCKS_PULL evaluates: the given ones (else the VPC's own),
+        # plus the accounts of the Region's ECR images its workloads use.
         state["registry_account_ids"] = params.get("registry_account_ids")
+        with_image_registries(state)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
 
 
