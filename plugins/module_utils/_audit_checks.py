@@ -958,12 +958,3 @@ def audit(state):
 
 def is_compliant(findings):
     return not any(f["severity"] in ("high", "medium") for f in findings)
-
-
-def needs_workload_enis(state):
-    """True when some endpoint group admits HTTPS via a group reference (only then are ENIs worth reading)."""
-    for group in state["security_groups"].values():
-        for rule in group.get("ingress") or []:
-            if rule.get("group_ids") and rule_admits_https(rule):
-                return True
-    return False

@@ -34,13 +34,28 @@ description:
     pull needs), C(HUB_ZONE_BROKEN) (high, a VPC served by a hub - O(hub) - is not associated with the hub's
     private hosted zone of a service, or the zone does not point at an available hub endpoint),
     C(HUB_UNREACHABLE) (high, a workload subnet's route table has no route to the hub's endpoint subnets through
-    a transit gateway the hub is attached to or an active peering connection with the hub)."
+    a transit gateway the hub is attached to or an active peering connection with the hub, or the hub's endpoint
+    subnets' route tables have none back to the workload subnet; a route to a managed prefix list counts with the
+    list's entries), C(EGRESS_BLOCKS_PULL) (high, a workload security group's outbound rules do not allow TCP 443
+    to every endpoint subnet of a wanted interface service - by CIDR, by a reference to one of the endpoint's
+    groups, or by a prefix list whose entries cover them - or to the S3 gateway's ranges - its prefix list
+    C(pl-...) or CIDR blocks covering all its entries; one finding per group, naming the services it cannot
+    reach, with the C(aws ec2 authorize-security-group-egress) command that repairs it)."
+  - "Workload security groups are the groups of the network interfaces in the workload subnets (C(InterfaceType)
+    C(interface), not an endpoint's own), of the workloads read, and those of O(workload_security_group_ids).
+    A group is judged with the groups each interface wears with it (rules add up per interface)."
+  - "Security-group rules and routes that name a managed prefix list count with the list's entries (customer or
+    AWS-managed, read with C(ec2:DescribeManagedPrefixLists) and C(ec2:GetManagedPrefixListEntries), each list
+    once per run). An endpoint group that admits workloads only by group references admits the workload security
+    groups it references; when no workload security group is known at all, C(SG_BLOCKS_HTTPS) is reported with
+    severity V(info) (no workload found that carries a referenced group)."
   - "With O(hub), the audited VPCs are served by that hub VPC (centralized endpoints): a service the hub serves
     (it has a zone of the service's private DNS name, or an endpoint for it) is judged by the hub's endpoint -
     its state, its security groups against the VPC's workload subnets, its zones - and by C(HUB_ZONE_BROKEN) and
     C(HUB_UNREACHABLE) (one finding per service, or per route table), not by C(ENDPOINT_MISSING); on the hub
-    itself, its endpoints' private DNS being off is by design (no C(PRIVATE_DNS_DISABLED)). Network ACLs are
-    evaluated inside the audited VPC only. S3 is always the VPC's own (gateway) endpoint."
+    itself, its endpoints' private DNS being off is by design (no C(PRIVATE_DNS_DISABLED)). The network ACLs of
+    the hub's endpoint subnets are checked for the VPC's traffic too (C(NACL_BLOCKS_HTTPS), both directions). S3
+    is always the VPC's own (gateway) endpoint."
   - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING), because
     ECR's guide names the gateway endpoint for image layer downloads.
   - "Network ACLs are evaluated as AWS does: stateless, per direction, lowest rule number first, the first
@@ -91,6 +106,16 @@ options:
         C(privatelink.ecr.vpc_endpoints) role uses, that is the subnets whose route table (the explicit
         association, else the main route table) has no route to an internet gateway.
       - A subnet that is in none of the audited VPCs fails the module.
+    type: list
+    elements: str
+  workload_security_group_ids:
+    description:
+      - Security groups the VPC's workloads carry that the audit cannot see running (a service scaled to zero on
+        EC2, pods of a node group not yet up). They join the groups of the network interfaces in the workload
+        subnets and of the workloads read; each counts for the audited VPC it belongs to.
+      - Their outbound rules are checked (C(EGRESS_BLOCKS_PULL)), and an endpoint group that admits one of them
+        by reference admits the workload subnets where nothing else is seen running.
+      - The privatelink.ecr.audit playbook passes the host variable C(workload_security_group_ids).
     type: list
     elements: str
   client_port_range:
@@ -285,11 +310,12 @@ vpcs:
             One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
             C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
             C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL), C(HUB_ZONE_BROKEN),
-            C(HUB_UNREACHABLE).
+            C(HUB_UNREACHABLE), C(EGRESS_BLOCKS_PULL).
           type: str
           sample: S3_ROUTE_MISSING
         severity:
-          description: V(high), V(medium), V(low) or V(info); fixed per id.
+          description: V(high), V(medium), V(low) or V(info); fixed per id, except C(SG_BLOCKS_HTTPS), which is
+            V(info) when the endpoint admits by group reference and no workload security group is known at all.
           type: str
           sample: high
         resource:
@@ -337,6 +363,7 @@ def argument_spec():
         services=dict(type="list", elements="str"),
         extra_services=dict(type="list", elements="str", default=[]),
         workload_subnet_ids=dict(type="list", elements="str"),
+        workload_security_group_ids=dict(type="list", elements="str"),
         client_port_range=dict(type="str", default="32768-65535"),
         endpoint_hour_usd=dict(type="float", default=0.01),
         hub=dict(type="dict", options=dict(
@@ -436,7 +463,8 @@ def main():
             hub = {"connection": hub_connection(params), "vpc_id": params["hub"].get("vpc_id"),
                    "vpc_name": params["hub"].get("vpc_name")}
         account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
-                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub)
+                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub,
+                                         params["workload_security_group_ids"])
     except PrivatelinkError as exc:
         fail_module(module, exc, connection)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])

@@ -465,13 +465,6 @@ def test_ipv6_only_workload_subnet_is_matched_against_ipv6_rules():
     assert checks.check_sg_blocks_https(state) == []
 
 
-def test_needs_workload_enis_only_for_group_references():
-    state = correct_state()
-    assert not checks.needs_workload_enis(state)
-    _reference_only(state)
-    assert checks.needs_workload_enis(state)
-
-
 # ---------------------------------------------------------------- SG_OPEN_TO_WORLD
 
 @pytest.mark.parametrize("rule", [https_rule("0.0.0.0/0"), https_rule(ipv6_cidrs=["::/0"]),
