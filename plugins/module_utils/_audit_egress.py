@@ -183,8 +183,7 @@ def check_egress_blocks_pull(state):
     for group_id in workload_security_group_ids(state):
         if group_id not in groups:
             continue  # not read (another VPC's, or gone): its rules are unknown
-        combos = [c["group_ids"] for c in everyone if group_id in c["group_ids"] and len(c["group_ids"]) > 1]
-        combos = combos or [[group_id]]
+        combos = _unique(c["group_ids"] for c in everyone if group_id in c["group_ids"]) or [[group_id]]
         missing = []
         for combo in combos:
             rules = [r for g in combo for r in (groups.get(g) or {}).get("egress") or []]
