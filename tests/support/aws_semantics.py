@@ -45,6 +45,9 @@ per rule, each citing the page it follows:
 14. ``fix_subnet_cidr_state`` -- DescribeSubnets reports an IPv6 block's ``Ipv6CidrBlockState.State`` as
     the state (``associated``); moto answers the text of a dict. API_SubnetCidrBlockState.html.
 
+15.-16. Managed prefix lists (unknown lists refused in routes, security-group rules and
+    GetManagedPrefixListEntries; entries paged): tests/support/aws_semantics_prefix_lists.py.
+
 Behaviours no AWS page states are guesses, each switchable between its plausible answers
 (``GUESSES``, settable through the control path); docs/reliability.md lists them.
 
@@ -78,9 +81,11 @@ from moto.ec2.responses._base_response import EC2BaseResponse
 try:  # run as a script by counting_moto.py, or imported as tests.support.aws_semantics
     from aws_semantics_route53 import Route53Semantics
     from aws_semantics_ecr import EcrPullThroughCache
+    import aws_semantics_prefix_lists as prefix_lists
 except ImportError:  # pragma: no cover - the package import
     from tests.support.aws_semantics_route53 import Route53Semantics
     from tests.support.aws_semantics_ecr import EcrPullThroughCache
+    from tests.support import aws_semantics_prefix_lists as prefix_lists
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints", "CreateSecurityGroup",
@@ -730,6 +735,17 @@ class AwsSemantics:
             rule_group_unused(backend, req.get("GroupId"))
         rule_dry_run(req)
         return None
+
+    # Rules 15-16: managed prefix lists (tests/support/aws_semantics_prefix_lists.py).
+    def _on_CreateRoute(self, req, backend, environ):
+        prefix_lists.rule_prefix_lists_of_request(Refusal, req, backend)
+        if req.action in DRY_RUN_ACTIONS:
+            rule_dry_run(req)
+
+    _on_ReplaceRoute = _on_AuthorizeSecurityGroupIngress = _on_AuthorizeSecurityGroupEgress = _on_CreateRoute
+
+    def _on_GetManagedPrefixListEntries(self, req, backend, environ):
+        return self._serialize("GetManagedPrefixListEntries", prefix_lists.get_entries(Refusal, req, backend))
 
     def _on_DescribeVpcEndpointServices(self, req, backend, environ):
         """Rule 6 (reads): AvailabilityZones from ``service_azs``; ServiceNames and filters applied here.
