@@ -260,8 +260,9 @@ class AuditReader:
             raise aws_error(exc, "read the organization (organizations:DescribeOrganization)")
         return (answer.get("Organization") or {}).get("Id"), None
 
-    def security_groups(self, group_ids):
-        return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)))]
+    def security_groups(self, group_ids, what="security_group_ids"):
+        """The groups, normalised; ``what`` names the groups in the error when one does not exist."""
+        return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)), what)]
 
     def services(self, wanted, region):
         details = self.ec2.endpoint_services([default_full_name(s, region) for s in wanted])
@@ -323,7 +324,9 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     enis = reader.enis(sorted(set(sid for s in states for sid in s["workload_subnet_ids"])))
     given = list(workload_security_group_ids or [])
     groups = reader.security_groups([g for e in endpoints for g in e.get("security_group_ids") or []] + [
-        g for eni in enis if eni.get("interface_type") == WORKLOAD_INTERFACE_TYPE for g in eni["group_ids"]] + given)
+        g for eni in enis if eni.get("interface_type") == WORKLOAD_INTERFACE_TYPE for g in eni["group_ids"]] + given,
+        "security groups of the endpoints and workloads%s" % (
+            " (workload_security_group_ids: %s)" % ", ".join(given) if given else ""))
     states = [state_for(v, enis) for v in vpcs]
     vpc_of_group = dict((g["group_id"], g.get("vpc_id")) for g in groups)
     for state in states:

@@ -80,9 +80,11 @@ description:
     RV(vpcs[].per_vpc_design_monthly_usd), what it would pay with its own interface endpoints for what its hub
     serves.
   - Reads a region's VPCs together, with one batched request per resource kind (plus two DNS attribute
-    requests per VPC, which the EC2 API cannot batch); the S3 prefix list is read once per region when an S3
-    gateway endpoint is audited, the organization once when an audited endpoint has a policy other than
-    full access.
+    requests per VPC, which the EC2 API cannot batch); the network interfaces of the workload subnets once, and
+    the endpoints' and workloads' security groups together in one request; the managed prefix lists are listed
+    once per region when an S3 gateway endpoint is audited or a rule or route names one, and each list's entries
+    read once; the organization once when an audited endpoint has a policy other than full access. With O(hub),
+    the hub's route tables and network ACLs are read with the hub's connection too.
 author:
   - privatelink.ecr maintainers (@privatelink)
 options:

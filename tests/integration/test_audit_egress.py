@@ -189,3 +189,12 @@ def test_hub_way_back_by_prefix_list_and_hub_nacls(world):
     (blocked,) = of_id(result, "NACL_BLOCKS_HTTPS")
     assert blocked["resource"] == acl["NetworkAclId"] and "inbound" in blocked["message"]
     assert "rule 50" in blocked["message"] and "of the hub VPC %s" % hub["vpc_id"] in blocked["message"]
+
+
+def test_an_unknown_given_group_fails_naming_the_option(world):
+    vpc = seed_private_vpc(world["ec2"], cidr_prefix="10.42", name="unknown-group")
+    world["server"].clear_requests()
+    rc, result, _output = run_module("ecr_private_endpoints_info", {
+        "vpc_ids": [vpc["vpc_id"]], "workload_security_group_ids": ["sg-0123456789abcdef0"]}, world["env"])
+    assert rc != 0 and "workload_security_group_ids: sg-0123456789abcdef0" in result["msg"]
+    assert world["server"].mutating_requests() == {}
