@@ -226,7 +226,8 @@ def check_hub_return_route(state):
         table_id = (hub.get("subnet_route_table") or {}).get(subnet_id)
         if table_id:
             by_table.setdefault(table_id, []).append(subnet_id)
-    workload_cidrs = sorted(set(checks._subnet_cidr(s) for s in checks.workload_subnets(state)) - {None})  # pylint: disable=protected-access
+    # pylint: disable-next=protected-access
+    workload_cidrs = sorted(set(checks._subnet_cidr(s) for s in checks.workload_subnets(state)) - {None})
     findings = []
     for table_id in sorted(by_table):
         table = hub["route_tables"].get(table_id) or {}

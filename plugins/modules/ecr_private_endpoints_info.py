@@ -175,8 +175,10 @@ attributes:
     support: full
 notes:
   - "Security groups that admit TCP 443 by reference to another security group count for a workload
-    subnet only when the network interfaces running in that subnet now all carry a referenced group;
-    a subnet with nothing running cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS)."
+    subnet only when the workloads there (the network interfaces running in it now, the workloads read whose
+    subnets hold it, else the groups of O(workload_security_group_ids)) all carry a referenced group; a subnet
+    with none cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS) (V(info) when no workload
+    security group is known at all)."
   - Endpoints in state C(deleted) or C(deleting) count as absent.
   - "The audit needs, besides the EC2 reads, C(ec2:DescribeNetworkAcls), C(ec2:DescribeManagedPrefixLists),
     C(ec2:GetManagedPrefixListEntries) and C(organizations:DescribeOrganization) (docs/iam-policy.json)."
