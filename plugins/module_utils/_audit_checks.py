@@ -63,6 +63,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval impor
     partition_of,
     pull_blockers,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._prefix_lists import route_covering, rule_cidrs
 
 SEVERITIES = ("high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
@@ -84,6 +85,7 @@ FINDING_SEVERITIES = {
     "POLICY_BLOCKS_PULL": "high",
     "HUB_ZONE_BROKEN": "high",
     "HUB_UNREACHABLE": "high",
+    "EGRESS_BLOCKS_PULL": "high",
     # Images and pull-through cache: _audit_images.
     "IMAGE_NEEDS_INTERNET": "high",
     "IMAGE_OTHER_REGION": "high",
@@ -255,19 +257,10 @@ def check_hub_zone_broken(state):
     return findings
 
 
-def _route_to(table, cidr):
-    """The most specific active-or-not route of ``table`` whose destination holds all of ``cidr``."""
-    target = ipaddress.ip_network(cidr, strict=False)
-    best = None
-    for route in table.get("routes") or []:
-        try:
-            destination = ipaddress.ip_network(route.get("destination") or "", strict=False)
-        except ValueError:
-            continue  # a prefix-list route
-        if destination.version == target.version and target.subnet_of(destination):
-            if best is None or destination.prefixlen > best[0].prefixlen:
-                best = (destination, route)
-    return best[1] if best else None
+def _route_to(table, cidr, prefix_lists=None):
+    """The most specific route of ``table`` whose destination holds all of ``cidr`` (a route to a managed
+    prefix list counts with the list's entries)."""
+    return route_covering(table, cidr, prefix_lists or {})
 
 
 def _reaches_hub(state, route):
@@ -298,7 +291,7 @@ def check_hub_unreachable(state):
         table = state["route_tables"].get(table_id) or {}
         missing = []
         for cidr in cidrs:
-            route = _route_to(table, cidr)
+            route = _route_to(table, cidr, state.get("prefix_lists"))
             if not _reaches_hub(state, route):
                 missing.append("%s (%s)" % (cidr, "no route" if route is None else "%s -> %s%s" % (
                     route.get("destination"), route.get("target") or "?",
@@ -312,7 +305,10 @@ def check_hub_unreachable(state):
                 "add a route to %s in %s through the transit gateway the hub VPC is attached to or an active "
                 "peering connection with %s (privatelink.ecr does not build that network)"
                 % (_join(cidrs), table_id, hub["vpc_id"])))
-    return findings
+    # And the way back: the hub's endpoint subnets must route to the workload subnets.
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import check_hub_return_route
+
+    return findings + check_hub_return_route(state)
 
 
 def interface_services(state):
@@ -374,14 +370,17 @@ def cidr_covered(cidr, admitted_cidrs):
     return any(target.subnet_of(n) for n in ipaddress.collapse_addresses(same_family))
 
 
-def https_sources(groups):
-    """CIDRs and group ids admitted on TCP 443 by the union of ``groups``' ingress rules."""
+def https_sources(groups, prefix_lists=None):
+    """CIDRs and group ids admitted on TCP 443 by the union of ``groups``' ingress rules.
+
+    A rule naming a managed prefix list admits the list's entries (VPC user guide, "Reference prefix lists
+    in your AWS resources", https://docs.aws.amazon.com/vpc/latest/userguide/managed-prefix-lists-referencing.html).
+    """
     cidrs, group_ids = [], set()
     for group in groups:
         for rule in group.get("ingress") or []:
             if rule_admits_https(rule):
-                cidrs.extend(rule.get("cidrs") or [])
-                cidrs.extend(rule.get("ipv6_cidrs") or [])
+                cidrs.extend(rule_cidrs(rule, prefix_lists or {}))
                 group_ids.update(rule.get("group_ids") or [])
     return cidrs, group_ids
 
@@ -391,14 +390,20 @@ def _subnet_cidr(subnet):
 
 
 def _admitted_by_reference(state, subnet_id, referenced, endpoint_enis):
-    """A group reference admits a subnet only when the workloads seen there all carry a referenced group.
+    """A group reference admits a subnet only when the workloads there all carry a referenced group.
 
-    With no workload interface in the subnet (nothing running now) the reference cannot be shown
-    to cover the workload, so the subnet counts as not admitted.
+    The workloads of a subnet: the interfaces seen in it, the workloads read whose subnets hold it (a
+    service scaled to zero included), else the groups of ``workload_security_group_ids``. With none
+    (nothing known to run there) the reference cannot be shown to cover the workload, so the subnet
+    counts as not admitted.
     """
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import carriers_in
+
     enis = [e for e in (state.get("workload_enis") or {}).get(subnet_id, [])
             if e["eni_id"] not in endpoint_enis]
-    return bool(enis) and all(set(e.get("group_ids") or []) & referenced for e in enis)
+    seen = [set(e.get("group_ids") or []) for e in enis] + \
+        [set(c["group_ids"]) for c in carriers_in(state, subnet_id) if not c["label"].startswith("eni-")]
+    return bool(seen) and all(groups & referenced for groups in seen)
 
 
 # ---------------------------------------------------------------- the checks, one per finding id
@@ -554,13 +559,16 @@ def check_sg_blocks_https(state):
     subnets = workload_subnets(state)
     if not subnets:
         return []
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import workload_security_group_ids
+
+    known_groups = workload_security_group_ids(state)
     # The endpoints' own interfaces sit in the workload subnets too; they are not workloads.
     endpoint_enis = set(eni for e in state["endpoints"] for eni in e.get("network_interface_ids") or [])
     for service in interface_services(state):
         for endpoint in serving_interfaces(state, service):
             group_ids = endpoint.get("security_group_ids") or []
             groups = [state["security_groups"][g] for g in group_ids if g in state["security_groups"]]
-            cidrs, referenced = https_sources(groups)
+            cidrs, referenced = https_sources(groups, state.get("prefix_lists"))
             blocked = []
             for subnet in subnets:
                 cidr = _subnet_cidr(subnet)
@@ -584,10 +592,16 @@ def check_sg_blocks_https(state):
                 fix = ("%s: its managed security group admits TCP 443 from the VPC's CIDR blocks (set allowed_cidrs "
                        "to narrow it); or add an inbound TCP 443 rule for those subnets' CIDRs to %s"
                        % (DEPLOY, _join(group_ids) or "the endpoint's security group"))
-            findings.append(finding(
+            item = finding(
                 "SG_BLOCKS_HTTPS", endpoint["vpc_endpoint_id"],
                 "no security group of the %s endpoint %s (%s) admits TCP 443 from workload subnet(s) %s%s"
-                % (service, endpoint["vpc_endpoint_id"], _join(group_ids) or "none", _join(blocked), via), fix))
+                % (service, endpoint["vpc_endpoint_id"], _join(group_ids) or "none", _join(blocked), via), fix)
+            if referenced and not known_groups:
+                # The endpoint admits by group references and no workload group is known at all (nothing
+                # runs, no workload read, no workload_security_group_ids): it cannot be judged, only noted.
+                item["severity"] = "info"
+                item["message"] += "; no workload found that carries a referenced group"
+            findings.append(item)
     return findings
 
 
@@ -792,6 +806,10 @@ def check_nacl_blocks_https(state):
     if not state.get("subnet_network_acl"):
         return []
     problems = _NaclProblems(state)
+    # A hub's endpoint subnets have the hub's ACLs (read with the hub's connection): spoke traffic crosses them.
+    hub = state.get("hub") or {}
+    hub_problems = _NaclProblems({"network_acls": hub.get("network_acls"),
+                                  "subnet_network_acl": hub.get("subnet_network_acl")})
     https = (HTTPS_PORT, HTTPS_PORT)
     clients = _client_ports(state)
     for workload in workload_subnets(state):
@@ -800,7 +818,10 @@ def check_nacl_blocks_https(state):
             for endpoint in serving_interfaces(state, service):
                 label = "%s %s" % (service, endpoint["vpc_endpoint_id"])
                 for sid in endpoint.get("subnet_ids") or []:
-                    other = state["subnets"].get(sid)
+                    other, endpoint_side = state["subnets"].get(sid), problems
+                    if other is None and _is_hub_endpoint(state, endpoint):
+                        other, endpoint_side = (hub.get("subnets") or {}).get(sid), hub_problems
+                        label = "%s %s of the hub VPC %s" % (service, endpoint["vpc_endpoint_id"], hub["vpc_id"])
                     if sid == wid or not other:
                         continue  # inside one subnet, traffic never crosses an ACL
                     wcidr, ecidr = _pair_cidrs(workload, other, endpoint.get("ip_address_type"))
@@ -809,8 +830,8 @@ def check_nacl_blocks_https(state):
                     to_endpoint = ("endpoint subnet %s of" % sid, label)
                     to_workload = ("workload subnet %s, client of" % wid, label)
                     problems.check(wid, True, ecidr, https, to_endpoint)        # request leaves the workload
-                    problems.check(sid, False, wcidr, https, to_workload)       # and enters the endpoint subnet
-                    problems.check(sid, True, wcidr, clients, to_workload)      # the answer leaves it
+                    endpoint_side.check(sid, False, wcidr, https, to_workload)  # and enters the endpoint subnet
+                    endpoint_side.check(sid, True, wcidr, clients, to_workload)  # the answer leaves it
                     problems.check(wid, False, ecidr, clients, to_endpoint)     # and comes back
         if "s3" in state["wanted"] and _gateways(state, "s3"):
             for cidr in state.get("s3_prefix_cidrs") or []:
@@ -819,7 +840,7 @@ def check_nacl_blocks_https(state):
                 label = ("S3, prefix list com.amazonaws.%s.s3 of the gateway endpoint" % state["region"], None)
                 problems.check(wid, True, cidr, https, label)
                 problems.check(wid, False, cidr, clients, label)
-    return problems.findings()
+    return problems.findings() + hub_problems.findings()
 
 
 # ---------------------------------------------------------------- endpoint policies against a pull
@@ -936,20 +957,14 @@ def sort_findings(findings):
 
 def audit(state):
     """Every finding for one VPC, most severe first."""
+    # Imported here: the workload-egress and hub-return checks build on this module's helpers.
+    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import CHECKS as EGRESS_CHECKS
+
     findings = []
-    for check in CHECKS:
+    for check in CHECKS + EGRESS_CHECKS:
         findings.extend(check(state))
     return sort_findings(findings)
 
 
 def is_compliant(findings):
     return not any(f["severity"] in ("high", "medium") for f in findings)
-
-
-def needs_workload_enis(state):
-    """True when some endpoint group admits HTTPS via a group reference (only then are ENIs worth reading)."""
-    for group in state["security_groups"].values():
-        for rule in group.get("ingress") or []:
-            if rule.get("group_ids") and rule_admits_https(rule):
-                return True
-    return False

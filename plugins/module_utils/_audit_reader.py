@@ -14,9 +14,9 @@ __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import (
     DEFAULT_CLIENT_PORT_RANGE,
-    needs_workload_enis,
     policy_endpoints,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import WORKLOAD_INTERFACE_TYPE
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import (
     cache_needs,
     cache_worth_reading,
@@ -40,6 +40,11 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import normalise_acl
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy import is_full_access
+from ansible_collections.privatelink.ecr.plugins.module_utils._prefix_lists import (
+    PrefixListReader,
+    route_prefix_list_ids,
+    rule_prefix_list_ids,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     default_full_name,
     resolve_from_details,
@@ -184,6 +189,8 @@ class AuditReader:
         self.connection = connection
         self.client = connection.client("ec2")
         self.ec2 = Ec2Reader(self.client)
+        # Each managed prefix list is read once per run, whoever names it (a route, a rule, the S3 gateway).
+        self.prefix_lists = PrefixListReader(self.client)
 
     @translated("identify the account (sts:GetCallerIdentity)")
     def account_id(self):
@@ -239,17 +246,6 @@ class AuditReader:
         raw = paginate_filtered(self.client, "describe_network_acls", "NetworkAcls", "vpc-id", vpc_ids)
         return [normalise_acl(a) for a in raw]
 
-    @translated("read the S3 managed prefix list")
-    def prefix_list_cidrs(self, name):
-        """The CIDR blocks of the AWS-managed prefix list ``name`` (None when the region has none)."""
-        lists = paginate(self.client, "describe_managed_prefix_lists", "PrefixLists",
-                         Filters=[{"Name": "prefix-list-name", "Values": [name]}])
-        if not lists:
-            return None
-        entries = paginate(self.client, "get_managed_prefix_list_entries", "Entries",
-                           PrefixListId=lists[0]["PrefixListId"])
-        return sorted(e["Cidr"] for e in entries if e.get("Cidr"))
-
     def organization_id(self):
         """``(org_id, note)``: the account's AWS Organizations id, or None and why.
 
@@ -271,8 +267,9 @@ class AuditReader:
             raise aws_error(exc, "read the organization (organizations:DescribeOrganization)")
         return (answer.get("Organization") or {}).get("Id"), None
 
-    def security_groups(self, group_ids):
-        return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)))]
+    def security_groups(self, group_ids, what="security_group_ids"):
+        """The groups, normalised; ``what`` names the groups in the error when one does not exist."""
+        return [normalise_security_group(g) for g in self.ec2.security_groups(sorted(set(group_ids)), what)]
 
     def services(self, wanted, region):
         details = self.ec2.endpoint_services([default_full_name(s, region) for s in wanted])
@@ -290,10 +287,12 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
                 client_port_range=None, hub=None, read_workloads=True, images=None, workload_security_group_ids=None):
     """Read every audited VPC of one region; return ``(account_id, [state, ...])``.
 
-    Beyond one request per resource kind, two reads are made only when they can matter: the S3 prefix
-    list (DescribeManagedPrefixLists by name + GetManagedPrefixListEntries, once per region) when an S3
-    gateway endpoint is audited, and organizations:DescribeOrganization (once) when an audited endpoint
-    has a policy other than full access.
+    Beyond one request per resource kind, reads are made only when they can matter: the managed prefix
+    lists (DescribeManagedPrefixLists once, GetManagedPrefixListEntries once per list) when an S3 gateway
+    endpoint is audited or a security-group rule (or, for a spoke, a route) names a list, and
+    organizations:DescribeOrganization (once) when an audited endpoint has a policy other than full access.
+    The network interfaces of the workload subnets are read once (their groups are workload security
+    groups), and the endpoints' and workloads' security groups together in one request.
 
     ``hub`` (``{"connection", "vpc_id" or "vpc_name"}``): the audited VPCs are served by that hub VPC
     (centralized endpoints); its data is read once with the hub's connection (``read_hub``), and each
@@ -315,11 +314,12 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
     raw_route_tables = reader.route_tables(ids)
     if workload_subnet_ids:
         _check_workload_subnets(workload_subnet_ids, raw_subnets)
-    groups = reader.security_groups(g for e in endpoints for g in e.get("security_group_ids") or [])
+    groups = []  # read below, with the workloads' groups
     catalog = reader.services(wanted, region)
     acls = reader.network_acls(ids)
     workloads = workloads_by_vpc(connection, ids, raw_subnets, read_workloads, images, workload_security_group_ids)
     extra = {"account_id": account_id, "org_id": None, "org_note": None, "s3_prefix_cidrs": None,
+             "s3_prefix_list_id": None, "prefix_lists": {},
              "client_port_range": list(client_port_range or DEFAULT_CLIENT_PORT_RANGE),
              "image_cache": _image_cache(connection, account_id, region, workloads)}
 
@@ -334,23 +334,38 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
         state = vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
                           chosen or None, enis, acls, extra)
         state["workloads"] = mine
-        state["workload_security_group_ids"] = workload_group_ids(mine, workload_security_group_ids)
         return state
 
     states = [state_for(v) for v in vpcs]
+    # The workload subnets' interfaces: their groups are workload security groups (EGRESS_BLOCKS_PULL), and
+    # endpoint groups that admit by group reference are judged by them.
+    enis = reader.enis(sorted(set(sid for s in states for sid in s["workload_subnet_ids"])))
+    given = list(workload_security_group_ids or [])
+    # The workloads' own groups (ECS services, EKS clusters) are read in the same request.
+    groups = reader.security_groups([g for e in endpoints for g in e.get("security_group_ids") or []] + [
+        g for eni in enis if eni.get("interface_type") == WORKLOAD_INTERFACE_TYPE for g in eni["group_ids"]]
+        + workload_group_ids([w for found in workloads.values() for w in found], given),
+        "security groups of the endpoints and workloads%s" % (
+            " (workload_security_group_ids: %s)" % ", ".join(given) if given else ""))
+    states = [state_for(v, enis) for v in vpcs]
+    vpc_of_group = dict((g["group_id"], g.get("vpc_id")) for g in groups)
+    for state in states:
+        # A given group counts for the VPC it belongs to.
+        state["workload_security_group_ids"] = [g for g in given if vpc_of_group.get(g) in (None, state["vpc"]["vpc_id"])]
     if "s3" in wanted and any(policy_endpoints(s, "s3") for s in states):
-        extra["s3_prefix_cidrs"] = reader.prefix_list_cidrs(_prefix_list_name(catalog, region))
+        s3_list = reader.prefix_lists.by_name(_prefix_list_name(catalog, region))
+        if s3_list:
+            extra["s3_prefix_cidrs"], extra["s3_prefix_list_id"] = s3_list["cidrs"], s3_list["prefix_list_id"]
+    named = rule_prefix_list_ids(groups, "ingress") | rule_prefix_list_ids(groups, "egress")
+    if hub is not None:
+        named |= route_prefix_list_ids(t for s in states for t in s["route_tables"].values())
+    reader.prefix_lists.read(named)
+    extra["prefix_lists"] = dict(reader.prefix_lists.lists)  # the S3 list too, when read above
     if any(not is_full_access(e.get("policy")) for s in states for service in wanted
            for e in policy_endpoints(s, service)):
         extra["org_id"], extra["org_note"] = reader.organization_id()
     for state in states:
         state.update(extra)
-    # Workload interfaces matter only where an endpoint group admits HTTPS by group reference.
-    referencing = [s for s in states if needs_workload_enis(_endpoint_groups_only(s))]
-    if referencing:
-        enis = reader.enis(sorted(set(sid for s in referencing for sid in s["workload_subnet_ids"])))
-        by_vpc = dict((s["vpc"]["vpc_id"], s) for s in referencing)
-        states = [state_for(v, enis) if v["vpc_id"] in by_vpc else s for v, s in zip(vpcs, states)]
     if hub is not None:
         hub_data = read_hub(hub["connection"], region, wanted, hub.get("vpc_id"), hub.get("vpc_name"))
         add_hub(reader, region, states, raw_subnets, hub_data)
@@ -362,10 +377,13 @@ def read_region(connection, region, wanted, vpc_ids=None, vpc_names=None, worklo
 def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     """What the audit needs of a hub VPC, read with the hub's connection (a dozen requests, once per run).
 
-    ``{vpc_id, account_id, cidrs, endpoints, subnets, security_groups, service_dns, zones, transit_gateways}``:
+    ``{vpc_id, account_id, cidrs, endpoints, subnets, security_groups, service_dns, zones, transit_gateways,
+    route_tables, subnet_route_table, network_acls, subnet_network_acl, prefix_lists}``:
     the hub's endpoints (with ``service``), subnets, endpoint groups, the wanted services' private DNS
     names, the private hosted zones of those names associated with the hub VPC (with ``owned`` and
-    their alias ``records``), and the transit gateways the hub VPC is attached to.
+    their alias ``records``), the transit gateways the hub VPC is attached to, and what the way back
+    from its endpoint subnets crosses: their route tables (with the hub account's prefix lists they
+    route to) and network ACLs.
     """
     # Imported here: only an audit of spokes needs the zones module's reader.
     from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader, service_dns
@@ -398,7 +416,8 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     attachments = _translated_read("describe the hub's transit gateway attachments", lambda: paginate(
         connection.client("ec2"), "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments",
         Filters=[{"Name": "vpc-id", "Values": [hub_id]}]))
-    return {
+    network = _hub_network(connection, hub_id, subnets)
+    return dict(network, **{
         "vpc_id": hub_id,
         "account_id": vpc.get("owner_id"),
         "cidrs": vpc["cidrs"] + vpc["ipv6_cidrs"],
@@ -409,6 +428,22 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
         "zones": zones,
         "transit_gateways": sorted(set(a["TransitGatewayId"] for a in attachments
                                        if (a.get("State") or "").lower() == "available")),
+    })
+
+
+def _hub_network(connection, hub_id, raw_subnets):
+    """The hub's route tables (and the prefix lists they route to) and network ACLs, with its connection."""
+    reader = AuditReader(connection)
+    raw_tables = reader.route_tables([hub_id])
+    tables = dict((t["RouteTableId"], normalise_route_table(t)) for t in raw_tables)
+    acls, by_subnet = acl_maps(reader.network_acls([hub_id]), hub_id, [s["SubnetId"] for s in raw_subnets])
+    return {
+        "route_tables": tables,
+        "subnet_route_table": dict((sid, t["RouteTableId"]) for sid, t in
+                                   route_table_of_subnets(raw_subnets, raw_tables).items()),
+        "network_acls": acls,
+        "subnet_network_acl": by_subnet,
+        "prefix_lists": reader.prefix_lists.read(route_prefix_list_ids(tables.values())),
     }
 
 
@@ -453,8 +488,8 @@ def add_hub(reader, region, states, raw_subnets, hub_data):
     from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
 
     r53 = Route53Reader(reader.connection.client("route53"))
-    pcx = set(r["target"] for s in states for t in s["route_tables"].values() for r in t["routes"]
-              if (r.get("target") or "").startswith("pcx-"))
+    tables = [t for s in states for t in s["route_tables"].values()] + list(hub_data["route_tables"].values())
+    pcx = set(r["target"] for t in tables for r in t["routes"] if (r.get("target") or "").startswith("pcx-"))
     peerings = _peerings(reader.client, pcx)
     for state in states:
         mine = [s for s in raw_subnets if s.get("VpcId") == state["vpc"]["vpc_id"]]
@@ -476,9 +511,3 @@ def _prefix_list_name(catalog, region):
     """The S3 gateway's prefix list is named after the S3 service (com.amazonaws.REGION.s3)."""
     name = (catalog.get("s3") or {}).get("service_name") or "com.amazonaws.%s.s3" % region
     return name[len("cn."):] if name.startswith("cn.") else name
-
-
-def _endpoint_groups_only(state):
-    """The state restricted to the groups of this VPC's endpoints (groups are read for all VPCs at once)."""
-    used = set(g for e in state["endpoints"] for g in e.get("security_group_ids") or [])
-    return dict(state, security_groups={k: v for k, v in state["security_groups"].items() if k in used})

@@ -210,9 +210,9 @@ class Ec2Reader:
         return self._by_ids("describe_route_tables", "RouteTables", "RouteTableIds", route_table_ids,
                             "route_table_ids", ("InvalidRouteTableID.NotFound", "InvalidRouteTableID.Malformed"))
 
-    def security_groups(self, group_ids):
+    def security_groups(self, group_ids, what="security_group_ids"):
         return self._by_ids("describe_security_groups", "SecurityGroups", "GroupIds", group_ids,
-                            "security_group_ids", ("InvalidGroup.NotFound", "InvalidGroupId.Malformed"))
+                            what, ("InvalidGroup.NotFound", "InvalidGroupId.Malformed"))
 
     def endpoint_services(self, full_names):
         """Details of the named services; on an unknown name, every service of the region instead.

@@ -124,6 +124,8 @@ def normalise_group(raw):
         "https_cidrs": sorted(cidrs),
         "other_ingress": other_rules,
         "ingress": [normalise_rule(p) for p in raw.get("IpPermissions") or []],
+        # The audit judges workload groups' outbound rules (EGRESS_BLOCKS_PULL).
+        "egress": [normalise_rule(p) for p in raw.get("IpPermissionsEgress") or []],
         "tags": tags_to_dict(raw.get("Tags")),
     }
 

@@ -34,7 +34,13 @@ description:
     pull needs), C(HUB_ZONE_BROKEN) (high, a VPC served by a hub - O(hub) - is not associated with the hub's
     private hosted zone of a service, or the zone does not point at an available hub endpoint),
     C(HUB_UNREACHABLE) (high, a workload subnet's route table has no route to the hub's endpoint subnets through
-    a transit gateway the hub is attached to or an active peering connection with the hub),
+    a transit gateway the hub is attached to or an active peering connection with the hub, or the hub's endpoint
+    subnets' route tables have none back to the workload subnet; a route to a managed prefix list counts with the
+    list's entries), C(EGRESS_BLOCKS_PULL) (high, a workload security group's outbound rules do not allow TCP 443
+    to every endpoint subnet of a wanted interface service - by CIDR, by a reference to one of the endpoint's
+    groups, or by a prefix list whose entries cover them - or to the S3 gateway's ranges - its prefix list
+    C(pl-...) or CIDR blocks covering all its entries; one finding per group, naming the services it cannot
+    reach, with the C(aws ec2 authorize-security-group-egress) command that repairs it),
     C(IMAGE_NEEDS_INTERNET) (high, an image comes from a registry outside ECR and the workload subnets have no
     default route), C(IMAGE_OTHER_REGION) (high, an image comes from ECR in another region and the workload
     subnets have no default route), C(CACHE_RULE_BROKEN) (high, a pull-through cache rule an image uses names a
@@ -47,12 +53,21 @@ description:
     C(IMAGE_NEEDS_INTERNET) names the pull-through cache rule to create (upstream, prefix, whether a secret is
     needed) and the image reference to use through it, or, for registries pull-through cache does not support,
     copying the image into ECR."
+  - "Workload security groups are the groups of the network interfaces in the workload subnets (C(InterfaceType)
+    C(interface), not an endpoint's own), of the workloads read, and those of O(workload_security_group_ids).
+    A group is judged with the groups each interface wears with it (rules add up per interface)."
+  - "Security-group rules and routes that name a managed prefix list count with the list's entries (customer or
+    AWS-managed, read with C(ec2:DescribeManagedPrefixLists) and C(ec2:GetManagedPrefixListEntries), each list
+    once per run). An endpoint group that admits workloads only by group references admits the workload security
+    groups it references; when no workload security group is known at all, C(SG_BLOCKS_HTTPS) is reported with
+    severity V(info) (no workload found that carries a referenced group)."
   - "With O(hub), the audited VPCs are served by that hub VPC (centralized endpoints): a service the hub serves
     (it has a zone of the service's private DNS name, or an endpoint for it) is judged by the hub's endpoint -
     its state, its security groups against the VPC's workload subnets, its zones - and by C(HUB_ZONE_BROKEN) and
     C(HUB_UNREACHABLE) (one finding per service, or per route table), not by C(ENDPOINT_MISSING); on the hub
-    itself, its endpoints' private DNS being off is by design (no C(PRIVATE_DNS_DISABLED)). Network ACLs are
-    evaluated inside the audited VPC only. S3 is always the VPC's own (gateway) endpoint."
+    itself, its endpoints' private DNS being off is by design (no C(PRIVATE_DNS_DISABLED)). The network ACLs of
+    the hub's endpoint subnets are checked for the VPC's traffic too (C(NACL_BLOCKS_HTTPS), both directions). S3
+    is always the VPC's own (gateway) endpoint."
   - An S3 interface endpoint without the S3 gateway endpoint is reported as C(S3_ROUTE_MISSING), because
     ECR's guide names the gateway endpoint for image layer downloads.
   - "Network ACLs are evaluated as AWS does: stateless, per direction, lowest rule number first, the first
@@ -77,9 +92,11 @@ description:
     RV(vpcs[].per_vpc_design_monthly_usd), what it would pay with its own interface endpoints for what its hub
     serves.
   - Reads a region's VPCs together, with one batched request per resource kind (plus two DNS attribute
-    requests per VPC, which the EC2 API cannot batch); the S3 prefix list is read once per region when an S3
-    gateway endpoint is audited, the organization once when an audited endpoint has a policy other than
-    full access.
+    requests per VPC, which the EC2 API cannot batch); the network interfaces of the workload subnets once, and
+    the endpoints' and workloads' security groups together in one request; the managed prefix lists are listed
+    once per region when an S3 gateway endpoint is audited or a rule or route names one, and each list's entries
+    read once; the organization once when an audited endpoint has a policy other than full access. With O(hub),
+    the hub's route tables and network ACLs are read with the hub's connection too.
 author:
   - privatelink.ecr maintainers (@privatelink)
 options:
@@ -128,7 +145,12 @@ options:
     default: []
   workload_security_group_ids:
     description:
-      - Security groups of workloads the audit cannot read, added to the groups of the workloads found.
+      - Security groups the VPC's workloads carry that the audit cannot see running (a service scaled to zero on
+        EC2, pods of a node group not yet up). They join the groups of the network interfaces in the workload
+        subnets and of the workloads read; each counts for the audited VPC it belongs to.
+      - Their outbound rules are checked (C(EGRESS_BLOCKS_PULL)), and an endpoint group that admits one of them
+        by reference admits the workload subnets where nothing else is seen running.
+      - The privatelink.ecr.audit playbook passes the host variable C(workload_security_group_ids).
     type: list
     elements: str
     default: []
@@ -203,8 +225,10 @@ attributes:
     support: full
 notes:
   - "Security groups that admit TCP 443 by reference to another security group count for a workload
-    subnet only when the network interfaces running in that subnet now all carry a referenced group;
-    a subnet with nothing running cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS)."
+    subnet only when the workloads there (the network interfaces running in it now, the workloads read whose
+    subnets hold it, else the groups of O(workload_security_group_ids)) all carry a referenced group; a subnet
+    with none cannot be shown to be admitted and is reported by C(SG_BLOCKS_HTTPS) (V(info) when no workload
+    security group is known at all)."
   - Endpoints in state C(deleted) or C(deleting) count as absent.
   - "The audit needs, besides the EC2 reads, C(ec2:DescribeNetworkAcls), C(ec2:DescribeManagedPrefixLists),
     C(ec2:GetManagedPrefixListEntries) and C(organizations:DescribeOrganization), and for the workloads and
@@ -377,12 +401,13 @@ vpcs:
             One of C(ENDPOINT_MISSING), C(ENDPOINT_NOT_AVAILABLE), C(PRIVATE_DNS_DISABLED), C(VPC_DNS_DISABLED),
             C(S3_ROUTE_MISSING), C(AZ_NOT_COVERED), C(SG_BLOCKS_HTTPS), C(SG_OPEN_TO_WORLD), C(INTERNET_ROUTE),
             C(POLICY_UNRESTRICTED), C(NACL_BLOCKS_HTTPS), C(POLICY_BLOCKS_PULL), C(HUB_ZONE_BROKEN),
-            C(HUB_UNREACHABLE), C(IMAGE_NEEDS_INTERNET), C(IMAGE_OTHER_REGION), C(CACHE_RULE_BROKEN),
-            C(CACHE_NOT_SEEDED).
+            C(HUB_UNREACHABLE), C(EGRESS_BLOCKS_PULL), C(IMAGE_NEEDS_INTERNET), C(IMAGE_OTHER_REGION),
+            C(CACHE_RULE_BROKEN), C(CACHE_NOT_SEEDED).
           type: str
           sample: S3_ROUTE_MISSING
         severity:
-          description: V(high), V(medium), V(low) or V(info); fixed per id.
+          description: V(high), V(medium), V(low) or V(info); fixed per id, except C(SG_BLOCKS_HTTPS), which is
+            V(info) when the endpoint admits by group reference and no workload security group is known at all.
           type: str
           sample: high
         resource:

@@ -165,8 +165,12 @@ def break_sg_other_cidr(ec2, vpc, deployed):
 
 
 def break_sg_reference(ec2, vpc, deployed):
-    # The endpoints admit the "tasks" group only, and no workload carries it.
+    # The endpoints admit the "tasks" group only, and the workloads running carry another group. (With no
+    # workload security group known at all, the finding is info: tests/integration/test_audit_egress.py.)
     _replace_https_rule(ec2, vpc, deployed, UserIdGroupPairs=[{"GroupId": _group(ec2, vpc, "tasks")}])
+    other = _group(ec2, vpc, "other")
+    for subnet in vpc["private_subnet_ids"]:
+        ec2.create_network_interface(SubnetId=subnet, Groups=[other])
     return [("SG_BLOCKS_HTTPS", e) for e in _interface_ids(deployed)]
 
 

@@ -204,3 +204,21 @@ def test_bad_fail_on_value_is_refused(estate):
     proc = audit(estate, estate["folder"] / "refused", posture_fail_on="critical")
     assert proc.returncode != 0 and "posture_fail_on is critical" in proc.stdout
     assert not os.path.exists(estate["folder"] / "refused" / "posture.json")
+
+
+def test_workload_security_group_ids_host_variable(estate):
+    # A service scaled to zero whose group has no outbound rule: only the host variable can name it.
+    ec2 = ec2_client(estate["server"].url)
+    group = ec2.create_security_group(GroupName="scaled-to-zero", Description="tasks",
+                                      VpcId=estate["platform"]["vpc_id"])["GroupId"]
+    ec2.revoke_security_group_egress(GroupId=group, IpPermissions=[{"IpProtocol": "-1",
+                                                                     "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    try:
+        report = estate["folder"] / "workload-groups"
+        proc = audit(estate, report, "--limit", "platform", workload_security_group_ids=[group])
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        (vpc,) = read_json(report / "posture.json")["vpcs"]
+        assert [(f["id"], f["resource"]) for f in vpc["findings"] if f["id"] == "EGRESS_BLOCKS_PULL"] == [
+            ("EGRESS_BLOCKS_PULL", group)]
+    finally:
+        ec2.delete_security_group(GroupId=group)

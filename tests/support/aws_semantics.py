@@ -63,6 +63,8 @@ per rule, each citing the page it follows:
     true, and true needs a gateway endpoint of the service in the VPC, else ``InvalidParameter``; the
     endpoint reports its ``DnsOptions`` (moto keeps none). S3 user guide, "AWS PrivateLink for Amazon S3";
     API_DnsOptionsSpecification.
+17.-18. Managed prefix lists (unknown lists refused in routes, security-group rules and
+    GetManagedPrefixListEntries; entries paged): tests/support/aws_semantics_prefix_lists.py.
 
 Behaviours no AWS page states are guesses, each switchable between its plausible answers
 (``GUESSES``, settable through the control path); docs/reliability.md lists them.
@@ -98,10 +100,12 @@ try:  # run as a script by counting_moto.py, or imported as tests.support.aws_se
     from aws_semantics_route53 import Route53Semantics, zones_answering
     from aws_semantics_ecr import EcrPullThroughCache
     from aws_semantics_workloads import WorkloadSemantics
+    import aws_semantics_prefix_lists as prefix_lists
 except ImportError:  # pragma: no cover - the package import
     from tests.support.aws_semantics_route53 import Route53Semantics, zones_answering
     from tests.support.aws_semantics_ecr import EcrPullThroughCache
     from tests.support.aws_semantics_workloads import WorkloadSemantics
+    from tests.support import aws_semantics_prefix_lists as prefix_lists
 
 API = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/"
 DRY_RUN_ACTIONS = ("CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints", "CreateSecurityGroup",
@@ -936,6 +940,17 @@ class AwsSemantics:
             rule_group_unused(backend, req.get("GroupId"))
         rule_dry_run(req)
         return None
+
+    # Rules 17-18: managed prefix lists (tests/support/aws_semantics_prefix_lists.py).
+    def _on_CreateRoute(self, req, backend, environ):
+        prefix_lists.rule_prefix_lists_of_request(Refusal, req, backend)
+        if req.action in DRY_RUN_ACTIONS:
+            rule_dry_run(req)
+
+    _on_ReplaceRoute = _on_AuthorizeSecurityGroupIngress = _on_AuthorizeSecurityGroupEgress = _on_CreateRoute
+
+    def _on_GetManagedPrefixListEntries(self, req, backend, environ):
+        return self._serialize("GetManagedPrefixListEntries", prefix_lists.get_entries(Refusal, req, backend))
 
     def _on_DescribeVpcEndpointServices(self, req, backend, environ):
         """Rule 6 (reads): AvailabilityZones from ``service_azs``; ServiceNames and filters applied here.
