@@ -388,7 +388,7 @@ def _print_findings(vpc):
             finding["severity"], finding["id"], finding["resource"], finding["message"], finding["remediation"]))
     for image in vpc.get("images") or []:
         print("  image %s (%s) of %s: pulled through %s" % (image["reference"], image["registry"],
-                                                          ", ".join(image["workloads"]), image["path"]))
+                                                            ", ".join(image["workloads"]), image["path"]))
 
 
 def public_images_demo(server, region="eu-west-1"):
@@ -452,7 +452,7 @@ def public_images_demo(server, region="eu-west-1"):
         raise DemoFailed("the remediation of IMAGE_NEEDS_INTERNET does not name the cached reference %s" % cached)
     services = [w for w in entry["workloads"] if w["kind"] == "ecs_service"]
     print("  workloads read from ECS: %s" % ", ".join("%s (images %s)" % (w["name"], ", ".join(w["images"]))
-                                                     for w in services))
+                                                      for w in services))
 
     say("Create the Docker Hub credential secret %s, deploy with a pull-through cache rule "
         "(host variable ecr_pull_through_cache_rules)" % DOCKER_HUB_SECRET)

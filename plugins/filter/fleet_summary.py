@@ -227,7 +227,7 @@ def summarize(hosts, hostvars, results=DEFAULT_RESULTS, failed=(), check_mode=Fa
         listed.append(dict(counts, host=host, failed=host_failed))
         lines.append("%s: %s%s" % (host, "failed; " if host_failed else "", _counts_text(counts)))
     line = "%s: %s; %d of %d hosts unchanged" % ("Plan" if check_mode else "Applied", _counts_text(totals),
-                                                  unchanged, len(hosts))
+                                                 unchanged, len(hosts))
     return {"line": line, "lines": lines, "hosts": listed, "totals": totals, "unchanged": unchanged,
             "total": len(hosts), "failed": failures, "check_mode": bool(check_mode)}
 

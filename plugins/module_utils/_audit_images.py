@@ -253,11 +253,11 @@ def _existing_rule(rules, upstream, registry):
 
 def _copy_advice(entry, account_id, region):
     target = "%s.dkr.ecr.%s.amazonaws.com/%s%s" % (account_id or "ACCOUNT", region,
-                                                  entry["repository"], refs.suffix(entry["parsed"]))
+                                                   entry["repository"], refs.suffix(entry["parsed"]))
     return ("copy the image into a private ECR repository of this account and Region from a host with internet "
             "access (for example: docker pull %s && docker tag %s %s && docker push %s) and use %s, or give the "
             "workload subnets a route out (a NAT gateway)" % (entry["reference"], entry["reference"], target,
-                                                               target, target))
+                                                              target, target))
 
 
 def _needs_internet_remediation(state, entry):

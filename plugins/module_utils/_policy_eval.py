@@ -379,10 +379,12 @@ def _partition_data():
         try:
             entries = [(p["id"], p["regionRegex"], set(p.get("regions") or {}))
                        for p in loader.load_data("partitions")["partitions"]]
-        except Exception:  # pylint: disable=broad-except - an older botocore without partitions.json
+        # An older botocore without partitions.json: its endpoints.json lists the partitions too.
+        except Exception:  # pylint: disable=broad-except
             entries = [(p["partition"], p["regionRegex"], set(p.get("regions") or {}))
                        for p in loader.load_data("endpoints")["partitions"]]
-    except Exception:  # pylint: disable=broad-except - no botocore, or unreadable data
+    # No botocore, or unreadable data: the built-in list.
+    except Exception:  # pylint: disable=broad-except
         entries = [(pid, regex, set()) for pid, regex in _FALLBACK_PARTITIONS]
     _PARTITIONS.extend(entries)
     return _PARTITIONS

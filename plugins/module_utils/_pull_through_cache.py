@@ -142,7 +142,7 @@ def _validate_present(rule, prefix, what):
         if not SECRET_NAME_PATTERN.match(name):
             raise ValueError("%s: credential_secret %r: ECR only uses secrets whose name starts with %s (letters, "
                              "digits and /_+=.@- after it); create or rename the secret" % (what, secret,
-                                                                                           SECRET_NAME_PREFIX))
+                                                                                            SECRET_NAME_PREFIX))
     if upstream == "ecr" and not role:
         raise ValueError("%s: upstream ecr needs custom_role_arn, the IAM role ECR assumes to read the upstream "
                          "registry" % what)

@@ -297,6 +297,8 @@ def check_ip_address_type(placements, subnets):
                 "subnet %s; give the subnets IPv6 CIDR blocks (aws ec2 associate-subnet-cidr-block), choose other "
                 "subnet_ids, or set ip_address_type to match the subnets"
                 % (label, ip_type, ", ".join(unfit), needs[ip_type]))
+
+
 def check_vpc_owner(vpc, caller_account_id):
     """Only a VPC's owner can create endpoints in it; a VPC shared in through AWS RAM is refused.
 

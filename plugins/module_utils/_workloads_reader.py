@@ -66,7 +66,7 @@ def eks_cluster(raw, subnet_vpcs):
     subnets = sorted(set(config.get("subnetIds") or []))
     vpc_id = config.get("vpcId") or next((subnet_vpcs[s] for s in subnets if s in subnet_vpcs), None)
     groups = sorted(set(filter(None, [config.get("clusterSecurityGroupId")] + list(config.get("securityGroupIds")
-                                                                                  or []))))
+                                                                                   or []))))
     # Pod images are not readable through AWS APIs (the info module's ``images`` option gives them).
     return vpc_id, {"kind": "eks_cluster", "name": raw.get("name"), "arn": raw.get("arn"), "subnet_ids": subnets,
                     "security_group_ids": groups, "images": []}

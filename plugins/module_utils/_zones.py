@@ -237,7 +237,7 @@ class ZonesApplier:
                 if zone_id:
                     break
                 continue
-            except BotoCoreError as exc:
+            except BotoCoreError as exc:  # pylint: disable=duplicate-except  (both are Exception without botocore)
                 raise aws_error(exc, "create the hosted zone %s" % details["name"])
             zone_id = answer["HostedZone"]["Id"].split("/")[-1]
             break

@@ -84,7 +84,7 @@ def test_egress_restricted_to_the_vpc_is_found_repaired_and_prefix_lists_count(w
 
     # Egress restricted to the VPC: the endpoints are reached, S3's layer downloads are not.
     ec2.revoke_security_group_egress(GroupId=tasks, IpPermissions=[{"IpProtocol": "-1",
-                                                                     "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+                                                                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     ec2.authorize_security_group_egress(GroupId=tasks, IpPermissions=[dict(HTTPS, IpRanges=[{"CidrIp": vpc["cidr"]}])])
     result = only_vpc(audit(world, vpc_ids=[vpc["vpc_id"]]), vpc["vpc_id"])
     assert serious(result) == [("EGRESS_BLOCKS_PULL", tasks)]
@@ -140,7 +140,7 @@ def test_group_reference_with_nothing_running_is_info_until_the_group_is_given(w
     given = only_vpc(audit(world, vpc_ids=[vpc["vpc_id"]], workload_security_group_ids=[tasks]), vpc["vpc_id"])
     assert of_id(given, "SG_BLOCKS_HTTPS") == [] and serious(given) == []
     ec2.revoke_security_group_egress(GroupId=tasks, IpPermissions=[{"IpProtocol": "-1",
-                                                                     "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+                                                                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     given = only_vpc(audit(world, vpc_ids=[vpc["vpc_id"]], workload_security_group_ids=[tasks]), vpc["vpc_id"])
     assert serious(given) == [("EGRESS_BLOCKS_PULL", tasks)]
     assert "cannot reach ecr.api, ecr.dkr, logs, s3," in of_id(given, "EGRESS_BLOCKS_PULL")[0]["message"]

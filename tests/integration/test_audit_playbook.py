@@ -212,7 +212,7 @@ def test_workload_security_group_ids_host_variable(estate):
     group = ec2.create_security_group(GroupName="scaled-to-zero", Description="tasks",
                                       VpcId=estate["platform"]["vpc_id"])["GroupId"]
     ec2.revoke_security_group_egress(GroupId=group, IpPermissions=[{"IpProtocol": "-1",
-                                                                     "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+                                                                    "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     try:
         report = estate["folder"] / "workload-groups"
         proc = audit(estate, report, "--limit", "platform", workload_security_group_ids=[group])

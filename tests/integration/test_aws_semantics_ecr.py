@@ -88,7 +88,7 @@ def test_upstreams_with_a_secret_need_a_credential_arn_and_ecr_a_role(ecr):
     for upstream, url in (("docker-hub", "registry-1.docker.io"), ("github-container-registry", "ghcr.io"),
                           ("gitlab-container-registry", "registry.gitlab.com"), ("chainguard", "cgr.dev"),
                           ("azure-container-registry", "myreg.azurecr.io"), ("ecr", "111122223333.dkr.ecr.eu-west-1"
-                                                                              ".amazonaws.com")):
+                                                                             ".amazonaws.com")):
         with pytest.raises(ClientError) as excinfo:
             ecr.create_pull_through_cache_rule(ecrRepositoryPrefix="up-" + upstream[:8].strip("-"),
                                                upstreamRegistry=upstream, upstreamRegistryUrl=url)

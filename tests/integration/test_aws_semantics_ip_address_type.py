@@ -27,7 +27,7 @@ def test_dualstack_on_ipv4_only_subnets_fails_before_any_change(aws, private_vpc
 
 
 def test_dualstack_converges_on_subnets_with_ipv6_and_an_ipv4_endpoint_is_switched(aws, private_vpc,
-                                                                                    run_endpoints):
+                                                                                   run_endpoints):
     rc, first, output = run_endpoints(services=["ecr.api"])
     assert rc == 0, output
     [endpoint] = read_endpoints(aws.ec2, private_vpc.vpc_id)
@@ -45,7 +45,7 @@ def test_dualstack_converges_on_subnets_with_ipv6_and_an_ipv4_endpoint_is_switch
     assert rc == 0, output
     found = by_service(read_endpoints(aws.ec2, private_vpc.vpc_id))
     assert {s: [e["IpAddressType"] for e in found[s]] for s in found} == {"ecr.api": ["dualstack"],
-                                                                         "ecr.dkr": ["dualstack"]}
+                                                                          "ecr.dkr": ["dualstack"]}
     assert found["ecr.api"][0]["VpcEndpointId"] == endpoint["VpcEndpointId"]  # modified in place
 
     aws.server.clear_requests()

@@ -82,7 +82,7 @@ def test_security_group_rule_naming_an_unknown_prefix_list_is_refused(world, dir
 def test_security_group_rule_naming_the_s3_prefix_list_is_kept(world):
     ec2, vpc = world["ec2"], world["vpc"]
     (s3,) = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name",
-                                                         "Values": ["com.amazonaws.%s.s3" % REGION]}])["PrefixLists"]
+                                                        "Values": ["com.amazonaws.%s.s3" % REGION]}])["PrefixLists"]
     assert s3["OwnerId"] == "AWS"
     group = ec2.create_security_group(GroupName="g", Description="g", VpcId=vpc.vpc_id)["GroupId"]
     ec2.authorize_security_group_egress(GroupId=group, IpPermissions=[{

@@ -127,7 +127,7 @@ def zone_in_other_account(server, ec2, vpc, name):
         "PrivateZone": True}, VPC={"VPCRegion": REGION, "VPCId": hub})["HostedZone"]["Id"].split("/")[-1]
     network.create_vpc_association_authorization(HostedZoneId=zone_id, VPC={"VPCRegion": REGION, "VPCId": vpc.vpc_id})
     route53(server).associate_vpc_with_hosted_zone(HostedZoneId=zone_id, VPC={"VPCRegion": REGION,
-                                                                               "VPCId": vpc.vpc_id})
+                                                                              "VPCId": vpc.vpc_id})
     return zone_id
 
 

@@ -67,7 +67,6 @@ def test_the_happy_path_asks_sts_nothing_more(aws, private_vpc):
     assert not [key for key in aws.server.requests() if key.startswith("sts.")]
 
 
-
 def test_a_hub_of_another_account_is_named_with_its_account(aws, private_vpc):
     hub_role = "arn:aws:iam::222222222222:role/privatelink-ecr-audit"
     rc, result, output = run_module("ecr_private_endpoints_info", {

@@ -40,7 +40,8 @@ def prefixes(moto, account):
     return sorted(rule["ecrRepositoryPrefix"] for page in pages for rule in page["pullThroughCacheRules"])
 
 
-def fleet(moto, tmp_path, shared=SHARED, second=SHARED):
+def fleet(moto, tmp_path, shared=None, second=None):
+    shared, second = shared or SHARED, second or SHARED
     one, two = ACCOUNTS[0], ACCOUNTS[1]
     client("secretsmanager", moto.url, REGION, role_arn(one)).create_secret(
         Name="ecr-pullthroughcache/docker-hub", SecretString='{"username": "u", "accessToken": "t"}')

@@ -505,6 +505,8 @@ def check_guesses(update):
     for name, value in update.items():
         if name in GUESSES and value not in GUESSES[name]:
             raise ValueError("%s must be one of %s" % (name, list(GUESSES[name])))
+
+
 def rule_shared_vpc(layer, req, vpc_id):
     """Rule 15: a participant of a shared VPC cannot create endpoints in it.
 
@@ -555,7 +557,7 @@ def shared_subnets_answer(layer, req, backend):
     found, missing = [], set(asked)
     try:
         for account, shared_vpcs in [(req.account, None)] + [(o, [v for v, w in shared.items() if w == o])
-                                                            for o in owners]:
+                                                             for o in owners]:
             source = backend if shared_vpcs is None else ec2_backends[account][req.region]
             subnets = [s for s in source.describe_subnets(filters=filters)
                        if shared_vpcs is None or s.vpc_id in shared_vpcs]

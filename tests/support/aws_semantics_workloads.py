@@ -100,7 +100,7 @@ class WorkloadSemantics:
                 return _json(start_response, "400 Bad Request", {
                     "__type": "InvalidParameterException",
                     "message": "services can have at most %d items, %d were given" % (DESCRIBE_SERVICES_MAX,
-                                                                                       len(services))})
+                                                                                      len(services))})
         if service == "eks" and ((method == "POST" and path == "/clusters")
                                  or (method == "GET" and _CLUSTER_PATH.match(path))):
             return self._eks_cluster(environ, start_response, region)

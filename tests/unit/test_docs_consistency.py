@@ -73,8 +73,7 @@ def option_versions(options, where, floor):
                     here, spec["version_added"])
                 yield here, added
             for child in ("suboptions", "options"):
-                for item in option_versions(spec.get(child), here, floor):
-                    yield item
+                yield from option_versions(spec.get(child), here, floor)
 
 
 def test_the_docs_were_found():

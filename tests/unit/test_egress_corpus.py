@@ -104,7 +104,7 @@ def spoke():
         "network_acls": hub_acls,
         "subnet_network_acl": dict((sid, "acl-hub") for sid in HUB_SUBNETS),
         "prefix_lists": {"pl-0spokes000000000a": prefix_list("pl-0spokes000000000a", "spokes", ["10.0.0.0/16"],
-                                                              "999999999999")},
+                                                             "999999999999")},
     }
     state["peerings"] = {}
     # Egress to the hub's endpoint subnets, which are outside this VPC.

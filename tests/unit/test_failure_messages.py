@@ -98,7 +98,7 @@ def test_fail_module_returns_aws_answer_and_the_place():
     connection.account_id = "111122223333"  # known (a role, or read already): no request
     module = FakeModule()
     exc = aws_error(client_error("InvalidVpcID.NotFound"), "describe", message="vpc_id vpc-1: no such VPC in "
-                                                                             "this account and region")
+                    "this account and region")
     with pytest.raises(Failed):
         fail_module(module, exc, connection)
     assert module.failed["msg"] == "vpc_id vpc-1: no such VPC in account 111122223333, region eu-west-1"

@@ -92,7 +92,7 @@ def test_a_loop_result_counts_each_item():
 def test_check_mode_plan_lists_only_hosts_with_actions():
     hostvars = {
         "a": {"vpc_endpoints_result": endpoint_result(*[(s, "create") for s in ("ecr.api", "ecr.dkr", "logs", "s3",
-                                                                              "security_group")])},
+                                                                                "security_group")])},
         "b": {"vpc_endpoints_result": endpoint_result()},
         "c": {"vpc_endpoints_result": endpoint_result(("ecr.api", "adopt"), ("logs", "modify"))},
         "d": {},

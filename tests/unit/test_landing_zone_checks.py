@@ -116,7 +116,7 @@ def test_no_dns_options_without_private_dns_or_for_a_gateway():
     set_s3_dns_options(quiet, [], {"s3": S3}, {"s3": "Interface"})
     assert "dns_options" not in quiet[0]["details"]
     gateway = [{"service": "s3", "action": "create", "details": {"service_name": S3, "vpc_endpoint_type": "Gateway",
-                                                                  "route_table_ids": ["rtb-1"], "tags": {}}}]
+                                                                 "route_table_ids": ["rtb-1"], "tags": {}}}]
     set_s3_dns_options(gateway, [], {"s3": S3}, {"s3": "Gateway"})
     assert "dns_options" not in gateway[0]["details"]
 

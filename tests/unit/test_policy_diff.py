@@ -78,9 +78,9 @@ def test_the_module_diff_trims_policies_of_endpoints_on_both_sides_and_leaves_th
     diff = diff_views(before, after)
 
     assert diff["before"]["endpoints"]["ecr.api"]["policy"] == {"Version": "2012-10-17", "Statement": [AUTH],
-                                                               "unchanged_statements": 1}
+                                                                "unchanged_statements": 1}
     assert diff["after"]["endpoints"]["ecr.api"]["policy"] == {"Version": "2012-10-17", "Statement": [LOGS],
-                                                              "unchanged_statements": 1}
+                                                               "unchanged_statements": 1}
     assert diff["before"]["endpoints"]["ecr.api"]["subnet_ids"] == ["subnet-1"]
     # Created and deleted endpoints keep their whole policy: every statement of it changes.
     assert diff["after"]["endpoints"]["logs"]["policy"] == doc(PULL, LOGS)

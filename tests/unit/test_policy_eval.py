@@ -333,9 +333,7 @@ def test_partitions():
     assert reasons and "arn:aws-cn:s3:::prod-cn-north-1-starport-layer-bucket" in reasons[0]
 
 
-
 # ---------------------------------------------------------------- AWS's documented examples
-
 # Each row: a statement list from an IAM user guide page, a request, and the decision the page states.
 # Both the evaluator and the reference must reach it.
 DOCUMENTED = [

@@ -159,7 +159,7 @@ def test_upstream_missing_from_an_old_rule_is_read_from_its_url():
 
 def test_purge_deletes_unlisted_rules_after_the_listed_changes_and_absent_deletes_listed_only():
     live = {"quay": aws_rule("quay", "quay", "quay.io"), "ecr-public": aws_rule("ecr-public", "ecr-public",
-                                                                               "public.ecr.aws")}
+                                                                                "public.ecr.aws")}
     assert plan(DESIRED, live, {SECRET: SECRET_ARN}) == plan(DESIRED, {}, {SECRET: SECRET_ARN})  # untouched
     actions = plan(DESIRED, live, {SECRET: SECRET_ARN}, purge=True)
     assert [(a["prefix"], a["action"]) for a in actions] == [
@@ -277,7 +277,7 @@ def test_the_secret_is_described_never_read_and_must_exist_and_not_be_deleted():
     assert all(word in str(excinfo.value) for word in (SECRET, "does not exist", ACCOUNT, REGION))
     with pytest.raises(PrivatelinkError, match="scheduled for deletion"):
         reader_with(SecretsAnswer({"ARN": SECRET_ARN, "DeletedDate": "2026-12-01"})).secret_arn(SECRET, ACCOUNT,
-                                                                                               REGION)
+                                                                                                REGION)
     denied = ClientError({"Error": {"Code": "AccessDeniedException", "Message": "no"}}, "DescribeSecret")
     with pytest.raises(PrivatelinkError, match="docs/iam-policy.json"):
         reader_with(SecretsAnswer(denied)).secret_arn(SECRET, ACCOUNT, REGION)

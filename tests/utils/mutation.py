@@ -129,7 +129,7 @@ def report(results, workdir):
         caught = count["killed"] + count["timeout"]
         score = "%.1f%%" % (100.0 * caught / len(tested)) if tested else "n/a"
         print("%-14s %8d %7d %7d %8d %9d %7s" % (module, total, len(tested), count["killed"], count["timeout"],
-                                                count["survived"], score))
+                                                 count["survived"], score))
         with open(os.path.join(workdir, module + ".survivors.txt"), "w") as handle:
             for record in tested:
                 if record["status"] == "survived":

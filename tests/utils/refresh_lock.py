@@ -70,7 +70,7 @@ def pip(venv, args, log):
     log.write("$ %s\n%s%s\n" % (" ".join(cmd), done.stdout, done.stderr))
     if done.returncode != 0:
         raise RuntimeError("pip %s failed (exit code %d):\n%s" % (args[0], done.returncode,
-                                                                 (done.stdout + done.stderr)[-3000:]))
+                                                                  (done.stdout + done.stderr)[-3000:]))
     return done.stdout
 
 
