@@ -70,6 +70,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval impor
     partition_of,
     pull_blockers,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._zones_plan import NOT_CENTRALIZED
 
 # Every finding id the checks emit, with its severity: the catalogue less the ids no check emits yet.
 FINDING_SEVERITIES = dict((i, e["severity"]) for i, e in CATALOGUE.items() if i not in PLANNED)
@@ -91,10 +92,11 @@ def _state_of(endpoint):
 
 
 def existing(state, service):
-    """Endpoints of ``service`` that exist (anything but deleted/deleting), sorted by id."""
+    """Endpoints of ``service`` that exist (anything but deleted/deleting), the one that serves first
+    (``serving_order``, the rule deploy keeps by)."""
     return sorted((e for e in state["endpoints"]
                    if e.get("service") == service and _state_of(e) not in GONE_STATES),
-                  key=lambda e: e["vpc_endpoint_id"])
+                  key=serving_order)
 
 
 def usable(state, service):
@@ -115,15 +117,13 @@ def _interfaces(state, service):
 
 # ---------------------------------------------------------------- centralized endpoints (hub and spokes)
 
-_NOT_CENTRALIZED = ("s3",)
-
 
 def _hub_interfaces(state, service):
     hub = state.get("hub") or {}
     return sorted((e for e in hub.get("endpoints") or [] if e.get("service") == service
                    and e["vpc_endpoint_type"] == INTERFACE
                    and _state_of(e) not in GONE_STATES and _state_of(e) not in BROKEN_STATES),
-                  key=lambda e: e["vpc_endpoint_id"])
+                  key=serving_order)
 
 
 def _zone_names(state, service):
@@ -148,7 +148,7 @@ def hub_services(state):
         return []
     served = []
     for service in state["wanted"]:
-        if service in _NOT_CENTRALIZED:
+        if service in NOT_CENTRALIZED:
             continue
         if any(_hub_zone(state, pair[0]) for pair in _zone_names(state, service)) or _hub_interfaces(state, service):
             served.append(service)
@@ -476,7 +476,7 @@ def check_s3_route_missing(state):
         table = state["subnet_route_table"].get(subnet["subnet_id"])
         if table and table not in attached:
             missing.setdefault(table, []).append(subnet["subnet_id"])
-    gateway_ids = _join(g["vpc_endpoint_id"] for g in gateways)
+    gateway_ids = _join(sorted(g["vpc_endpoint_id"] for g in gateways))
     return [finding(
         "S3_ROUTE_MISSING", table,
         "route table %s (of workload subnet(s) %s) has no route to the S3 gateway endpoint %s: image layers "

@@ -15,8 +15,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-SEVERITIES = ("high", "medium", "low", "info")
-SEVERITY_RANK = dict((name, rank) for rank, name in enumerate(SEVERITIES))
+# The severities, most severe first, are defined by the report renderer: it stays Python standard library only
+# because playbooks/files/render_posture.py loads it by path, without the collection.
+from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render import (  # noqa: F401 (re-exported)
+    RANK as SEVERITY_RANK,
+    SEVERITIES,
+)
 
 DEPLOY = "run privatelink.ecr.deploy for this VPC"
 
