@@ -196,8 +196,7 @@ class AuditReader:
             if unknown:
                 raise self.ec2.unknown_vpcs("vpc_ids", unknown)
         if vpc_names:
-            raw = self.client.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": list(vpc_names)}])["Vpcs"]
-            named = [normalise_vpc(v) for v in raw]
+            named = self.ec2.vpcs_named(vpc_names)
             for name in vpc_names:
                 matches = [v for v in named if v["tags"].get("Name") == name]
                 if len(matches) != 1:

@@ -17,13 +17,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import os
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
     aws_error,
     error_code,
     translated,
+    wait_delay,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
@@ -63,11 +63,7 @@ def concurrent_modification_delay(response=None, attempts=None, **_kwargs):
     parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
     if ((parsed or {}).get("Error") or {}).get("Code") != "ConcurrentModification":
         return None
-    try:
-        base = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "1"))
-    except ValueError:
-        base = 1.0
-    return min(20.0, max(0.05, base) * (2 ** (attempts - 1)))
+    return min(20.0, wait_delay(default=1.0) * (2 ** (attempts - 1)))
 
 
 def with_concurrent_retry(client):
@@ -185,13 +181,6 @@ class Route53Reader:
                 return found
 
 
-def _wait_delay():
-    try:
-        return max(0.05, float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "5")))
-    except ValueError:
-        return 5.0
-
-
 class ZonesApplier:
     """Applies a zones plan; ``applied`` lists what was done (for failures after changes)."""
 
@@ -281,7 +270,7 @@ class ZonesApplier:
     def _wait_change(self, change_id):
         if not self.wait:
             return
-        delay = _wait_delay()
+        delay = wait_delay()
         waiter = self.owner.get_waiter("resource_record_sets_changed")
         try:
             waiter.wait(Id=change_id, WaiterConfig={"Delay": delay,
