@@ -348,7 +348,7 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     their alias ``records``), and the transit gateways the hub VPC is attached to.
     """
     # Imported here: only an audit of spokes needs the zones module's reader.
-    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader, service_dns
+    from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader, service_dns
     from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
 
     ec2 = Ec2Reader(connection.client("ec2"))
@@ -430,7 +430,7 @@ def _peerings(client, ids):
 
 def add_hub(reader, region, states, raw_subnets, hub_data):
     """Give each audited VPC's state its hub, its zone associations and the peerings its routes use."""
-    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+    from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader
 
     r53 = Route53Reader(reader.connection.client("route53"))
     pcx = set(r["target"] for s in states for t in s["route_tables"].values() for r in t["routes"]

@@ -46,7 +46,8 @@ from ansible_collections.privatelink.ecr.tests.unit.plan_fixtures import REGION,
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
 APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
-ZONES_PATH = os.path.join(ROOT, "plugins", "module_utils", "_zones.py")
+# The zones module's Route 53 calls: its reader and its applier.
+ZONES_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_route53_reader.py", "_zones.py")]
 PTC_PATH = os.path.join(ROOT, "plugins", "module_utils", "_pull_through_cache.py")
 READER_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_audit_reader.py", "_ec2_reader.py")]
 OWNER = {"ManagedBy": "privatelink.ecr"}
@@ -381,11 +382,13 @@ def _route53_api():
 
 
 def zones_route53_calls():
-    """``route53:Action`` of every Route 53 request _zones.py can send: the methods called on its clients
-    (``self.client`` of Route53Reader, ``self.owner`` / ``self.vpc`` of ZonesApplier), the operations of
-    its paginators, and the operation its waiters poll, named as botocore names them."""
-    with open(ZONES_PATH) as handle:
-        source = handle.read()
+    """``route53:Action`` of every Route 53 request _route53_reader.py and _zones.py can send: the methods
+    called on their clients (``self.client`` of Route53Reader, ``self.owner`` / ``self.vpc`` of ZonesApplier),
+    the operations of their paginators, and the operation their waiters poll, named as botocore names them."""
+    source = ""
+    for path in ZONES_PATHS:
+        with open(path) as handle:
+            source += handle.read()
     api = _route53_api()
     methods = set(re.findall(r"self\.(?:client|owner|vpc)\.([a-z_]+)\b", source)) - {"get_paginator", "get_waiter"}
     methods |= set(re.findall(r"get_paginator\(\"([a-z_]+)\"\)", source))
