@@ -11,8 +11,8 @@ tags, ``aws:TagKeys``, ``ec2:CreateAction``; one authorization per resource of a
   or widening it in the ways listed in ``WRONG_POLICIES``, makes an expectation fail;
 * what IAM cannot enforce (ModifyVpcEndpoint's parameters) is held by the module: an adopted
   endpoint only ever gets additive ModifyVpcEndpoint parameters (docs/iam/README.md);
-* Route 53 (the zones module, hub and spokes): every Route 53 call plugins/module_utils/_zones.py
-  makes is allowed (parsed from the code, its paginator and waiter resolved through botocore), each
+* Route 53 (the zones module, hub and spokes): every Route 53 call plugins/module_utils/_route53_reader.py
+  and _zones.py make is allowed (parsed from the code, its paginator and waiter resolved through botocore), each
   EC2 read the audit makes is in ``AuditReadOnly``; Route 53 has no tag conditions, so IAM cannot
   tell an owned zone from a foreign one: the policy narrows what it can (private zones only, records
   under AWS service names only, hosted zones only) and the module's plan touches owned zones only.
@@ -150,7 +150,8 @@ ALLOWED = [
      [call("DeleteVpcEndpoints", OWNED_ENDPOINT, existing("vpc-endpoint", "vpce-owned2", **OWNER))], True),
 ]
 
-# Every Route 53 call of plugins/module_utils/_zones.py (the zones module; the audit's Route53Reader).
+# Every Route 53 call of plugins/module_utils/_route53_reader.py (the zones module's and the audit's reads)
+# and _zones.py (the zones module's changes).
 ROUTE53_ALLOWED = [
     # reads: hub run, spoke run, audit
     ("list the zones associated with the hub VPC", [r53("ListHostedZonesByVPC", ANY, context=HUB_VPC)], True),
@@ -398,7 +399,7 @@ def zones_route53_calls():
 
 
 def test_every_route53_call_of_the_zones_module_is_an_allowed_expectation():
-    """Parsed from _zones.py: a new Route 53 call there fails this test until the policy allows it here."""
+    """Parsed from _route53_reader.py and _zones.py: a new Route 53 call there fails this test until the policy allows it here."""
     calls = zones_route53_calls()
     assert calls >= {"route53:CreateHostedZone", "route53:ChangeResourceRecordSets", "route53:GetChange",
                      "route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone"}, calls
