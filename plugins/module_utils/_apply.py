@@ -16,7 +16,6 @@ __metaclass__ = type
 import hashlib
 import ipaddress
 import json
-import os
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
@@ -24,6 +23,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     describe_exception,
     error_code,
     translated,
+    wait_delay,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
     GONE_STATES,
@@ -40,21 +40,7 @@ except ImportError:  # pragma: no cover - HAS_BOTO3 is checked by the connection
     ClientError = WaiterError = Exception
 
 
-def _wait_delay():
-    """Seconds between two polls of a wait.
-
-    Real endpoints take a minute or more to become available, so 5 s costs nothing against AWS.
-    An emulator whose endpoints are ``pending`` for a fraction of a second (the test suite's
-    AWS-semantics layer) sets PRIVATELINK_ECR_WAIT_DELAY to poll that often.
-    """
-    try:
-        delay = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "5"))
-    except ValueError:
-        delay = 5.0
-    return min(max(delay, 0.05), 60.0)
-
-
-WAIT_DELAY = _wait_delay()
+WAIT_DELAY = wait_delay()
 
 _WAITERS = {
     "version": 2,

@@ -51,6 +51,14 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     INTERFACE,
     serving_order,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._findings import (  # noqa: F401 (re-exported)
+    CATALOGUE,
+    DEPLOY,
+    PLANNED,
+    SEVERITIES,
+    SEVERITY_RANK,
+    finding,
+)
 from ansible_collections.privatelink.ecr.plugins.module_utils._nacl_eval import (
     evaluate_flow,
     free_rule_number,
@@ -64,36 +72,11 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval impor
     pull_blockers,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._prefix_lists import route_covering, rule_cidrs
+from ansible_collections.privatelink.ecr.plugins.module_utils._zones_plan import NOT_CENTRALIZED
 
-SEVERITIES = ("high", "medium", "low", "info")
-SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
+# Every finding id the checks emit, with its severity: the catalogue less the ids no check emits yet.
+FINDING_SEVERITIES = dict((i, e["severity"]) for i, e in CATALOGUE.items() if i not in PLANNED)
 
-# Every finding id and its severity, as the module's RETURN docs (vpcs[].findings) and the findings table
-# of docs/docsite/rst/guide_posture.rst list them.
-FINDING_SEVERITIES = {
-    "ENDPOINT_MISSING": "high",
-    "ENDPOINT_NOT_AVAILABLE": "high",
-    "PRIVATE_DNS_DISABLED": "high",
-    "VPC_DNS_DISABLED": "high",
-    "S3_ROUTE_MISSING": "high",
-    "AZ_NOT_COVERED": "medium",
-    "SG_BLOCKS_HTTPS": "high",
-    "SG_OPEN_TO_WORLD": "medium",
-    "INTERNET_ROUTE": "info",
-    "POLICY_UNRESTRICTED": "low",
-    "NACL_BLOCKS_HTTPS": "high",
-    "POLICY_BLOCKS_PULL": "high",
-    "HUB_ZONE_BROKEN": "high",
-    "HUB_UNREACHABLE": "high",
-    "EGRESS_BLOCKS_PULL": "high",
-    # Images and pull-through cache: _audit_images.
-    "IMAGE_NEEDS_INTERNET": "high",
-    "IMAGE_OTHER_REGION": "high",
-    "CACHE_RULE_BROKEN": "high",
-    "CACHE_NOT_SEEDED": "medium",
-}
-
-DEPLOY = "run privatelink.ecr.deploy for this VPC"
 WORLD = ("0.0.0.0/0", "::/0")
 HTTPS_PORT = 443
 # Ephemeral ports of Linux (32768-60999) and Windows (49152-65535) clients: where NACL return traffic goes.
@@ -104,16 +87,6 @@ HOURS_PER_MONTH = 730
 UNBILLED_STATES = frozenset(["deleted", "deleting", "failed", "rejected"])
 
 
-def finding(finding_id, resource, message, remediation):
-    return {
-        "id": finding_id,
-        "severity": FINDING_SEVERITIES[finding_id],
-        "resource": resource,
-        "message": message,
-        "remediation": remediation,
-    }
-
-
 # ---------------------------------------------------------------- selections over the state
 
 def _state_of(endpoint):
@@ -121,10 +94,11 @@ def _state_of(endpoint):
 
 
 def existing(state, service):
-    """Endpoints of ``service`` that exist (anything but deleted/deleting), sorted by id."""
+    """Endpoints of ``service`` that exist (anything but deleted/deleting), the one that serves first
+    (``serving_order``, the rule deploy keeps by)."""
     return sorted((e for e in state["endpoints"]
                    if e.get("service") == service and _state_of(e) not in GONE_STATES),
-                  key=lambda e: e["vpc_endpoint_id"])
+                  key=serving_order)
 
 
 def usable(state, service):
@@ -145,15 +119,13 @@ def _interfaces(state, service):
 
 # ---------------------------------------------------------------- centralized endpoints (hub and spokes)
 
-_NOT_CENTRALIZED = ("s3",)
-
 
 def _hub_interfaces(state, service):
     hub = state.get("hub") or {}
     return sorted((e for e in hub.get("endpoints") or [] if e.get("service") == service
                    and e["vpc_endpoint_type"] == INTERFACE
                    and _state_of(e) not in GONE_STATES and _state_of(e) not in BROKEN_STATES),
-                  key=lambda e: e["vpc_endpoint_id"])
+                  key=serving_order)
 
 
 def _zone_names(state, service):
@@ -178,7 +150,7 @@ def hub_services(state):
         return []
     served = []
     for service in state["wanted"]:
-        if service in _NOT_CENTRALIZED:
+        if service in NOT_CENTRALIZED:
             continue
         if any(_hub_zone(state, pair[0]) for pair in _zone_names(state, service)) or _hub_interfaces(state, service):
             served.append(service)
@@ -302,9 +274,7 @@ def check_hub_unreachable(state):
                 "route table %s of workload subnet(s) %s has no route to the hub VPC %s for its endpoint subnet(s) "
                 "%s: calls to the services the hub serves time out"
                 % (table_id, _join(sorted(users[table_id])), hub["vpc_id"], _join(missing)),
-                "add a route to %s in %s through the transit gateway the hub VPC is attached to or an active "
-                "peering connection with %s (privatelink.ecr does not build that network)"
-                % (_join(cidrs), table_id, hub["vpc_id"])))
+                cidrs=_join(cidrs), table_id=table_id, hub_vpc_id=hub["vpc_id"]))
     # And the way back: the hub's endpoint subnets must route to the workload subnets.
     from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import check_hub_return_route
 
@@ -470,8 +440,7 @@ def check_private_dns_disabled(state):
                 "PRIVATE_DNS_DISABLED", endpoint["vpc_endpoint_id"],
                 "the %s interface endpoint %s has private DNS off: workloads resolve %s's public name and "
                 "try to leave the VPC" % (service, endpoint["vpc_endpoint_id"], service),
-                "%s: it turns private DNS on for %s in place (the VPC needs enableDnsSupport and "
-                "enableDnsHostnames)" % (DEPLOY, endpoint["vpc_endpoint_id"])))
+                endpoint_id=endpoint["vpc_endpoint_id"]))
     return findings
 
 
@@ -485,9 +454,7 @@ def check_vpc_dns_disabled(state):
     return [finding(
         "VPC_DNS_DISABLED", vpc["vpc_id"],
         "VPC %s has %s off: private DNS names of interface endpoints do not resolve" % (vpc["vpc_id"], _join(off)),
-        "turn %s on for the VPC (aws ec2 modify-vpc-attribute --vpc-id %s --enable-dns-support / "
-        "--enable-dns-hostnames, or in the tool that manages the VPC), then %s"
-        % (" and ".join(off), vpc["vpc_id"], DEPLOY))]
+        attributes=" and ".join(off), vpc_id=vpc["vpc_id"])]
 
 
 def check_s3_route_missing(state):
@@ -514,7 +481,7 @@ def check_s3_route_missing(state):
         table = state["subnet_route_table"].get(subnet["subnet_id"])
         if table and table not in attached:
             missing.setdefault(table, []).append(subnet["subnet_id"])
-    gateway_ids = _join(g["vpc_endpoint_id"] for g in gateways)
+    gateway_ids = _join(sorted(g["vpc_endpoint_id"] for g in gateways))
     return [finding(
         "S3_ROUTE_MISSING", table,
         "route table %s (of workload subnet(s) %s) has no route to the S3 gateway endpoint %s: image layers "
@@ -627,9 +594,7 @@ def check_sg_open_to_world(state):
                 "SG_OPEN_TO_WORLD", group_id,
                 "security group %s (%s) of endpoint(s) %s admits %s"
                 % (group_id, group.get("group_name") or "", _join(sorted(users[group_id])), _join(open_rules)),
-                "remove the 0.0.0.0/0 and ::/0 rules from %s and admit the workload subnets' CIDRs only; %s "
-                "with allowed_cidrs unset gives the endpoints a managed group that admits the VPC's CIDRs"
-                % (group_id, DEPLOY)))
+                group_id=group_id))
     return findings
 
 
@@ -665,9 +630,7 @@ def check_internet_route(state):
             findings.append(finding(
                 "INTERNET_ROUTE", table_id,
                 "route table %s of workload subnet(s) %s routes %s: image pulls can bypass the endpoints"
-                % (table_id, _join(sorted(users[table_id])), _join(exits)),
-                "nothing is required; to keep registry traffic private, remove the default route once the "
-                "endpoints serve every service the workloads use"))
+                % (table_id, _join(sorted(users[table_id])), _join(exits))))
     return findings
 
 
@@ -681,7 +644,7 @@ def check_policy_unrestricted(state):
                 "POLICY_UNRESTRICTED", endpoint["vpc_endpoint_id"],
                 "the %s endpoint %s has the default full-access policy: any principal may reach any %s resource "
                 "through it" % (service, endpoint["vpc_endpoint_id"], service),
-                "%s, then %s: it updates the policy in place" % (_policy_advice(service, state["region"]), DEPLOY)))
+                advice=_policy_advice(service, state["region"])))
     return findings
 
 
@@ -898,9 +861,7 @@ def check_policy_blocks_pull(state):
                 "the policy of the %s endpoint %s blocks image pulls: %s%s"
                 % (service, endpoint["vpc_endpoint_id"], "; ".join(reasons),
                    "".join(" (%s)" % n for n in notes)),
-                "let the endpoint policy allow %s: set %s (or perimeter_org_id, which generates a data-perimeter "
-                "policy that keeps pulls working), then %s" % (
-                    needs, "s3_policy" if service == "s3" else "policy", DEPLOY)))
+                needs=needs, option="s3_policy" if service == "s3" else "policy"))
     return findings
 
 

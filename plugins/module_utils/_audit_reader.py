@@ -210,8 +210,7 @@ class AuditReader:
             if unknown:
                 raise self.ec2.unknown_vpcs("vpc_ids", unknown)
         if vpc_names:
-            raw = self.client.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": list(vpc_names)}])["Vpcs"]
-            named = [normalise_vpc(v) for v in raw]
+            named = self.ec2.vpcs_named(vpc_names)
             for name in vpc_names:
                 matches = [v for v in named if v["tags"].get("Name") == name]
                 if len(matches) != 1:
@@ -386,7 +385,7 @@ def read_hub(connection, region, wanted, vpc_id=None, vpc_name=None):
     route to) and network ACLs.
     """
     # Imported here: only an audit of spokes needs the zones module's reader.
-    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader, service_dns
+    from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader, service_dns
     from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
 
     ec2 = Ec2Reader(connection.client("ec2"))
@@ -485,7 +484,7 @@ def _peerings(client, ids):
 
 def add_hub(reader, region, states, raw_subnets, hub_data):
     """Give each audited VPC's state its hub, its zone associations and the peerings its routes use."""
-    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+    from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader
 
     r53 = Route53Reader(reader.connection.client("route53"))
     tables = [t for s in states for t in s["route_tables"].values()] + list(hub_data["route_tables"].values())

@@ -149,6 +149,21 @@ def translated(action):
     return decorate
 
 
+def wait_delay(default=5.0):
+    """Seconds between two polls of a wait, for every wait of the collection (endpoints, Route 53 changes,
+    retries of a busy Route 53 object).
+
+    Real endpoints take a minute or more to become available, so 5 s costs nothing against AWS.
+    An emulator whose endpoints are ``pending`` for a fraction of a second (the test suite's
+    AWS-semantics layer) sets PRIVATELINK_ECR_WAIT_DELAY to poll that often. Bounded to 0.05-60 s.
+    """
+    try:
+        delay = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", default))
+    except ValueError:
+        delay = float(default)
+    return min(max(delay, 0.05), 60.0)
+
+
 def botocore_config(user_settings=None):
     """botocore's own retries (adaptive mode also rate-limits the client when AWS throttles),
     merged with the user's ``aws_config`` settings (theirs win)."""

@@ -108,10 +108,15 @@ class Ec2Reader:
         return PrivatelinkError(message)
 
     @translated("find the VPC by its Name tag")
+    def vpcs_named(self, names):
+        """Every VPC of the region whose Name tag is one of ``names``: the one lookup by name (paginated,
+        one listing for all the names). The callers decide what zero or several matches mean."""
+        return [normalise_vpc(v) for v in paginate(self.client, "describe_vpcs", "Vpcs",
+                                                   Filters=[{"Name": "tag:Name", "Values": list(names)}])]
+
     def vpc_by_name(self, name):
         """The one VPC of the region whose Name tag is ``name``; otherwise an error naming what was found."""
-        found = [normalise_vpc(v) for v in paginate(self.client, "describe_vpcs", "Vpcs",
-                                                    Filters=[{"Name": "tag:Name", "Values": [name]}])]
+        found = self.vpcs_named([name])
         if len(found) != 1:
             raise PrivatelinkError("vpc_name %r: %s in this account and region; name the VPC by vpc_id, or give it "
                                    "a unique Name tag" % (name, "no VPC carries that Name tag" if not found else

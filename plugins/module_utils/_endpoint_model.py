@@ -51,6 +51,14 @@ def serving_order(endpoint):
             endpoint["vpc_endpoint_id"])
 
 
+def serving_endpoint(endpoints):
+    """The endpoint that serves a service among the VPC's endpoints of it (none deleted): an available one
+    before any other, a gateway before an interface (ECR's layers come through the S3 gateway endpoint:
+    https://docs.aws.amazon.com/AmazonECR/latest/userguide/vpc-endpoints.html), then ``serving_order``."""
+    return sorted(endpoints, key=lambda e: ((e.get("state") or "").lower() != "available",
+                                            e["vpc_endpoint_type"] != GATEWAY) + serving_order(e))[0]
+
+
 def normalise_endpoint(raw):
     """One DescribeVpcEndpoints item as the collection's endpoint dict."""
     return {

@@ -14,6 +14,12 @@ __metaclass__ = type
 import ipaddress
 import re
 
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
+    OWNER_TAG_KEY,
+    OWNER_TAG_VALUE,
+    is_owned,
+)
+
 _ID_SHAPES = {
     "vpc_id": re.compile(r"^vpc-[0-9a-f]{8}([0-9a-f]{9})?$"),
     "subnet_ids": re.compile(r"^subnet-[0-9a-f]{8}([0-9a-f]{9})?$"),
@@ -102,7 +108,7 @@ def check_subnets(subnets, vpc_id, service_zones):
 def check_group_is_ours(group, vpc_id):
     """The managed group is converged fully (rules added and removed), so a group of that name the
     collection did not create is not taken over: its rules are its owner's."""
-    if group is not None and (group.get("tags") or {}).get("ManagedBy") != "privatelink.ecr":
+    if group is not None and (group.get("tags") or {}).get(OWNER_TAG_KEY) != OWNER_TAG_VALUE:
         raise ValueError("security_group_name: %s already has a security group named %r (%s) that privatelink.ecr "
                          "did not create (no ManagedBy tag), and the module would rewrite its rules; set "
                          "security_group_name to another name, or list it in security_group_ids to use it as it is"
@@ -154,9 +160,8 @@ def _others(current, service_name, endpoint_type, exclude_ids):
             and e["vpc_endpoint_id"] not in exclude_ids]
 
 
-def _owner_note(endpoint, owned_key="ManagedBy", owned_value="privatelink.ecr"):
-    owned = (endpoint.get("tags") or {}).get(owned_key) == owned_value
-    return "managed by privatelink.ecr" if owned else "not managed by privatelink.ecr"
+def _owner_note(endpoint):
+    return "managed by privatelink.ecr" if is_owned(endpoint) else "not managed by privatelink.ecr"
 
 
 def check_route_table_conflicts(actions, current):

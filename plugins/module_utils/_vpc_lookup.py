@@ -12,8 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError, translated
-from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader, paginate
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
+from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 
 
 class VpcLookup:
@@ -28,7 +28,7 @@ class VpcLookup:
         owner = None
         if vpc_name:
             vpc = self._by_name(vpc_name)
-            vpc_id, owner = vpc["VpcId"], vpc.get("OwnerId")
+            vpc_id, owner = vpc["vpc_id"], vpc["owner_id"]
         subnets = self.reader.subnets_of_vpc(vpc_id)
         if not subnets and owner is None:
             owner = self.reader.vpc(vpc_id)["owner_id"]
@@ -37,12 +37,11 @@ class VpcLookup:
             owner = subnets[0].get("OwnerId") or owner
         return {"vpc_id": vpc_id, "account_id": owner, "subnets": subnets, "route_tables": route_tables}
 
-    @translated("find the VPC by its Name tag")
     def _by_name(self, name):
-        vpcs = paginate(self.client, "describe_vpcs", "Vpcs", Filters=[{"Name": "tag:Name", "Values": [name]}])
+        vpcs = self.reader.vpcs_named([name])
         if not vpcs:
             raise PrivatelinkError("vpc_name %s: no VPC with this Name tag in this account and region" % name)
         if len(vpcs) > 1:
             raise PrivatelinkError("vpc_name %s: %d VPCs carry this Name tag (%s); set vpc_id instead"
-                                   % (name, len(vpcs), ", ".join(sorted(v["VpcId"] for v in vpcs))))
+                                   % (name, len(vpcs), ", ".join(sorted(v["vpc_id"] for v in vpcs))))
         return vpcs[0]

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, privatelink.ecr maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The runner behind ecr_endpoint_zones: read -> plan -> validate -> apply (private).
+"""The runner behind ecr_endpoint_zones: read -> plan -> validate -> apply, and the applier (private).
 
 Two connections: the VPC's (the module's own options) and the zone owner's (the hub account's:
 ``zone_owner``, else the same). A hub run creates and converges the zones in the hub's account; a
@@ -9,7 +9,8 @@ spoke run associates the spoke VPC with the hub's zones, across accounts through
 CreateVPCAssociationAuthorization (zone owner) -> AssociateVPCWithHostedZone (VPC owner) ->
 DeleteVPCAssociationAuthorization (zone owner), as Route 53's guide prescribes
 (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html).
-The pure plan lives in ``_zones_plan``.
+The Route 53 reads live in ``_route53_reader``, the pure plan in ``_zones_plan``; the EC2 reads are
+``_ec2_reader``'s, as for endpoints.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,13 +18,12 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import hashlib
-import os
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     PrivatelinkError,
     aws_error,
     error_code,
-    translated,
+    wait_delay,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._ec2_reader import Ec2Reader
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import (
@@ -32,9 +32,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     INTERFACE,
     serving_order,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader, service_dns
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import (
     candidate_names,
-    resolve_from_details,
     wanted_services,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_plan as zplan
@@ -63,11 +63,7 @@ def concurrent_modification_delay(response=None, attempts=None, **_kwargs):
     parsed = response[1] if isinstance(response, tuple) and len(response) > 1 else {}
     if ((parsed or {}).get("Error") or {}).get("Code") != "ConcurrentModification":
         return None
-    try:
-        base = float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "1"))
-    except ValueError:
-        base = 1.0
-    return min(20.0, max(0.05, base) * (2 ** (attempts - 1)))
+    return min(20.0, wait_delay(default=1.0) * (2 ** (attempts - 1)))
 
 
 def with_concurrent_retry(client):
@@ -103,93 +99,6 @@ def centralized_services(params):
     services = wanted_services(params["workload"], params.get("services"), params.get("extra_services"),
                                params["region"])
     return [s for s in services if s not in zplan.NOT_CENTRALIZED]
-
-
-def service_dns(details, services, region):
-    """``{short: {service_name, dns_names}}`` from DescribeVpcEndpointServices details; ``missing`` services."""
-    resolved, missing = resolve_from_details(services, region, details)
-    by_name = dict((d["ServiceName"], d) for d in details)
-    result = {}
-    for short, entry in resolved.items():
-        result[short] = {"service_name": entry["service_name"],
-                         "dns_names": zplan.dns_names_of(by_name.get(entry["service_name"]) or {})}
-    return result, missing
-
-
-class Route53Reader:
-    """The reads of one account's Route 53."""
-
-    def __init__(self, client):
-        self.client = client
-
-    @translated("list the hosted zones associated with the VPC (route53:ListHostedZonesByVPC)")
-    def zones_of_vpc(self, vpc_id, region):
-        """``[{zone_id, name, account_id}]`` of every private zone associated with the VPC, any account."""
-        found, token = [], None
-        while True:
-            kwargs = dict(VPCId=vpc_id, VPCRegion=region)
-            if token:
-                kwargs["NextToken"] = token
-            page = self.client.list_hosted_zones_by_vpc(**kwargs)
-            for item in page.get("HostedZoneSummaries") or []:
-                owner = item.get("Owner") or {}
-                found.append({"zone_id": item["HostedZoneId"].split("/")[-1], "name": zplan.normal_name(item["Name"]),
-                              "account_id": owner.get("OwningAccount"), "service_owner": owner.get("OwningService")})
-            token = page.get("NextToken")
-            if not token:
-                return found
-
-    @translated("read the hosted zones' tags (route53:ListTagsForResources)")
-    def tags(self, zone_ids):
-        result = {}
-        ids = list(zone_ids)
-        for start in range(0, len(ids), 10):  # at most 10 resources per request
-            answer = self.client.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=ids[start:start + 10])
-            for item in answer.get("ResourceTagSets") or []:
-                result[item["ResourceId"]] = dict((t["Key"], t["Value"]) for t in item.get("Tags") or [])
-        return result
-
-    @translated("read the hosted zone's records (route53:ListResourceRecordSets)")
-    def alias_records(self, zone_id):
-        """``{record key: {dns_name, hosted_zone_id}}`` of the zone's alias A records (others: ``None``)."""
-        records = {}
-        paginator = self.client.get_paginator("list_resource_record_sets")
-        for page in paginator.paginate(HostedZoneId=zone_id):
-            for item in page.get("ResourceRecordSets") or []:
-                if item.get("Type") in ("NS", "SOA"):
-                    continue
-                alias = item.get("AliasTarget")
-                records[zplan.record_key(item["Name"].replace("\\052", "*"), item["Type"])] = {
-                    "dns_name": zplan.normal_name(alias.get("DNSName")), "hosted_zone_id": alias.get("HostedZoneId"),
-                    "raw": item} if alias else {"dns_name": None, "hosted_zone_id": None, "raw": item}
-        return records
-
-    @translated("read the hosted zone (route53:GetHostedZone)")
-    def zone(self, zone_id):
-        """``{caller_reference, vpcs: [[vpc_id, region]]}`` of one zone (every VPC associated, any account)."""
-        answer = self.client.get_hosted_zone(Id=zone_id)
-        return {"caller_reference": (answer.get("HostedZone") or {}).get("CallerReference"),
-                "vpcs": [[v.get("VPCId"), v.get("VPCRegion")] for v in answer.get("VPCs") or []]}
-
-    @translated("list the VPC association authorizations (route53:ListVPCAssociationAuthorizations)")
-    def authorizations(self, zone_id):
-        found, token = [], None
-        while True:
-            kwargs = {"HostedZoneId": zone_id}
-            if token:
-                kwargs["NextToken"] = token
-            page = self.client.list_vpc_association_authorizations(**kwargs)
-            found.extend([v["VPCId"], v.get("VPCRegion")] for v in page.get("VPCs") or [])
-            token = page.get("NextToken")
-            if not token:
-                return found
-
-
-def _wait_delay():
-    try:
-        return max(0.05, float(os.environ.get("PRIVATELINK_ECR_WAIT_DELAY", "5")))
-    except ValueError:
-        return 5.0
 
 
 class ZonesApplier:
@@ -281,7 +190,7 @@ class ZonesApplier:
     def _wait_change(self, change_id):
         if not self.wait:
             return
-        delay = _wait_delay()
+        delay = wait_delay()
         waiter = self.owner.get_waiter("resource_record_sets_changed")
         try:
             waiter.wait(Id=change_id, WaiterConfig={"Delay": delay,

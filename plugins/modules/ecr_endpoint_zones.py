@@ -318,6 +318,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     failure_fields,
     other_account_params,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import OWNER_TAG_KEY
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
 from ansible_collections.privatelink.ecr.plugins.module_utils._zones import centralized_services, run_zones
 
@@ -372,8 +373,8 @@ def main():
         if params.get("zone_owner") is not None and not (params.get("hub_vpc_id") or params.get("hub_vpc_name")):
             raise ValueError("zone_owner applies to a spoke (with hub_vpc_id or hub_vpc_name): a hub's zones are "
                              "created in the hub VPC's own account, with the module's connection")
-        if "ManagedBy" in (params.get("tags") or {}):
-            raise ValueError("tags: ManagedBy is the ownership tag the module sets itself; remove it from tags")
+        if OWNER_TAG_KEY in (params.get("tags") or {}):
+            raise ValueError("tags: %s is the ownership tag the module sets itself; remove it from tags" % OWNER_TAG_KEY)
     except ValueError as exc:
         module.fail_json(msg=str(exc), **failure_fields(exc))
     connection = connection_from_module(module)

@@ -444,7 +444,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     failure_fields,
     other_account_params,
 )
-from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import GATEWAY, public_view
+from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import public_view, serving_endpoint
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import with_image_registries
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
@@ -477,14 +477,6 @@ def argument_spec():
     return spec
 
 
-def _primary(endpoints):
-    """The endpoint workloads use when a service has several."""
-    def rank(e):
-        return (e.get("state") != "available", e["vpc_endpoint_type"] != GATEWAY,
-                not e.get("private_dns_enabled"), e["vpc_endpoint_id"])
-    return sorted(endpoints, key=rank)[0]
-
-
 def parse_port_range(value):
     """``LOW-HIGH`` as ``(low, high)``, or raise ValueError naming client_port_range."""
     parts = str(value).strip().split("-")
@@ -505,7 +497,7 @@ def vpc_result(account_id, state, endpoint_hour_usd=0.01):
         mine = [e for e in state["endpoints"]
                 if e["service"] == service and (e.get("state") or "").lower() not in ("deleted", "deleting")]
         if mine:
-            endpoints[service] = public_view(_primary(mine))
+            endpoints[service] = public_view(serving_endpoint(mine))
     return {
         "vpc_id": state["vpc"]["vpc_id"],
         # The Name tag, read with the VPC itself (no request more); null when untagged.
