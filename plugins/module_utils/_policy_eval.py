@@ -16,8 +16,9 @@ its page "How AWS enforcement code logic evaluates requests to allow or deny acc
   not matter;
 * a statement matches when its principal, action, resource and condition parts all match:
   ``Action`` / ``NotAction`` patterns are case-insensitive with ``*`` and ``?`` wildcards;
-  ``Resource`` / ``NotResource`` patterns are matched per ARN segment (the six colon-separated
-  parts: a wildcard never spans segments, ``*`` alone matches every resource) and are
+  ``Resource`` / ``NotResource`` patterns are matched per ARN segment (the colon-separated parts:
+  ``?`` and a ``*`` inside a segment stay in it, a ``*`` that ends a segment may expand beyond the
+  colons, so ``arn:PARTITION:ecr:*`` is every ECR resource; ``*`` alone matches every resource) and are
   case-sensitive; ``Principal`` ``*`` and ``{"AWS": "*"}`` are everyone, an account id or its
   ``:root`` ARN is every principal of that account; ``NotPrincipal`` is the complement;
   a missing ``Principal`` (and no ``NotPrincipal``) or ``Resource`` counts as ``*``;
@@ -106,14 +107,33 @@ def action_matches(pattern, action):
 
 
 def resource_matches(pattern, resource):
-    """IAM's resource matching: ``*`` is everything, otherwise each of the six ARN segments separately."""
+    """IAM's resource matching: ``*`` is everything; otherwise wildcards stay within their ARN segment, except
+    a ``*`` that is the last character of a segment, which "can expand to match beyond the colon boundaries"
+    (IAM user guide, "IAM JSON policy elements: Resource", Using wildcards in resource ARNs:
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html)."""
     if pattern == "*":
         return True
-    wanted = pattern.split(":", 5)
-    actual = resource.split(":", 5)
-    if len(wanted) != 6 or len(actual) != 6:
-        return pattern == resource
-    return all(wildcard_match(w, a) for w, a in zip(wanted, actual))
+    if isinstance(resource, Unknown):
+        return False
+    return _arn_glob(pattern).fullmatch(resource) is not None
+
+
+def _arn_glob(pattern):
+    key = ("arn", pattern)
+    regex = _GLOB_CACHE.get(key)
+    if regex is None:
+        parts = []
+        for index, char in enumerate(pattern):
+            if char == "*":
+                ends_segment = index + 1 == len(pattern) or pattern[index + 1] == ":"
+                parts.append(".*" if ends_segment else "[^:]*")
+            elif char == "?":
+                parts.append("[^:]")
+            else:
+                parts.append(re.escape(char))
+        regex = re.compile("".join(parts), re.DOTALL)
+        _GLOB_CACHE[key] = regex
+    return regex
 
 
 # ---------------------------------------------------------------- the request
