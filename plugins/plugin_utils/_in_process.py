@@ -22,7 +22,7 @@ from ansible import constants as C
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _aws_connection  # noqa: F401 (warm import)
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import share_service_models
 from ansible_collections.privatelink.ecr.plugins.module_utils._runner import run_in_process, task_environment
 
 SWITCH_ENV = "PRIVATELINK_ECR_IN_PROCESS"
@@ -30,6 +30,10 @@ SWITCH_VAR = "privatelink_ecr_in_process"
 SWITCH_INI_SECTION = "privatelink_ecr"
 SWITCH_INI_KEY = "in_process"
 LOCAL_TRANSPORTS = ("local", "ansible.builtin.local")
+
+# Imported in the controller's main process (the strategy loads the action plugin before forking the
+# task's workers): botocore, the collection's code and the EC2 and STS models are loaded once for all workers.
+share_service_models()
 
 
 def _ini_switch():
