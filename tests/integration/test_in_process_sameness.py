@@ -51,7 +51,8 @@ def playbook(tmp_path, vpc):
         {"name": "cache", "privatelink.ecr.ecr_pull_through_cache":
             {"rules": [{"prefix": "ecr-public", "upstream": "ecr-public"}]}, "diff": True, "register": "cache"},
         {"name": "report", "privatelink.ecr.posture_report":
-            {"results": [{"target": "localhost", "region": "eu-west-1", "vpcs": "{{ info.vpcs }}"}], "dest": str(tmp_path / "report")}, "register": "report"},
+            {"results": [{"target": "localhost", "region": "eu-west-1", "vpcs": "{{ info.vpcs }}"}],
+             "dest": str(tmp_path / "report")}, "register": "report"},
         {"name": "aws failure", "privatelink.ecr.ecr_private_endpoints":
             dict(endpoints, vpc_id="vpc-0123456789abcdef0"), "register": "aws_failure", "ignore_errors": True},
         {"name": "input failure", "privatelink.ecr.ecr_private_endpoints": dict(endpoints, wait_timeout=-1),
