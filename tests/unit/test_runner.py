@@ -87,3 +87,22 @@ def test_the_switch(monkeypatch, tmp_path, variable, env, ini, expected):
         monkeypatch.setenv(_in_process.SWITCH_ENV, env)
     task_vars = {} if variable is None else {_in_process.SWITCH_VAR: variable}
     assert _in_process.in_process_wanted(task_vars) is expected
+
+
+@pytest.mark.parametrize("transport, async_val, become, expected", [
+    ("local", 0, False, True),
+    ("ansible.builtin.local", 0, False, True),
+    ("ssh", 0, False, False),  # delegate_to a remote host, or any remote connection
+    ("local", 30, False, False),
+    ("local", 0, True, False),
+])
+def test_only_a_local_connection_runs_in_the_worker(monkeypatch, transport, async_val, become, expected):
+    from types import SimpleNamespace
+    monkeypatch.delenv(_in_process.SWITCH_ENV, raising=False)
+    monkeypatch.setattr(_in_process.C, "CONFIG_FILE", None, raising=False)
+    action = object.__new__(_in_process.InProcessAction)
+    action._connection = SimpleNamespace(transport=transport)
+    action._task = SimpleNamespace(async_val=async_val)
+    action._play_context = SimpleNamespace(become=become)
+    assert action._runs_here({}) is expected
+    assert action._runs_here({_in_process.SWITCH_VAR: "false"}) is False
