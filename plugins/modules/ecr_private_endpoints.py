@@ -535,10 +535,16 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(),
-                           mutually_exclusive=[["vpc_id", "vpc_name"]] + CONNECTION_MUTUALLY_EXCLUSIVE,
-                           required_one_of=[["vpc_id", "vpc_name"]], supports_check_mode=True)
+def module_kwargs():
+    """AnsibleModule's keyword arguments, shared with the action plugin of the same name."""
+    return dict(argument_spec=argument_spec(),
+                mutually_exclusive=[["vpc_id", "vpc_name"]] + CONNECTION_MUTUALLY_EXCLUSIVE,
+                required_one_of=[["vpc_id", "vpc_name"]], supports_check_mode=True)
+
+
+def run(module):
+    """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
+    plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     try:
         # Local checks first: a typo fails before any credential or network problem can hide it.
         if module.params.get("region"):
@@ -558,6 +564,10 @@ def main():
     if module._diff:
         result["diff"] = diff
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_kwargs()))
 
 
 if __name__ == "__main__":

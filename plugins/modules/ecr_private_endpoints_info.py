@@ -533,9 +533,15 @@ def hub_connection(params):
     return AwsConnection(other_account_params(params, params["hub"]))
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
+def module_kwargs():
+    """AnsibleModule's keyword arguments, shared with the action plugin of the same name."""
+    return dict(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                supports_check_mode=True)
+
+
+def run(module):
+    """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
+    plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     params = module.params
     try:
         if not params.get("region"):
@@ -565,6 +571,10 @@ def main():
         state["registry_account_ids"] = params.get("registry_account_ids")
         with_image_registries(state)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
+
+
+def main():
+    run(AnsibleModule(**module_kwargs()))
 
 
 if __name__ == "__main__":

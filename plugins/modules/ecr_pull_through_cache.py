@@ -280,9 +280,15 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-                           supports_check_mode=True)
+def module_kwargs():
+    """AnsibleModule's keyword arguments, shared with the action plugin of the same name."""
+    return dict(argument_spec=argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                supports_check_mode=True)
+
+
+def run(module):
+    """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
+    plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     params = module.params
     try:
         # What can be checked without AWS is checked before the connection is even made.
@@ -300,6 +306,10 @@ def main():
     if module._diff:
         result["diff"] = diff
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_kwargs()))
 
 
 if __name__ == "__main__":

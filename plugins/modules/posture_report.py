@@ -228,7 +228,8 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render im
 )
 
 
-def main():
+def module_kwargs():
+    """AnsibleModule's keyword arguments, shared with the action plugin of the same name."""
     spec = dict(
         results=dict(type="list", elements="dict"),
         dest=dict(type="path", required=True),
@@ -237,11 +238,16 @@ def main():
     )
     # Accepted and unused: module_defaults for group/privatelink.ecr.aws reach every module of the group.
     spec.update(CONNECTION_ARGUMENT_SPEC)
-    module = AnsibleModule(
+    return dict(
         argument_spec=spec,
         # The reports are the output, not a change to AWS: written in check mode too (see the docs).
         supports_check_mode=True,
     )
+
+
+def run(module):
+    """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
+    plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     params = module.params
     try:
         result = write_reports(params["dest"], params["results"], fail_on=params["fail_on"],
@@ -252,6 +258,10 @@ def main():
     if result["fail_on_hits"]:
         module.fail_json(msg=fail_on_message(result), **result)
     module.exit_json(**result)
+
+
+def main():
+    run(AnsibleModule(**module_kwargs()))
 
 
 if __name__ == "__main__":

@@ -122,13 +122,19 @@ def argument_spec():
     return spec
 
 
-def main():
-    module = AnsibleModule(
+def module_kwargs():
+    """AnsibleModule's keyword arguments, shared with the action plugin of the same name."""
+    return dict(
         argument_spec=argument_spec(),
         mutually_exclusive=[("vpc_id", "vpc_name")] + CONNECTION_MUTUALLY_EXCLUSIVE,
         required_one_of=[("vpc_id", "vpc_name")],
         supports_check_mode=True,
     )
+
+
+def run(module):
+    """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
+    plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     connection = connection_from_module(module)
     try:
         found = VpcLookup(connection.client("ec2")).find(module.params.get("vpc_id"), module.params.get("vpc_name"))
@@ -144,6 +150,10 @@ def main():
         route_table_ids=discovered["route_table_ids"],
         availability_zones=discovered["availability_zones"],
     )
+
+
+def main():
+    run(AnsibleModule(**module_kwargs()))
 
 
 if __name__ == "__main__":
