@@ -150,6 +150,12 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
+    "ecr_pull_through_cache.rules.upstream_repository_prefix":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
+    "ecr_pull_through_cache.rules.upstream_registry_url":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
+    "ecr_pull_through_cache.rules.custom_role_arn":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "aws_vpcs.account_profiles":
         "tests/integration/test_landing_zones.py::test_the_inventory_lists_a_shared_vpc_once_under_its_owner_and_uses_account_profiles",
     "aws_vpcs.account_tags": "tests/integration/test_inventory_aws_vpcs.py::test_account_tags_and_exclusions",
@@ -377,9 +383,6 @@ GAPS = [
     "ecr_endpoint_zones.leaving_vpc_ids",
     "ecr_endpoint_zones.vpc_accounts",
     "ecr_private_endpoints_info.workload",
-    "ecr_pull_through_cache.rules.custom_role_arn",
-    "ecr_pull_through_cache.rules.upstream_registry_url",
-    "ecr_pull_through_cache.rules.upstream_repository_prefix",
     "fleet_summary._input",
     "fleet_summary.check_mode",
     "fleet_summary.failed",
