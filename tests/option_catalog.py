@@ -150,12 +150,6 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
-    "ecr_pull_through_cache.rules.upstream_repository_prefix":
-        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
-    "ecr_pull_through_cache.rules.upstream_registry_url":
-        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
-    "ecr_pull_through_cache.rules.custom_role_arn":
-        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "aws_vpcs.account_profiles":
         "tests/integration/test_landing_zones.py::test_the_inventory_lists_a_shared_vpc_once_under_its_owner_and_uses_account_profiles",
     "aws_vpcs.account_tags": "tests/integration/test_inventory_aws_vpcs.py::test_account_tags_and_exclusions",
@@ -301,7 +295,7 @@ OPTION_TESTS = {
     "ecr_private_endpoints_info.hub.role_session_name":
         "tests/integration/test_zones_and_hub_options.py::test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports_its_zones",
     "ecr_private_endpoints_info.hub.vpc_id":
-        "tests/integration/test_failures_keep_aws_answer.py::test_a_hub_of_another_account_is_named_with_its_account",
+        "tests/integration/test_zones_and_hub_options.py::test_a_spoke_finds_its_hub_by_name_through_the_zone_owners_role_and_session",
     "ecr_private_endpoints_info.hub.vpc_name":
         "tests/integration/test_zones_and_hub_options.py::test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports_its_zones",
     "ecr_private_endpoints_info.services":
@@ -310,18 +304,26 @@ OPTION_TESTS = {
         "tests/integration/test_zones_and_hub_options.py::test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports_its_zones",
     "ecr_private_endpoints_info.vpc_names":
         "tests/integration/test_audit.py::test_bad_input_fails_with_a_message_naming_it",
+    "ecr_private_endpoints_info.workload":
+        "tests/integration/test_zones_and_hub_options.py::test_a_spoke_finds_its_hub_by_name_through_the_zone_owners_role_and_session",
     "ecr_private_endpoints_info.workload_subnet_ids":
         "tests/integration/test_audit.py::test_correct_vpc_is_compliant",
     "ecr_pull_through_cache.purge":
         "tests/integration/test_pull_through_cache.py::test_converge_rerun_check_update_purge_absent",
     "ecr_pull_through_cache.rules":
-        "tests/integration/test_iam_policy_sufficient.py::test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not",
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "ecr_pull_through_cache.rules.credential_secret":
         "tests/integration/test_iam_policy_sufficient.py::test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not",
+    "ecr_pull_through_cache.rules.custom_role_arn":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "ecr_pull_through_cache.rules.prefix":
-        "tests/integration/test_iam_policy_sufficient.py::test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not",
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "ecr_pull_through_cache.rules.upstream":
-        "tests/integration/test_iam_policy_sufficient.py::test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not",
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
+    "ecr_pull_through_cache.rules.upstream_registry_url":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
+    "ecr_pull_through_cache.rules.upstream_repository_prefix":
+        "tests/integration/test_pull_through_cache_options.py::test_an_ecr_to_ecr_rule_with_its_role_and_upstream_prefix_converges_then_changes_nothing",
     "ecr_pull_through_cache.state":
         "tests/integration/test_iam_policy_sufficient.py::test_the_policy_is_enough_for_pull_through_cache_rules_and_the_read_statement_is_not",
     "posture_report.dest":
@@ -351,18 +353,42 @@ OPTION_TESTS = {
         "tests/integration/test_playbooks.py::test_role_passes_the_module_options_through",
     "role.vpc_endpoints_discover":
         "tests/integration/test_playbooks.py::test_a_vpc_by_id_is_one_module_call_and_a_few_reads",
+    "role.vpc_endpoints_extra_services":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_ip_address_type":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_policy":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_private_dns_enabled":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_purge_services":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_endpoints_route_table_ids":
         "tests/integration/test_playbooks.py::test_role_variables_override_discovery",
+    "role.vpc_endpoints_s3_endpoint_type":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_endpoints_s3_policy":
         "tests/integration/test_playbooks.py::test_role_passes_the_module_options_through",
+    "role.vpc_endpoints_security_group_ids":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_endpoints_security_group_name":
         "tests/integration/test_playbooks.py::test_role_passes_the_module_options_through",
+    "role.vpc_endpoints_services":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_state":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_endpoints_subnet_ids":
         "tests/integration/test_playbooks.py::test_role_variables_override_discovery",
+    "role.vpc_endpoints_tags":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_vpc_id":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
+    "role.vpc_endpoints_wait_timeout":
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_endpoints_workload":
         "tests/integration/test_playbooks.py::test_a_failing_host_reports_clearly_without_printing_credentials",
     "role.vpc_id":
-        "tests/integration/test_audit_playbook.py::test_a_failed_audit_is_reported_and_fails_the_play",
+        "tests/integration/test_role_options.py::test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_absent",
     "role.vpc_name":
         "tests/integration/test_landing_zones.py::test_deploy_audit_and_destroy_use_each_hosts_aws_profile_and_the_role_on_top",
     "vpc_private_subnets_info.vpc_id":
@@ -382,7 +408,6 @@ GAPS = [
     "ecr_endpoint_zones.force_destroy",
     "ecr_endpoint_zones.leaving_vpc_ids",
     "ecr_endpoint_zones.vpc_accounts",
-    "ecr_private_endpoints_info.workload",
     "fleet_summary._input",
     "fleet_summary.check_mode",
     "fleet_summary.failed",
@@ -392,21 +417,9 @@ GAPS = [
     "role.aws_external_id",
     "role.ecr_hub_force_destroy",
     "role.vpc_endpoints_allow_blocking_policy",
-    "role.vpc_endpoints_extra_services",
     "role.vpc_endpoints_hub",
     "role.vpc_endpoints_hub_force_destroy",
-    "role.vpc_endpoints_ip_address_type",
     "role.vpc_endpoints_mode",
     "role.vpc_endpoints_perimeter_org_id",
-    "role.vpc_endpoints_policy",
-    "role.vpc_endpoints_private_dns_enabled",
-    "role.vpc_endpoints_purge_services",
-    "role.vpc_endpoints_s3_endpoint_type",
-    "role.vpc_endpoints_security_group_ids",
-    "role.vpc_endpoints_services",
-    "role.vpc_endpoints_state",
-    "role.vpc_endpoints_tags",
-    "role.vpc_endpoints_vpc_id",
     "role.vpc_endpoints_vpc_name",
-    "role.vpc_endpoints_wait_timeout",
 ]

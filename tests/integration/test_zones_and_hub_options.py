@@ -124,6 +124,18 @@ def test_a_spoke_finds_its_hub_by_name_through_the_zone_owners_role_and_session(
     assert (role_arn(HUB_ACCOUNT), "zones-owner-b") in sessions, sorted(sessions)
     assert sessions[(role_arn(HUB_ACCOUNT), "zones-owner-b")]["external_id"] == "hub-trust-7f3a"
     assert (role_arn(OTHER_ACCOUNT), "spoke-b-run") in sessions, sorted(sessions)
+    # The audit of the spoke for the ecr workload through its hub by id: the hub's two zones serve it.
+    rc, audit, out = run_module("ecr_private_endpoints_info", {
+        "vpc_ids": [spoke], "role_arn": role_arn(OTHER_ACCOUNT), "workload": "ecr",
+        "hub": {"vpc_id": hub, "role_arn": role_arn(HUB_ACCOUNT)},
+        "endpoint_url": fleet["server"].url, "region": REGION}, fleet["env"])
+    assert rc == 0, out
+    [vpc] = audit["vpcs"]
+    assert vpc["hub"]["vpc_id"] == hub and vpc["hub"]["services"] == ["ecr.api", "ecr.dkr"]
+    assert sorted(vpc["hub"]["zone_ids"]) == sorted(found[name]["zone_id"] for name in ECR_NAMES)
+    assert "HUB_ZONE_BROKEN" not in [f["id"] for f in vpc["findings"]], vpc["findings"]
+    # ecr's interface services (S3 is a free gateway): what the spoke would pay with endpoints of its own.
+    assert vpc["per_vpc_design_monthly_usd"] == round(2 * 3 * 730 * 0.01, 2)
     # A hub name no VPC of the hub's account carries fails naming it, before any change.
     fleet["server"].clear_requests()
     rc, result, out = zones(fleet, {"vpc_id": spoke, "role_arn": role_arn(OTHER_ACCOUNT), "hub_vpc_name": "spoke-b",
