@@ -107,7 +107,7 @@ OWNER_TOKENS = {
     "ecr_pull_through_cache": ("ecr_pull_through_cache",),
     "posture_report": ("posture_report",),
     "vpc_private_subnets_info": ("vpc_private_subnets_info",),
-    "role": ("run_playbook", "vpc_endpoints"),
+    "role": ("run_playbook", "vpc_endpoints", "playbooks/"),
     "aws_vpcs": ("aws_vpcs",),
     "fleet_summary": ("fleet_summary",),
 }
@@ -343,6 +343,8 @@ OPTION_TESTS = {
         "tests/integration/test_endpoints_converge.py::test_playbook_converges_then_is_idempotent",
     "role.aws_role_arn":
         "tests/integration/test_landing_zones.py::test_deploy_audit_and_destroy_use_each_hosts_aws_profile_and_the_role_on_top",
+    "role.ecr_hub_force_destroy":
+        "tests/integration/test_hub_and_spoke.py::test_destroying_a_hub_alone_never_cuts_its_spokes_dns_unless_forced",
     "role.ecr_endpoints_mode":
         "tests/integration/test_role_target_checks.py::test_each_wrong_target_fails_with_its_own_message_and_no_request",
     "role.ecr_hub":
@@ -415,7 +417,6 @@ GAPS = [
     "fleet_summary.results",
     "role.aws_account_name",
     "role.aws_external_id",
-    "role.ecr_hub_force_destroy",
     "role.vpc_endpoints_allow_blocking_policy",
     "role.vpc_endpoints_hub",
     "role.vpc_endpoints_hub_force_destroy",
