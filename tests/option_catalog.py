@@ -202,6 +202,12 @@ OPTION_TESTS = {
         "tests/integration/test_connection_tls_and_credentials.py::test_validate_certs_false_reaches_the_endpoint_without_the_ca",
     "ecr_endpoint_zones.extra_services":
         "tests/integration/test_zones_and_hub_options.py::test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports_its_zones",
+    "ecr_endpoint_zones.force_destroy":
+        "tests/integration/test_zones_and_hub_options.py::test_a_hub_absent_stops_on_other_spokes_naming_their_accounts_unless_leaving_or_forced",
+    "ecr_endpoint_zones.leaving_vpc_ids":
+        "tests/integration/test_zones_and_hub_options.py::test_a_hub_absent_stops_on_other_spokes_naming_their_accounts_unless_leaving_or_forced",
+    "ecr_endpoint_zones.vpc_accounts":
+        "tests/integration/test_zones_and_hub_options.py::test_a_hub_absent_stops_on_other_spokes_naming_their_accounts_unless_leaving_or_forced",
     "ecr_endpoint_zones.hub_vpc_id":
         "tests/integration/test_zones_and_hub_options.py::test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports_its_zones",
     "ecr_endpoint_zones.hub_vpc_name":
@@ -407,9 +413,6 @@ GAPS = [
     "aws_vpcs.role_name",
     "aws_vpcs.secret_key",
     "aws_vpcs.session_token",
-    "ecr_endpoint_zones.force_destroy",
-    "ecr_endpoint_zones.leaving_vpc_ids",
-    "ecr_endpoint_zones.vpc_accounts",
     "fleet_summary._input",
     "fleet_summary.check_mode",
     "fleet_summary.failed",

@@ -182,3 +182,30 @@ def test_zone_owner_and_hub_profiles_read_the_hubs_account_and_the_audit_reports
     assert vpc["per_vpc_design_monthly_usd"] == round(3 * 3 * 730 * 0.01, 2)
     sessions = {(r["role_arn"], r["session_name"]): r for r in assumed_roles(fleet["server"].url)}
     assert sessions[(role_arn(HUB_ACCOUNT), "audit-hub")]["external_id"] == "audit-hub-42", sorted(sessions)
+
+
+def test_a_hub_absent_stops_on_other_spokes_naming_their_accounts_unless_leaving_or_forced(fleet):  # noqa: F811
+    deploy_hub(fleet)
+    hub = fleet["vpcs"]["hub"]["vpc_id"]
+    hub_args = {"vpc_id": hub, "role_arn": role_arn(HUB_ACCOUNT), "workload": "ecr"}
+    rc, result, out = zones(fleet, hub_args)
+    assert rc == 0, out
+    spokes = {name: fleet["vpcs"][name]["vpc_id"] for name in ("spoke-a", "spoke-b")}
+    for name, account in (("spoke-a", HUB_ACCOUNT), ("spoke-b", OTHER_ACCOUNT)):
+        rc, result, out = zones(fleet, {"vpc_id": spokes[name], "role_arn": role_arn(account), "hub_vpc_id": hub,
+                                        "zone_owner": {"role_arn": role_arn(HUB_ACCOUNT)}, "workload": "ecr"})
+        assert rc == 0, out
+    fleet["server"].clear_requests()
+    # spoke-a leaves in the same run; spoke-b does not: the deletion stops, naming spoke-b and its account.
+    absent = dict(hub_args, state="absent", leaving_vpc_ids=[spokes["spoke-a"]],
+                  vpc_accounts={spokes["spoke-b"]: OTHER_ACCOUNT, spokes["spoke-a"]: HUB_ACCOUNT})
+    rc, result, out = zones(fleet, absent)
+    assert rc != 0, out
+    assert spokes["spoke-b"] in result["msg"] and OTHER_ACCOUNT in result["msg"], result["msg"]
+    assert spokes["spoke-a"] not in result["msg"], result["msg"]
+    assert mutating(fleet["server"]) == {}
+    assert sorted(hub_zones(fleet)) == ECR_NAMES
+    # force_destroy deletes the zones anyway; Route 53 has none of them left.
+    rc, result, out = zones(fleet, dict(absent, force_destroy=True))
+    assert rc == 0 and result["changed"], out
+    assert hub_zones(fleet) == {}
