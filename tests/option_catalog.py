@@ -146,10 +146,23 @@ def passes_option(source, option, file_text=""):
     its dotted path as a quoted string (an argument key or a role variable), a keyword (``name=``) or a YAML
     key (``name:``)."""
     owner, *names = option.split(".")
+    if owner in FILTERS and names == ["_input"]:
+        # A filter's input is what is piped into it.
+        return re.search(r"\|\s*privatelink\.ecr\.%s\b" % owner, source) is not None
     return runs_owner(source, owner, file_text) and all(_passes_name(source, name) for name in names)
 
 
 OPTION_TESTS = {
+    "fleet_summary.results":
+        "tests/integration/test_fleet_summary_options.py::test_every_option_of_the_filter_shapes_the_summary_of_a_real_run",
+    "fleet_summary.hostvars":
+        "tests/integration/test_fleet_summary_options.py::test_every_option_of_the_filter_shapes_the_summary_of_a_real_run",
+    "fleet_summary.failed":
+        "tests/integration/test_fleet_summary_options.py::test_every_option_of_the_filter_shapes_the_summary_of_a_real_run",
+    "fleet_summary.check_mode":
+        "tests/integration/test_fleet_summary_options.py::test_every_option_of_the_filter_shapes_the_summary_of_a_real_run",
+    "fleet_summary._input":
+        "tests/integration/test_fleet_summary_options.py::test_every_option_of_the_filter_shapes_the_summary_of_a_real_run",
     "aws_vpcs.account_profiles":
         "tests/integration/test_landing_zones.py::test_the_inventory_lists_a_shared_vpc_once_under_its_owner_and_uses_account_profiles",
     "aws_vpcs.account_tags": "tests/integration/test_inventory_aws_vpcs.py::test_account_tags_and_exclusions",
@@ -413,11 +426,6 @@ GAPS = [
     "aws_vpcs.role_name",
     "aws_vpcs.secret_key",
     "aws_vpcs.session_token",
-    "fleet_summary._input",
-    "fleet_summary.check_mode",
-    "fleet_summary.failed",
-    "fleet_summary.hostvars",
-    "fleet_summary.results",
     "role.aws_account_name",
     "role.aws_external_id",
     "role.vpc_endpoints_allow_blocking_policy",
