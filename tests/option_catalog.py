@@ -154,6 +154,12 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
+    "role.vpc_endpoints_vpc_name":
+        "tests/integration/test_role_options.py::test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy",
+    "role.vpc_endpoints_allow_blocking_policy":
+        "tests/integration/test_role_options.py::test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy",
+    "role.aws_external_id":
+        "tests/integration/test_role_options.py::test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy",
     "aws_vpcs.profile":
         "tests/integration/test_inventory_options.py::test_a_profile_in_the_source_gives_the_controllers_credentials",
     "aws_vpcs.session_token":
@@ -434,11 +440,8 @@ OPTION_TESTS = {
 # OPTION_TESTS nor here, and on any entry here that has a test now (move it to OPTION_TESTS). Shrink only.
 GAPS = [
     "role.aws_account_name",
-    "role.aws_external_id",
-    "role.vpc_endpoints_allow_blocking_policy",
     "role.vpc_endpoints_hub",
     "role.vpc_endpoints_hub_force_destroy",
     "role.vpc_endpoints_mode",
     "role.vpc_endpoints_perimeter_org_id",
-    "role.vpc_endpoints_vpc_name",
 ]

@@ -14,9 +14,13 @@ from tests.integration.test_playbooks import (  # noqa: F401 (server and moto ar
     server,
     write_inventory,
 )
+from tests.integration.test_zones_and_hub_options import assumed_roles
 from tests.support.ansible_cli import recap
 from tests.support.seed import live_endpoints, seed_private_vpc
 
+# Only the team's bucket: ECR's layer bucket (prod-REGION-starport-layer-bucket) is blocked.
+TEAM_BUCKETS_ONLY = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::team-artifacts/*"}]}
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"}]}
 
@@ -77,3 +81,30 @@ def test_role_variables_choose_the_vpc_services_policy_dns_group_and_purge_then_
     assert recap(result.stdout)["target"]["failed"] == 0
     assert services(ec2, other["vpc_id"]) == {}
     assert ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["GroupId"] == group
+
+
+def test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy(moto, tmp_path):  # noqa: F811
+    ec2 = ec2_in(moto, ACCOUNTS[2])
+    apps = seed_private_vpc(ec2, "apps")
+    other = seed_private_vpc(ec2, "other", cidr="10.9.0.0/16")
+    role_vars = {
+        "vpc_id": apps["vpc_id"],
+        # The role's variable by name wins over the host's vpc_id (whose default it would otherwise take).
+        "vpc_endpoints_vpc_id": "",
+        "vpc_endpoints_vpc_name": "other",
+        "aws_external_id": "role-options-ext-9",
+        "vpc_endpoints_services": ["s3"],
+        "vpc_endpoints_s3_policy": TEAM_BUCKETS_ONLY,
+        "vpc_endpoints_allow_blocking_policy": True,
+    }
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[2], role_vars)])
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert live_endpoints(ec2, apps["vpc_id"]) == []
+    [endpoint] = live_endpoints(ec2, other["vpc_id"])
+    # A policy that blocks ECR's layer bucket, applied because the role variable allows it.
+    assert json.loads(endpoint["PolicyDocument"]) == TEAM_BUCKETS_ONLY
+    # The collection's sessions (default name privatelink-ecr; the seed's own session has none) carry it.
+    sessions = [r for r in assumed_roles(moto.url)
+                if r["role_arn"].startswith("arn:aws:iam::%s:" % ACCOUNTS[2]) and r["session_name"] == "privatelink-ecr"]
+    assert sessions and all(r["external_id"] == "role-options-ext-9" for r in sessions), sessions
