@@ -154,6 +154,12 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
+    "role.vpc_endpoints_hub_force_destroy":
+        "tests/integration/test_zones_and_hub_options.py::test_the_roles_own_mode_hub_and_hub_force_destroy_variables_drive_it_applied_directly",
+    "role.vpc_endpoints_hub":
+        "tests/integration/test_zones_and_hub_options.py::test_the_roles_own_mode_hub_and_hub_force_destroy_variables_drive_it_applied_directly",
+    "role.vpc_endpoints_mode":
+        "tests/integration/test_zones_and_hub_options.py::test_the_roles_own_mode_hub_and_hub_force_destroy_variables_drive_it_applied_directly",
     "role.vpc_endpoints_vpc_name":
         "tests/integration/test_role_options.py::test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy",
     "role.vpc_endpoints_allow_blocking_policy":
@@ -440,8 +446,5 @@ OPTION_TESTS = {
 # OPTION_TESTS nor here, and on any entry here that has a test now (move it to OPTION_TESTS). Shrink only.
 GAPS = [
     "role.aws_account_name",
-    "role.vpc_endpoints_hub",
-    "role.vpc_endpoints_hub_force_destroy",
-    "role.vpc_endpoints_mode",
     "role.vpc_endpoints_perimeter_org_id",
 ]

@@ -22,7 +22,8 @@ from tests.integration.test_hub_and_spoke import (  # noqa: F401 (fleet is a fix
     role_arn,
     run,
 )
-from tests.support.ansible_cli import run_module
+from tests.support.ansible_cli import run_module, run_playbook
+from tests.support.seed import live_endpoints
 
 ECR_NAMES = ["api.ecr.eu-west-1.amazonaws.com", "dkr.ecr.eu-west-1.amazonaws.com"]
 LOGS_NAME = "logs.eu-west-1.amazonaws.com"
@@ -208,4 +209,38 @@ def test_a_hub_absent_stops_on_other_spokes_naming_their_accounts_unless_leaving
     # force_destroy deletes the zones anyway; Route 53 has none of them left.
     rc, result, out = zones(fleet, dict(absent, force_destroy=True))
     assert rc == 0 and result["changed"], out
+    assert hub_zones(fleet) == {}
+
+
+def test_the_roles_own_mode_hub_and_hub_force_destroy_variables_drive_it_applied_directly(fleet, tmp_path):  # noqa: F811
+    """The role applied by a playbook of one's own (not privatelink.ecr.deploy), the spoke's mode and hub given
+    as the role's variables rather than the inventory's ecr_endpoints_mode / ecr_hub."""
+    hub, spoke = fleet["vpcs"]["hub"]["vpc_id"], fleet["vpcs"]["spoke-a"]["vpc_id"]
+    common = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}",
+              "aws_region": REGION, "aws_endpoint_url": fleet["server"].url, "aws_role_arn": role_arn(HUB_ACCOUNT),
+              "aws_account_id": HUB_ACCOUNT}
+    hosts = {"the-hub": {"vpc_id": hub, "ecr_endpoints_mode": "hub", "vpc_cidrs": ["10.0.0.0/16", "10.1.0.0/16"]},
+             "the-spoke": {"vpc_id": spoke, "vpc_endpoints_mode": "spoke", "vpc_endpoints_hub": "the-hub",
+                           "vpc_cidrs": ["10.1.0.0/16"]}}
+    inventory = tmp_path / "hosts.json"
+    inventory.write_text(json.dumps({"all": {"vars": common, "hosts": hosts}}))
+    playbook = tmp_path / "apply.json"
+
+    def apply(*plays):
+        playbook.write_text(json.dumps([{"hosts": h, "gather_facts": False, "roles": ["privatelink.ecr.vpc_endpoints"]}
+                                        for h in plays]))
+        proc = run_playbook(str(playbook), fleet["env"], inventory=str(inventory))
+        assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
+
+    apply("the-hub", "the-spoke")
+    found = hub_zones(fleet)
+    assert sorted(found) == sorted(ECR_NAMES + [LOGS_NAME])
+    assert all(sorted(z["vpcs"]) == sorted([hub, spoke]) for z in found.values()), found
+    # The spoke as a spoke: its own endpoints are S3's gateway only, the rest is the hub's.
+    prefix = "com.amazonaws.%s." % REGION
+    assert [e["ServiceName"][len(prefix):] for e in live_endpoints(fleet["ec2"]["spoke-a"], spoke)] == ["s3"]
+    # The hub alone, absent, with the role's force variable: its zones go although the spoke still uses them.
+    hosts["the-hub"].update(vpc_endpoints_state="absent", vpc_endpoints_hub_force_destroy=True)
+    inventory.write_text(json.dumps({"all": {"vars": common, "hosts": hosts}}))
+    apply("the-hub")
     assert hub_zones(fleet) == {}
