@@ -97,3 +97,7 @@ def test_the_checks_fail_on_a_test_that_does_not_pass_the_option():
     assert source_of_test("tests/integration/test_endpoints_options.py::no_such_test") is None
     assert source_of_test("tests/unit/test_option_coverage.py::test_the_registry_names_only_real_options") \
         is None  # only end-to-end tests count
+    # "via helper" counts only a helper the test uses.
+    assert source_of_test("tests/integration/test_endpoints_options.py::"
+                          "test_wait_timeout_expiring_fails_naming_the_pending_endpoints_and_the_changes_made via services"
+                          ) is None
