@@ -168,6 +168,8 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
+    "role.vpc_endpoints_perimeter_org_id":
+        "tests/integration/test_role_options.py::test_the_role_perimeter_variable_scopes_the_endpoint_policies_to_the_organization",
     "role.aws_account_name":
         "tests/integration/test_audit_playbook.py::test_reports_name_the_accounts_and_vpcs_people_know via estate",
     "role.vpc_endpoints_hub_force_destroy":
@@ -457,9 +459,3 @@ OPTION_TESTS = {
         "tests/integration/test_connection_tls_and_credentials.py::test_validate_certs_false_reaches_the_endpoint_without_the_ca",
     "vpc_private_subnets_info.vpc_name": "tests/integration/test_discovery.py::test_vpc_found_by_name_tag",
 }
-
-# Options no end-to-end test passes yet (issue 26, item 5): the coverage test fails on any option in neither
-# OPTION_TESTS nor here, and on any entry here that has a test now (move it to OPTION_TESTS). Shrink only.
-GAPS = [
-    "role.vpc_endpoints_perimeter_org_id",
-]

@@ -108,3 +108,20 @@ def test_role_variables_name_the_vpc_the_external_id_and_allow_a_blocking_policy
     sessions = [r for r in assumed_roles(moto.url)
                 if r["role_arn"].startswith("arn:aws:iam::%s:" % ACCOUNTS[2]) and r["session_name"] == "privatelink-ecr"]
     assert sessions and all(r["external_id"] == "role-options-ext-9" for r in sessions), sessions
+
+
+def test_the_role_perimeter_variable_scopes_the_endpoint_policies_to_the_organization(moto, tmp_path):  # noqa: F811
+    ec2 = ec2_in(moto, ACCOUNTS[0])
+    apps = seed_private_vpc(ec2, "apps")
+    org_id = "o-a1b2c3d4e5"
+    role_vars = {"vpc_id": apps["vpc_id"], "vpc_endpoints_services": ["ecr.api", "s3"],
+                 "vpc_endpoints_perimeter_org_id": org_id}
+    inventory = write_inventory(tmp_path / "hosts.json", moto, [("target", ACCOUNTS[0], role_vars)])
+    result = run("playbooks/deploy.yml", inventory, playbook_env())
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    found = services(ec2, apps["vpc_id"])
+    assert set(found) == {"ecr.api", "s3"}
+    for name, endpoint in found.items():
+        conditions = [s.get("Condition") for s in json.loads(endpoint["PolicyDocument"])["Statement"]]
+        # Every statement that names principals by organization names this one (aws:PrincipalOrgID).
+        assert org_id in json.dumps(conditions), (name, conditions)
