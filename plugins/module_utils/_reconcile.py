@@ -513,7 +513,14 @@ class Reconciler:
             if self._applied_group_id:
                 actions = name_created_group(actions, self._applied_group_id)
             if self.params.get("wait") and desired:
-                after_endpoints = self._wait_until_available(after_endpoints, desired)
+                try:
+                    after_endpoints = self._wait_until_available(after_endpoints, desired)
+                except PrivatelinkError as exc:
+                    # Every action was applied before this wait: a timeout still answers changed and changes
+                    # (the connection documentation fragment's notes).
+                    if actions:
+                        exc.details.setdefault("changes", actions)
+                    raise
             self._check_every_service_live(after_endpoints, desired, actions)
         after = self._view(after_endpoints, desired, group_after)
         return {
