@@ -168,6 +168,20 @@ def passes_option(source, option, file_text=""):
 
 
 OPTION_TESTS = {
+    "ecr_private_endpoints.perimeter_extra_s3_resources":
+        "tests/integration/test_landing_zones_endpoints.py::test_a_perimeter_for_ecs_nodes_lets_them_reach_the_aws_owned_buckets",
+    "ecr_private_endpoints.registry_account_ids":
+        "tests/integration/test_landing_zones_endpoints.py::test_a_central_registry_policy_is_refused_for_the_vpc_s_own_account_and_applied_for_the_registry",
+    "ecr_private_endpoints_info.registry_account_ids":
+        "tests/integration/test_landing_zones_endpoints.py::test_the_audit_checks_the_pull_from_each_registry_account",
+    "ecr_private_endpoints_info.images":
+        "tests/integration/test_audit_workloads.py::test_fargate_service_with_docker_hub_image_needs_internet",
+    "ecr_private_endpoints_info.read_workloads":
+        "tests/integration/test_audit_workloads.py::test_no_ecs_and_no_eks_costs_two_requests",
+    "ecr_private_endpoints_info.workload_security_group_ids":
+        "tests/integration/test_audit_egress.py::test_group_reference_with_nothing_running_is_info_until_the_group_is_given",
+    "role.vpc_endpoints_registry_account_ids":
+        "tests/integration/test_landing_zones_playbooks.py::test_the_role_variable_vpc_endpoints_registry_account_ids_reaches_the_module",
     "role.vpc_endpoints_perimeter_org_id":
         "tests/integration/test_role_options.py::test_the_role_perimeter_variable_scopes_the_endpoint_policies_to_the_organization",
     "role.aws_account_name":

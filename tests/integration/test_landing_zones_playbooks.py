@@ -102,3 +102,15 @@ def test_per_service_endpoint_variables_are_honoured_without_endpoint_url(moto):
                                     aws_env(NOWHERE, REGION))
     assert rc != 0 and "127.0.0.1:9" in result["msg"], output
     assert moto.requests() == {}
+
+
+def test_the_role_variable_vpc_endpoints_registry_account_ids_reaches_the_module(moto, tmp_path):
+    """The role's own variable (what the host variable defaults it from) lets the central-registry policy in."""
+    ec2 = ec2_client(moto.url)
+    vpc = seed_private_vpc(ec2)
+    env = aws_env(NOWHERE, REGION)
+    hosts = inventory(tmp_path, moto, vpc.vpc_id, vpc_endpoints_registry_account_ids=[REGISTRY])
+    deployed = run_playbook("playbooks/deploy.yml", env, inventory=hosts)
+    assert deployed.returncode == 0, deployed.stdout + deployed.stderr
+    [dkr] = by_service(read_endpoints(ec2, vpc.vpc_id))["ecr.dkr"]
+    assert json.loads(dkr["PolicyDocument"]) == POLICY
