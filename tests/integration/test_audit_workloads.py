@@ -141,8 +141,11 @@ def test_eks_cluster_and_given_images(lab):
     subnets = lab["vpc"]["private_subnet_ids"][1:]
     eks.create_cluster(name="platform", roleArn="arn:aws:iam::%s:role/eks" % ACCOUNT,
                        resourcesVpcConfig={"subnetIds": subnets})
+    # A group of the VPC for pods not running now (an unknown id fails the audit, naming the option).
+    given_group = lab["ec2"].create_security_group(GroupName="pods", Description="pods",
+                                                   VpcId=lab["vpc"]["vpc_id"])["GroupId"]
     vpc = audit(lab, images=["quay.io/prometheus/node-exporter:v1.8.2", "%s/app:1" % HUB.replace(REGION, "us-east-1")],
-                workload_security_group_ids=["sg-0123456789abcdef0"])
+                workload_security_group_ids=[given_group])
     kinds = [(w["kind"], w["name"]) for w in vpc["workloads"]]
     assert kinds == [("eks_cluster", "platform"), ("given", "given")]
     cluster = vpc["workloads"][0]

@@ -150,9 +150,10 @@ def test_a_failing_host_reports_clearly_without_printing_credentials(moto, tmp_p
     assert hosts["missing"]["failed"] == 1 and hosts["ambiguous"]["failed"] == 1 and hosts["invalid"]["failed"] == 1
     # The role's argument spec refuses a bad variable before any module runs.
     assert "vpc_endpoints_workload must be one of: ecr, fargate, ecs, eks, got: lambda" in output
-    assert "vpc_name 'apps': no VPC carries that Name tag in this account and region" in output
+    # Each failure names the account and the region it looked in.
+    assert "vpc_name 'apps': no VPC carries that Name tag in account %s, region %s" % (ACCOUNTS[1], REGION) in output
     # With both, the id is used (the name is a label): that id does not exist.
-    assert "vpc_id vpc-0123456789abcdef0: no such VPC" in output
+    assert "vpc_id vpc-0123456789abcdef0: no such VPC in account %s, region %s" % (ACCOUNTS[0], REGION) in output
     assert "Traceback" not in output
     assert_no_secret(output)
 
