@@ -218,10 +218,16 @@ def share_service_models(services=("ec2", "sts")):
     global _SHARED_LOADER
     if not HAS_BOTO3 or _SHARED_LOADER is not None:
         return
-    session = botocore.session.Session()
-    for service in services:
-        session.create_client(service, region_name="us-east-1", aws_access_key_id="model-only",
-                              aws_secret_access_key="model-only")
+    try:
+        session = botocore.session.Session()
+        for service in services:
+            # verify=False: no request is sent, and the controller's CA settings are the task's business.
+            session.create_client(service, region_name="us-east-1", aws_access_key_id="model-only",
+                                  aws_secret_access_key="model-only", verify=False)
+    except Exception:  # pylint: disable=broad-except
+        # An unreadable config file, an unknown AWS_PROFILE, a malformed CA setting: nothing is shared, each
+        # session loads its models as it would without this, and the task reports the problem itself.
+        return
     _SHARED_LOADER = session.get_component("data_loader")
 
 

@@ -106,3 +106,20 @@ def test_only_a_local_connection_runs_in_the_worker(monkeypatch, transport, asyn
     action._play_context = SimpleNamespace(become=become)
     assert action._runs_here({}) is expected
     assert action._runs_here({_in_process.SWITCH_VAR: "false"}) is False
+
+
+@pytest.mark.parametrize("variable, value, shared", [("AWS_PROFILE", "no-such-profile", False),
+                                                    ("REQUESTS_CA_BUNDLE", "", True)])
+def test_sharing_the_models_never_breaks_loading_the_plugins(monkeypatch, variable, value, shared):
+    """The models are shared when Ansible loads the action plugins; a controller environment botocore refuses
+    (an unknown profile; an empty CA bundle, which a model-only client never resolves) must leave each task to
+    report it, not fail the plugin's import."""
+    from ansible_collections.privatelink.ecr.plugins.module_utils import _aws_connection
+
+    monkeypatch.setattr(_aws_connection, "_SHARED_LOADER", None)
+    monkeypatch.setenv(variable, value)
+    _aws_connection.share_service_models()
+    assert (_aws_connection._SHARED_LOADER is not None) is shared  # pylint: disable=protected-access
+    monkeypatch.delenv(variable)
+    _aws_connection.share_service_models()
+    assert _aws_connection._SHARED_LOADER is not None  # pylint: disable=protected-access
