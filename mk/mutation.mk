@@ -15,9 +15,10 @@ MUTATION_JOBS ?= 1
 # Every K-th mutant only (1: all of them, about 2,500 for the five modules).
 MUTATION_SAMPLE ?= 1
 
-$(MUTATION_VENV)/.installed: requirements-mutation.txt
+# Held to the lock like every install of make: the packages the lock names get its versions.
+$(MUTATION_VENV)/.installed: requirements-mutation.txt $(LOCK)
 	$(PYTHON) -m venv $(MUTATION_VENV)
-	$(MUTATION_VENV)/bin/pip install --quiet -r requirements-mutation.txt
+	$(MUTATION_VENV)/bin/$(PIP_LOCKED) -r requirements-mutation.txt
 	touch $@
 
 .PHONY: mutation mutation-venv

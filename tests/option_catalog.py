@@ -83,7 +83,7 @@ def source_of_test(nodeid):
 
     ``path::function via helper``: the option is passed by ``helper``, a fixture or function of the same file that
     the test takes or calls by name; its source is appended (None when the test does not use it)."""
-    nodeid, _, helper = nodeid.partition(" via ")
+    nodeid, _via, helper = nodeid.partition(" via ")
     source = _source_of_test(nodeid)
     if source is None or not helper:
         return source

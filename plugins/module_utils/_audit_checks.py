@@ -51,11 +51,10 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model im
     INTERFACE,
     serving_order,
 )
-from ansible_collections.privatelink.ecr.plugins.module_utils._findings import (  # noqa: F401 (re-exported)
+from ansible_collections.privatelink.ecr.plugins.module_utils._findings import (
     CATALOGUE,
     DEPLOY,
     PLANNED,
-    SEVERITIES,
     SEVERITY_RANK,
     finding,
 )

@@ -27,12 +27,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils import _image_refs as refs
-from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import (  # noqa: F401 (image_paths)
+from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import (
     PATH_CACHE,
     PATH_ENDPOINT,
     PATH_INTERNET,
     PATH_NONE,
-    image_paths,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import (
     NEEDS_SECRET,

@@ -146,7 +146,8 @@ class ZonesApplier:
                 if zone_id:
                     break
                 continue
-            except BotoCoreError as exc:  # pylint: disable=duplicate-except  (both are Exception without botocore)
+            # Both are Exception where botocore cannot be imported.
+            except BotoCoreError as exc:  # pylint: disable=duplicate-except
                 raise aws_error(exc, "create the hosted zone %s" % details["name"])
             zone_id = answer["HostedZone"]["Id"].split("/")[-1]
             break

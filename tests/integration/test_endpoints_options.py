@@ -56,7 +56,7 @@ def test_a_vpc_by_name_gets_the_security_group_of_the_given_name(aws, private_vp
 
 
 def test_wait_timeout_expiring_fails_naming_the_pending_endpoints_and_the_changes_made(aws, private_vpc,
-                                                                                      run_endpoints):
+                                                                                       run_endpoints):
     # AWS keeps a new interface endpoint pending for a while; here longer than the run is willing to wait.
     aws.server.configure_semantics(pending_seconds=30.0)
     rc, result, out = run_endpoints(services=["ecr.api"], wait=True, wait_timeout=1)

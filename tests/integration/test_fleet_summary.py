@@ -14,7 +14,8 @@ import subprocess
 
 import pytest
 
-from tests.integration.test_hub_and_spoke import fleet  # noqa: F401  pylint: disable=unused-import  (the hub-and-spoke fixture)
+# The hub-and-spoke fixture.
+from tests.integration.test_hub_and_spoke import fleet  # noqa: F401  pylint: disable=unused-import
 from tests.integration.test_hub_and_spoke import hub_zones, mutating, run as run_fleet, services_of as fleet_services
 from tests.support.ansible_cli import BIN, ROOT, aws_env, recap
 from tests.support.seed import client, live_endpoints, seed_private_vpc

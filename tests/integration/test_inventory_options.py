@@ -6,7 +6,7 @@ session token. The environment carries no AWS credentials and no endpoint: only 
 import boto3
 
 from tests.integration.test_connection_tls_and_credentials import RecordingProxy
-from tests.integration.test_inventory_aws_vpcs import host, list_inventory, org  # noqa: F401 (org is a fixture)
+from tests.integration.test_inventory_aws_vpcs import host, list_inventory, org  # noqa: F401 pylint: disable=unused-import
 
 
 def bare_env(env):

@@ -4,7 +4,8 @@ the privatelink.ecr.deploy playbook against moto_server with the AWS-semantics l
 
 import json
 
-from tests.integration.test_playbooks import (  # noqa: F401 (server and moto are fixtures)
+# server and moto are fixtures.
+from tests.integration.test_playbooks import (  # noqa: F401 pylint: disable=unused-import
     ACCOUNTS,
     REGION,
     ec2_in,

@@ -12,7 +12,8 @@ import urllib.request
 
 import boto3
 
-from tests.integration.test_hub_and_spoke import (  # noqa: F401 (fleet is a fixture)
+# fleet is a fixture.
+from tests.integration.test_hub_and_spoke import (  # noqa: F401 pylint: disable=unused-import
     HUB_ACCOUNT,
     OTHER_ACCOUNT,
     REGION,

@@ -110,7 +110,7 @@ class TlsEndpoint:
     def _accept(self):
         while not self.stopping.is_set():
             try:
-                raw, _ = self.listener.accept()
+                raw, _address = self.listener.accept()
             except socket.timeout:
                 continue
             except OSError:

@@ -485,7 +485,8 @@ def test_plugin_rejects_bad_source_files_before_any_aws_call(plugin, tmp_path, t
     with pytest.raises(error, match=message) as info:
         parse(plugin, tmp_path, text, fetched_data=fetched(), calls=calls)
     assert calls == []
-    assert type(info.value) is error  # pylint: disable=unidiomatic-typecheck  (not a subclass that happens to share the wording)
+    # Not a subclass that happens to share the wording.
+    assert type(info.value) is error  # pylint: disable=unidiomatic-typecheck
 
 
 def test_threads_share_one_session_so_each_model_is_decoded_once(monkeypatch):

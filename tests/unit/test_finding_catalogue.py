@@ -32,13 +32,15 @@ def emitted_ids():
 def info_docs():
     with open(INFO_MODULE) as handle:
         source = handle.read()
-    block = lambda name: yaml.safe_load(re.search(r'%s = r"""(.*?)"""' % name, source, re.S).group(1))
+
+    def block(name):
+        return yaml.safe_load(re.search(r'%s = r"""(.*?)"""' % name, source, re.S).group(1))
     return block("DOCUMENTATION"), block("RETURN")
 
 
 def documented_severities():
     """``{id: severity}`` of the module's description ("C(ID) (severity, ...") and of the guide's table."""
-    documentation, _ = info_docs()
+    documentation, _returned = info_docs()
     notes = " ".join(documentation["description"])
     from_notes = dict(re.findall(r"C\(([A-Z][A-Z0-9_]+)\) \((high|medium|low|info)\b", notes))
     with open(GUIDE) as handle:
@@ -48,7 +50,7 @@ def documented_severities():
 
 
 def returned_ids():
-    _, returned = info_docs()
+    _documentation, returned = info_docs()
     text = returned["vpcs"]["contains"]["findings"]["contains"]["id"]["description"]
     return set(re.findall(r"C\(([A-Z][A-Z0-9_]+)\)", text))
 

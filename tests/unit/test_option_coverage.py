@@ -73,7 +73,7 @@ def test_each_registered_test_exists_and_passes_its_option(option):
     for nodeid in _entries(OPTION_TESTS[option]):
         source = source_of_test(nodeid)
         assert source is not None, "%s: no test function %s under tests/integration" % (option, nodeid)
-        file_text = open(os.path.join(ROOT, nodeid.split("::")[0]), encoding="utf-8").read()
+        file_text = open(os.path.join(ROOT, nodeid.split("::", maxsplit=1)[0]), encoding="utf-8").read()
         assert passes_option(source, option, file_text), "%s: %s does not pass the option" % (option, nodeid)
 
 

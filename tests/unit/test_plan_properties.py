@@ -27,7 +27,6 @@ from hypothesis import strategies as st
 # The plan's input vocabulary: the marker for an omitted policy option.
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import POLICY_KEPT
 from ansible_collections.privatelink.ecr.plugins.module_utils._plan import (
-    endpoints_by_service,
     plan_absent,
     plan_present,
     plan_security_group,

@@ -109,7 +109,7 @@ def test_only_a_local_connection_runs_in_the_worker(monkeypatch, transport, asyn
 
 
 @pytest.mark.parametrize("variable, value, shared", [("AWS_PROFILE", "no-such-profile", False),
-                                                    ("REQUESTS_CA_BUNDLE", "", True)])
+                                                     ("REQUESTS_CA_BUNDLE", "", True)])
 def test_sharing_the_models_never_breaks_loading_the_plugins(monkeypatch, variable, value, shared):
     """The models are shared when Ansible loads the action plugins; a controller environment botocore refuses
     (an unknown profile; an empty CA bundle, which a model-only client never resolves) must leave each task to

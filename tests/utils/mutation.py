@@ -75,7 +75,8 @@ def _run_tests(work, command, timeout):
 
 
 def run_module(module, args):
-    import mutmut  # pylint: disable=import-outside-toplevel  (from the mutation venv, see main)
+    # From the mutation venv, see main.
+    import mutmut  # pylint: disable=import-outside-toplevel
 
     work = os.path.join(args.workdir, module)
     path = os.path.join("plugins", "module_utils", module + ".py")
