@@ -252,11 +252,11 @@ def test_image_paths_for_the_reports():
     from ansible_collections.privatelink.ecr.plugins.modules.ecr_private_endpoints_info import vpc_result
     state = vpc("nginx:1.27", "%s/app:1" % OWN, "%s/docker-hub/library/nginx:1" % OWN,
                 cache=docker_hub_cache(seeded=False, repository="docker-hub/library/nginx"))
-    paths = dict((p["reference"], p["path"]) for p in images.image_paths(vpc_result(ACCOUNT, state)))
+    paths = dict((p["reference"], p["path"]) for p in refs.image_paths(vpc_result(ACCOUNT, state)))
     assert paths == {"nginx:1.27": "none", "%s/app:1" % OWN: "private endpoint",
                      "%s/docker-hub/library/nginx:1" % OWN: "pull-through cache (not seeded)"}
     state = with_nat(vpc("nginx:1.27"))
-    assert images.image_paths(vpc_result(ACCOUNT, state))[0]["path"] == "internet"
+    assert refs.image_paths(vpc_result(ACCOUNT, state))[0]["path"] == "internet"
 
 
 def test_image_accounts_join_the_registry_accounts_of_the_policy_check():
