@@ -405,7 +405,10 @@ def _partition_data():
                        for p in loader.load_data("endpoints")["partitions"]]
     # No botocore, or unreadable data: the built-in list.
     except Exception:  # pylint: disable=broad-except
-        entries = [(pid, regex, set()) for pid, regex in _FALLBACK_PARTITIONS]
+        entries = []
+    # A botocore older than a partition (boto3 1.34 predates aws-eusc) still gets it from the built-in list.
+    known = set(entry[0] for entry in entries)
+    entries += [(pid, regex, set()) for pid, regex in _FALLBACK_PARTITIONS if pid not in known]
     _PARTITIONS.extend(entries)
     return _PARTITIONS
 

@@ -24,7 +24,11 @@ import json
 import os
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+try:
+    from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+except ImportError:  # ansible-core before 2.19: no data tagging, the module path's JSON is the plain encoder's
+    from ansible.module_utils.common.json import AnsibleJSONEncoder
+    Direction = get_module_decoder = get_module_encoder = None
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 
@@ -88,16 +92,24 @@ class InProcessModule:
         preserved = dict((k, v) for k, v in kwargs.items() if v is None or isinstance(v, bool))
         kwargs = remove_values(kwargs, self.no_log_values)
         kwargs.update(preserved)
-        text = json.dumps(kwargs, cls=get_module_encoder(_PROFILE, Direction.MODULE_TO_CONTROLLER))
-        return json.loads(text, cls=get_module_decoder(_PROFILE, Direction.MODULE_TO_CONTROLLER))
+        return json_round_trip(kwargs, "MODULE_TO_CONTROLLER")
+
+
+def json_round_trip(value, direction):
+    """``value`` as it crosses between controller and module on the module path (``direction``: a name of
+    ansible-core's ``Direction``): through the module JSON profile, or, before ansible-core 2.19, plain JSON."""
+    if get_module_encoder is None:
+        return json.loads(json.dumps(value, cls=AnsibleJSONEncoder))
+    direction = getattr(Direction, direction)
+    text = json.dumps(value, cls=get_module_encoder(_PROFILE, direction))
+    return json.loads(text, cls=get_module_decoder(_PROFILE, direction))
 
 
 def run_in_process(run, module_kwargs, name, args, check_mode, diff):
     """``run(module)`` on an InProcessModule built from the task's arguments: the module's result."""
     # The module path sends the arguments as JSON: the controller's tagged strings (trusted templates,
     # origins) become plain values, as the module would receive them.
-    text = json.dumps(dict(args), cls=get_module_encoder(_PROFILE, Direction.CONTROLLER_TO_MODULE))
-    args = json.loads(text, cls=get_module_decoder(_PROFILE, Direction.CONTROLLER_TO_MODULE))
+    args = json_round_trip(dict(args), "CONTROLLER_TO_MODULE")
     try:
         run(InProcessModule(name, args, check_mode=check_mode, diff=diff, **module_kwargs))
     except ModuleDone as done:

@@ -8,7 +8,12 @@ what reaches the inventory (hosts, variables, groups, errors) and how bad files 
 import copy
 
 import pytest
-from ansible.errors import AnsibleOptionsError, AnsibleParserError, AnsibleRequiredOptionError
+from ansible.errors import AnsibleOptionsError, AnsibleParserError
+
+try:
+    from ansible.errors import AnsibleRequiredOptionError
+except ImportError:  # ansible-core before 2.19: its config manager raises a plain AnsibleError for a missing option
+    from ansible.errors import AnsibleError as AnsibleRequiredOptionError
 from ansible.inventory.data import InventoryData
 from ansible.parsing.dataloader import DataLoader
 from ansible.plugins.loader import inventory_loader
