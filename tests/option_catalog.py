@@ -87,7 +87,7 @@ def source_of_test(nodeid):
     source = _source_of_test(nodeid)
     if source is None or not helper:
         return source
-    body = _helpers(open(os.path.join(ROOT, nodeid.split("::")[0]), encoding="utf-8").read()).get(helper)
+    body = _helpers(open(os.path.join(ROOT, nodeid.split("::", maxsplit=1)[0]), encoding="utf-8").read()).get(helper)
     if body is None or not re.search(r"\b%s\b" % re.escape(helper), source):
         return None
     return source + "\n" + body

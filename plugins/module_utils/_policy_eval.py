@@ -278,14 +278,15 @@ def _condition_holds(operator, key, values, request):
         operator = operator[:-len("IfExists")]
     if operator not in _STRING_OPERATORS:
         raise _Undecidable("condition operator %s" % operator)
-    values = [_substitute(v, request) for v in values]
     if not present:
+        # The policy's values do not matter then, policy variables in them included.
         if if_exists or qualifier == "ForAllValues":
             return True  # IfExists: no key, no test; ForAllValues over an empty set is true
         if qualifier == "ForAnyValue":
             return False
         # An absent key matches nothing: the positive operators fail, the negated ones hold.
         return "Not" in operator
+    values = [_substitute(v, request) for v in values]
     # Every key evaluated here is single-valued: both qualifiers test the one value.
     return _string_test(operator, values, actual)
 

@@ -272,7 +272,7 @@ def build_report(records):
                                                     else vpc.get("monthly_cost_usd")),
                 "hub_vpc_id": (vpc.get("hub") or {}).get("vpc_id"),
                 "workload_subnet_ids": list(vpc.get("workload_subnet_ids") or []),
-                # What runs in the VPC and, per image, the path it is pulled through (_audit_images.image_paths).
+                # What runs in the VPC and, per image, the path it is pulled through (_image_refs.image_paths).
                 "workloads": list(vpc.get("workloads") or []),
                 "images": image_paths(dict(vpc, region=vpc_region)),
                 "counts": _counts(vpc_findings),

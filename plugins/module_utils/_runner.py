@@ -26,6 +26,7 @@ import os
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 try:
     from ansible.module_utils.common.json import Direction, get_module_decoder, get_module_encoder
+    AnsibleJSONEncoder = None
 except ImportError:  # ansible-core before 2.19: no data tagging, the module path's JSON is the plain encoder's
     from ansible.module_utils.common.json import AnsibleJSONEncoder
     Direction = get_module_decoder = get_module_encoder = None

@@ -17,7 +17,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from tests.support.ansible_cli import aws_env, run_module  # noqa: E402
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import image_paths  # noqa: E402
+from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import image_paths  # noqa: E402
 from tests.support.audit_fixtures import REGION, deploy_args, ec2_client, seed_private_vpc  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 

@@ -82,7 +82,7 @@ def test_the_checks_fail_on_a_test_that_does_not_pass_the_option():
     nodeid = ("tests/integration/test_endpoints_options.py::"
               "test_the_workloads_service_set_converges_and_a_rerun_changes_nothing")
     source = source_of_test(nodeid)
-    text = open(os.path.join(ROOT, nodeid.split("::")[0]), encoding="utf-8").read()
+    text = open(os.path.join(ROOT, nodeid.split("::", maxsplit=1)[0]), encoding="utf-8").read()
     assert passes_option(source, "ecr_private_endpoints.workload", text)
     assert not passes_option(source, "ecr_private_endpoints.security_group_name", text)
     assert not passes_option(source, "ecr_endpoint_zones.workload", text)  # another module's option
