@@ -327,7 +327,7 @@ HUB_CIDRS = {"hub": "10.100.0.0/16", "spoke-a": "10.101.0.0/16", "spoke-b": "10.
 
 
 def hub_and_spoke_demo(server, region="eu-west-1"):
-    """One hub, a spoke in its account and one in another; peering from each spoke to the hub."""
+    """One hub, a spoke in its account and one in another; peering between each spoke and the hub, routed both ways."""
     role = "arn:aws:iam::%s:role/privatelink-ecr-automation"
     say("Centralized endpoints: seeding a hub VPC and two spokes in two accounts, each spoke peered to the hub")
     ec2 = dict((name, client("ec2", server.url, region, role % account)) for name, account in HUB_ACCOUNTS.items())
@@ -339,6 +339,12 @@ def hub_and_spoke_demo(server, region="eu-west-1"):
         ec2["hub"].accept_vpc_peering_connection(VpcPeeringConnectionId=pcx)
         for table in vpcs[spoke]["private_route_table_ids"]:
             ec2[spoke].create_route(RouteTableId=table, DestinationCidrBlock=HUB_CIDRS["hub"],
+                                    VpcPeeringConnectionId=pcx)
+        # And the way back: a peering connection carries traffic only where both VPCs route it (VPC peering
+        # guide, "Update your route tables for a VPC peering connection"); the hub's endpoints sit in its
+        # private subnets.
+        for table in vpcs["hub"]["private_route_table_ids"]:
+            ec2["hub"].create_route(RouteTableId=table, DestinationCidrBlock=HUB_CIDRS[spoke],
                                     VpcPeeringConnectionId=pcx)
     hosts = {}
     for name, vpc in vpcs.items():
