@@ -24,8 +24,9 @@ import pytest
 from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_egress as egress
 
-# The base VPC and ACL builders of the pull-blocker corpus (same directory, on sys.path under pytest).
-from test_pull_blocker_corpus import ENDPOINT_SUBNETS, REGION, S3_CIDRS, WORK, acl, open_rules, rule, vpc  # noqa: E402
+# The base VPC and ACL builders of the pull-blocker corpus.
+from ansible_collections.privatelink.ecr.tests.unit.test_pull_blocker_corpus import (  # noqa: E402
+    ENDPOINT_SUBNETS, REGION, S3_CIDRS, WORK, acl, open_rules, rule, vpc)
 
 S3_PL = "pl-6da54004"
 CORP_PL = "pl-0c0rp0000000000aa"
