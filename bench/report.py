@@ -6,18 +6,29 @@ import platform
 import subprocess
 
 OURS = "privatelink.ecr"
+OURS_MODULE_PATH = OURS + " (module path)"
 AMAZON = "amazon.aws"
 PHASES = (("create", "first converge"), ("noop", "no-op re-run"))
 NOOP_REQUEST_TARGET = 4
-SPEEDUP_TARGET = 5.0
+# Issue 25's targets: at 60 targets, ≥ 15× amazon.aws per target (wall), first converge and no-op;
+# ≤ 0.25 CPU s per target in all (ansible-playbook, its workers and anything they start) on a no-op.
+SPEEDUP_TARGET = 15.0
+SPEEDUP_AT = 60
+NOOP_CPU_TARGET = 0.25
 FLEET_SECONDS_TARGET = 60
-# The organization stage (issue 13): accounts x regions x VPCs per account-region, and its targets in seconds.
+# The in-process path must not grow without bound with the number of hosts: the main process's peak
+# RSS over the module path's at 300 VPCs may exceed the same difference at 60 targets by this much.
+MEMORY_SLACK_MB = 16.0
+# The organization stage: accounts x regions x VPCs per account-region, and its targets in seconds
+# (issue 25: no-op deploy ≤ 60 s, audit ≤ 30 s, the inventory unchanged or faster than its 4.7 s).
 ORG_SIZE = (50, 3, 2)
 ORG_PHASES = (
-    ("inventory", "inventory listing (`ansible-inventory --list`, host_per: vpc)", 15),
+    ("inventory", "inventory listing (`ansible-inventory --list`, host_per: vpc)", 4.7),
     ("create", "deploy, first converge (host_per: vpc)", None),
-    ("noop", "deploy, no-op re-run (host_per: vpc)", 180),
-    ("audit", "audit (host_per: region)", 60),
+    ("noop", "deploy, no-op re-run (host_per: vpc)", 60),
+    ("noop-module", "deploy, no-op re-run, module path", None),
+    ("audit", "audit (host_per: region)", 30),
+    ("audit-module", "audit, module path", None),
 )
 
 
@@ -50,11 +61,19 @@ def _versions():
     return "; ".join(found)
 
 
+def _memory(found):
+    """The peak memory cells: the main process's RSS and the whole tree's PSS (bench/memory.py)."""
+    peak = found.get("memory")
+    if not peak:
+        return "–", "–"
+    return "%.0f MiB" % peak["main_rss_mb"], "%.0f MiB" % peak["tree_pss_mb"]
+
+
 def summary_table(results, sizes, variants):
     """One row per N, phase and variant; each of ours is compared with amazon.aws of the same N and phase."""
     lines = ["| N | phase | variant | wall | per target | CPU/target | requests/target | speed-up vs %s (wall) "
-             "| (CPU) | fewer requests |" % AMAZON,
-             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| (CPU) | fewer requests | peak RSS, main process | peak PSS, process tree |" % AMAZON,
+             "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for count in sizes:
         for phase, label in PHASES:
             theirs = results.get((AMAZON, count), {}).get(phase)
@@ -64,12 +83,13 @@ def summary_table(results, sizes, variants):
                     continue
                 requests = per_target(found["requests"], count)
                 compare = theirs and variant != AMAZON
-                lines.append("| %d | %s | %s | %.1f s | %.2f s | %.2f s | %.1f | %s | %s | %s |" % (
+                lines.append("| %d | %s | %s | %.1f s | %.2f s | %.2f s | %.1f | %s | %s | %s | %s | %s |" % ((
                     count, label, variant, found["seconds"], found["seconds"] / count, found["cpu"] / count,
                     requests,
                     _ratio(theirs["seconds"], found["seconds"]) if compare else "–",
                     _ratio(theirs["cpu"], found["cpu"]) if compare else "–",
-                    _ratio(per_target(theirs["requests"], count), requests) if compare else "–"))
+                    _ratio(per_target(theirs["requests"], count), requests) if compare else "–")
+                    + _memory(found)))
     return "\n".join(lines)
 
 
@@ -93,35 +113,66 @@ def _met(condition):
     return "met" if condition else "not met"
 
 
-def targets_section(results, sizes, variants):
-    """The issue's targets, judged for each of our variants from this run's numbers only."""
+def _speedups(results, variant, sizes, phase):
+    return [(c, results[(AMAZON, c)][phase]["seconds"] / results[(variant, c)][phase]["seconds"],
+             results[(AMAZON, c)][phase]["cpu"] / results[(variant, c)][phase]["cpu"])
+            for c in sizes if (AMAZON, c) in results and (variant, c) in results]
+
+
+def _variant_targets(results, sizes, variant):
+    """The targets of one of our in-process variants, from this run's numbers."""
     lines = []
-    biggest = max(sizes)
-    for variant in [v for v in variants if v != AMAZON]:
-        measured = [c for c in sizes if (variant, c) in results]
-        if not measured:
-            continue
-        lines.append("- **%s**" % variant)
-        noop = [(c, results[(variant, c)]["noop"]["requests"]) for c in measured]
-        worst = max(per_target(r, c) for c, r in noop)
-        ec2_only = max(sum(v for k, v in r.items() if k.startswith("ec2.")) / float(c) for c, r in noop)
-        lines.append("  - no-op converge ≤ %d AWS requests per VPC: **%s** — %.1f per target (%.1f of them EC2, "
-                     "the rest STS AssumeRole)." % (NOOP_REQUEST_TARGET, _met(worst <= NOOP_REQUEST_TARGET), worst,
-                                                    ec2_only))
-        for phase, label in PHASES:
-            ratios = [(c, results[(AMAZON, c)][phase]["seconds"] / results[(variant, c)][phase]["seconds"],
-                       results[(AMAZON, c)][phase]["cpu"] / results[(variant, c)][phase]["cpu"])
-                      for c in measured if (AMAZON, c) in results]
-            if ratios:
-                lines.append("  - per-target wall time ≥ %d× better than amazon.aws, %s: **%s** — %s (CPU: %s)."
-                             % (SPEEDUP_TARGET, label, _met(all(r >= SPEEDUP_TARGET for _c, r, _cpu in ratios)),
-                                ", ".join("N=%d: %.1f×" % (c, r) for c, r, _cpu in ratios),
-                                ", ".join("N=%d: %.1f×" % (c, cpu) for c, _r, cpu in ratios)))
-        if biggest >= 60 and (variant, biggest) in results:
-            found = results[(variant, biggest)]
-            lines.append("  - %d targets converge in < %d s: **%s** — first converge %.1f s, no-op re-run %.1f s."
-                         % (biggest, FLEET_SECONDS_TARGET, _met(found["create"]["seconds"] < FLEET_SECONDS_TARGET),
-                            found["create"]["seconds"], found["noop"]["seconds"]))
+    measured = [c for c in sizes if (variant, c) in results]
+    noop = [(c, results[(variant, c)]["noop"]["requests"]) for c in measured]
+    worst = max(per_target(r, c) for c, r in noop)
+    ec2_only = max(sum(v for k, v in r.items() if k.startswith("ec2.")) / float(c) for c, r in noop)
+    lines.append("  - no-op converge ≤ %d AWS requests per VPC: **%s** — %.1f per target (%.1f of them EC2, "
+                 "the rest STS AssumeRole)." % (NOOP_REQUEST_TARGET, _met(worst <= NOOP_REQUEST_TARGET), worst,
+                                                ec2_only))
+    for phase, label in PHASES:
+        ratios = _speedups(results, variant, measured, phase)
+        judged = [r for c, r, _cpu in ratios if c == SPEEDUP_AT]
+        if judged:
+            lines.append("  - per-target wall time at %d targets ≥ %d× better than amazon.aws, %s: **%s** — %s "
+                         "(CPU: %s)." % (SPEEDUP_AT, SPEEDUP_TARGET, label, _met(judged[0] >= SPEEDUP_TARGET),
+                                         ", ".join("N=%d: %.1f×" % (c, r) for c, r, _cpu in ratios),
+                                         ", ".join("N=%d: %.1f×" % (c, cpu) for c, _r, cpu in ratios)))
+    if (variant, SPEEDUP_AT) in results:
+        found = results[(variant, SPEEDUP_AT)]
+        cpu = found["noop"]["cpu"] / SPEEDUP_AT
+        lines.append("  - CPU per target on a no-op ≤ %.2f s in all (ansible-playbook, its workers and what they "
+                     "start), N=%d: **%s** — %.3f s." % (NOOP_CPU_TARGET, SPEEDUP_AT, _met(cpu <= NOOP_CPU_TARGET),
+                                                         cpu))
+        lines.append("  - %d targets converge in < %d s: **%s** — first converge %.1f s, no-op re-run %.1f s."
+                     % (SPEEDUP_AT, FLEET_SECONDS_TARGET, _met(found["create"]["seconds"] < FLEET_SECONDS_TARGET),
+                        found["create"]["seconds"], found["noop"]["seconds"]))
+    return lines
+
+
+def _module_path_lines(results, sizes):
+    """The module path is no variant to judge: it is what the in-process path is measured against."""
+    lines = []
+    for phase, label in PHASES:
+        pairs = [(c, results[(OURS_MODULE_PATH, c)][phase], results[(OURS, c)][phase]) for c in sizes
+                 if (OURS_MODULE_PATH, c) in results and (OURS, c) in results]
+        if pairs:
+            lines.append("  - in-process against the module path, %s: %s (wall), %s (CPU)." % (
+                label, ", ".join("N=%d: %.1f×" % (c, mod["seconds"] / ours["seconds"]) for c, mod, ours in pairs),
+                ", ".join("N=%d: %.1f×" % (c, mod["cpu"] / ours["cpu"]) for c, mod, ours in pairs)))
+    return lines
+
+
+def targets_section(results, sizes, variants):
+    """The issues' targets, judged for each of our in-process variants from this run's numbers only."""
+    lines = []
+    for variant in [v for v in variants if v not in (AMAZON, OURS_MODULE_PATH)]:
+        if any((variant, c) in results for c in sizes):
+            lines.append("- **%s**" % variant)
+            lines += _variant_targets(results, sizes, variant)
+    module_lines = _module_path_lines(results, sizes) if OURS_MODULE_PATH in variants else []
+    if module_lines:
+        lines.append("- **%s** (the switch off: every module in an interpreter of its own)" % OURS_MODULE_PATH)
+        lines += module_lines
     return "\n".join(lines)
 
 
@@ -134,22 +185,28 @@ def _load(text):
     return text.split("load average:")[-1].strip() if text else "?"
 
 
+def _target_text(target):
+    return "≤ %g s" % target if target else "–"
+
+
 def org_table(org, cores=None):
-    """One row per phase of the organization stage: time, CPU (controller tree, moto_server), requests, load."""
+    """One row per phase of the organization stage: time, CPU (controller tree, moto_server), requests, memory."""
     cores = cores or os.cpu_count() or 1
     vpcs = org["vpcs"]
-    lines = ["| phase | hosts | wall | per VPC | CPU, controller | CPU, moto_server | CPU floor on %d cores "
-             "| requests | requests/VPC | load before (1, 5, 15 min) | target |" % cores,
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = ["| phase | hosts | wall | per VPC | CPU, controller | CPU/VPC | CPU, moto_server | CPU floor on %d cores "
+             "| requests | requests/VPC | peak RSS, main process | peak PSS, process tree | load before (1, 5, 15 min) "
+             "| target |" % cores,
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for key, label, target in ORG_PHASES:
         found = org.get(key)
         if not found:
             continue
         requests = sum(found["requests"].values())
-        lines.append("| %s | %d | %.1f s | %.2f s | %.1f s | %.1f s | %.1f s | %d | %.1f | %s | %s |" % (
-            label, found.get("hosts", 0), found["seconds"], found["seconds"] / vpcs, found["cpu"],
-            found["moto_cpu"], (found["cpu"] + found["moto_cpu"]) / cores, requests, requests / float(vpcs),
-            _load(found.get("load_before")), "≤ %d s" % target if target else "–"))
+        lines.append("| %s | %d | %.1f s | %.2f s | %.1f s | %.2f s | %.1f s | %.1f s | %d | %.1f | %s | %s | %s | %s |"
+                     % ((label, found.get("hosts", 0), found["seconds"], found["seconds"] / vpcs, found["cpu"],
+                         found["cpu"] / vpcs, found["moto_cpu"], (found["cpu"] + found["moto_cpu"]) / cores, requests,
+                         requests / float(vpcs)) + _memory(found)
+                        + (_load(found.get("load_before")), _target_text(target))))
     return "\n".join(lines)
 
 
@@ -162,12 +219,51 @@ def org_verdicts(org, cores=None):
         if not found or target is None:
             continue
         floor = (found["cpu"] + found["moto_cpu"]) / cores
-        lines.append("- %s ≤ %d s: **%s** — %.1f s wall (%.2f s per VPC); CPU %.1f s controller + %.1f s "
+        lines.append("- %s %s: **%s** — %.1f s wall (%.2f s per VPC); CPU %.1f s controller + %.1f s "
                      "moto_server, so no less than %.1f s on %d cores; load before %s." % (
-                         label, target, _met(found["seconds"] <= target), found["seconds"],
+                         label, _target_text(target), _met(found["seconds"] <= target), found["seconds"],
                          found["seconds"] / org["vpcs"], found["cpu"], found["moto_cpu"], floor, cores,
                          _load(found.get("load_before"))))
+    noop = org.get("noop")
+    if noop:
+        cpu = noop["cpu"] / org["vpcs"]
+        lines.append("- CPU per VPC on the no-op deploy ≤ %.2f s in all (ansible-playbook, its workers and what they "
+                     "start): **%s** — %.3f s%s." % (
+                         NOOP_CPU_TARGET, _met(cpu <= NOOP_CPU_TARGET), cpu,
+                         "; the module path: %.3f s" % (org["noop-module"]["cpu"] / org["vpcs"])
+                         if org.get("noop-module") else ""))
+    for key, module_key, label in (("noop", "noop-module", "no-op deploy"), ("audit", "audit-module", "audit")):
+        if org.get(key) and org.get(module_key):
+            lines.append("- in-process against the module path, %s: %.1f× (wall), %.1f× (CPU)." % (
+                label, org[module_key]["seconds"] / org[key]["seconds"], org[module_key]["cpu"] / org[key]["cpu"]))
     return "\n".join(lines)
+
+
+def _main_rss_over_module_path(in_process, module_path):
+    if not (in_process and module_path and in_process.get("memory") and module_path.get("memory")):
+        return None
+    return in_process["memory"]["main_rss_mb"] - module_path["memory"]["main_rss_mb"]
+
+
+def memory_verdict(results, sizes, org):
+    """Whether the in-process path's controller memory stays bounded as the hosts grow (N targets, then 300 VPCs).
+
+    Both paths run the same strategy in the same main process; the in-process one imports botocore and
+    its models there before forking (a constant). Anything it kept per host would make its main process's
+    peak RSS over the module path's grow with the hosts.
+    """
+    points = [(c, _main_rss_over_module_path(results.get((OURS, c), {}).get("noop"),
+                                             results.get((OURS_MODULE_PATH, c), {}).get("noop"))) for c in sizes]
+    if org:
+        points.append((org["vpcs"], _main_rss_over_module_path(org.get("noop"), org.get("noop-module"))))
+    points = [(hosts, delta) for hosts, delta in points if delta is not None]
+    if len(points) < 2:
+        return ""
+    growth = points[-1][1] - points[0][1]
+    return ("- controller memory bounded (the main process's peak RSS on a no-op, in-process over the module path, "
+            "grows by ≤ %g MiB from %d to %d hosts): **%s** — %s." % (
+                MEMORY_SLACK_MB, points[0][0], points[-1][0], _met(growth <= MEMORY_SLACK_MB),
+                ", ".join("%d hosts: %+.0f MiB" % (hosts, delta) for hosts, delta in points)))
 
 
 def org_heading(org):
@@ -201,7 +297,10 @@ def render(results, sizes, variants, forks, notes=(), org=None, loads=()):
         "first converge then no-op re-run; wall time is the whole `ansible-playbook` run; requests are counted "
         "at moto_server and divided by N. Variants of ours: hosts naming their VPC by `vpc_id` with the role's "
         "defaults (the headline); the same with `vpc_endpoints_discover: on_create`; hosts naming their VPC "
-        "by `vpc_name`. amazon.aws finds each VPC by its Name tag." % (stamp, os.cpu_count() or 0, platform.python_version(), forks),
+        "by `vpc_name`; the headline on the module path (the in-process switch off, every module in a Python "
+        "interpreter of its own). amazon.aws finds each VPC by its Name tag. Peak memory is the controller's: "
+        "the `ansible-playbook` process's resident high-water mark, and the proportional set size of it and "
+        "every process under it (shared pages counted once), sampled every 0.1 s." % (stamp, os.cpu_count() or 0, platform.python_version(), forks),
         "",
         "Versions — %s.%s" % (_versions(), " Options: %s." % ", ".join(notes) if notes else ""),
         "",
@@ -217,6 +316,9 @@ def render(results, sizes, variants, forks, notes=(), org=None, loads=()):
     if org:
         parts += [""] if sizes and variants else []
         parts += org_section(org)
+    memory = memory_verdict(results, sizes, org)
+    if memory:
+        parts += ["", "## Memory", "", memory]
     for count in sizes:
         parts += ["", "## AWS requests per target by action, N=%d" % count, "", actions_table(results, count, variants)]
     if org:
@@ -250,6 +352,9 @@ def table_block(results, sizes, variants, forks, org=None, loads=()):
             "`%s`" % _load(load) for load in loads)]
     if org:
         parts += [""] + org_section(org, heading="Organization scale")
+    memory = memory_verdict(results, sizes, org)
+    if memory:
+        parts += ["", memory]
     return "\n".join(parts)
 
 

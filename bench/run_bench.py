@@ -35,6 +35,7 @@ sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
 
 import fleet  # noqa: E402
+import memory  # noqa: E402
 import org_stage  # noqa: E402
 import report  # noqa: E402
 from tests.support.moto_server import MUTATING_PREFIXES, MotoServer  # noqa: E402
@@ -61,6 +62,10 @@ VARIANTS = (
      "host_vars": {"vpc_endpoints_discover": "on_create"}},
     {"key": "ours-by-name", "label": report.OURS + " (VPC by Name tag)", "impl": OURS, "by_id": False,
      "host_vars": {}},
+    # The same as the headline with every module in an interpreter of its own (the in-process switch
+    # off): what each target cost before the action plugins, measured in the same run.
+    {"key": "ours-module", "label": report.OURS_MODULE_PATH, "impl": OURS, "by_id": True,
+     "host_vars": {"privatelink_ecr_in_process": False}},
     {"key": "amazon", "label": report.AMAZON, "impl": AMAZON, "by_id": False, "host_vars": {}},
 )
 RECAP = re.compile(r"^\S+\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
@@ -125,42 +130,53 @@ def process_cpu(pid):
 
 
 def run_timed(cmd, env, log_path, server=None, timeout=3600):
-    """Run ``cmd``; return {seconds, cpu (its process tree), moto_cpu, load_before, load_after, proc}."""
+    """Run ``cmd``; return {seconds, cpu (its process tree), moto_cpu, memory, load_before, load_after, proc}.
+
+    ``memory`` is the controller's peak memory while it ran (bench/memory.py): the main process's resident
+    high-water mark and the process tree's proportional set size.
+    """
     load_before = machine_load()
     moto_before = process_cpu(server.process.pid) if server else 0.0
     cpu_before = _children_cpu()
     started = time.monotonic()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    with subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True) as proc:
+        with memory.PeakMemory(proc.pid) as peak:
+            try:
+                stdout, stderr = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                stdout, stderr = proc.communicate()
     seconds = time.monotonic() - started
     cpu = _children_cpu() - cpu_before
     moto_cpu = (process_cpu(server.process.pid) - moto_before) if server else 0.0
     with open(log_path, "w") as handle:
-        handle.write(proc.stdout + proc.stderr)
-    return {"seconds": seconds, "cpu": cpu, "moto_cpu": moto_cpu, "load_before": load_before,
-            "load_after": machine_load(), "proc": proc}
+        handle.write(stdout + stderr)
+    done = subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+    return {"seconds": seconds, "cpu": cpu, "moto_cpu": moto_cpu, "memory": peak.result(),
+            "load_before": load_before, "load_after": machine_load(), "proc": done}
 
 
-def run_playbook(impl, inventory, forks, log_path, options):
-    """Run the implementation's playbook; return (wall s, CPU s, recap totals). Raises when it fails.
+def recap_totals(stdout):
+    """Hosts, hosts with a change and failed or unreachable hosts, from the PLAY RECAP."""
+    recaps = [tuple(int(x) for x in m) for m in RECAP.findall(stdout)]
+    return {"hosts": len(recaps), "changed_hosts": sum(1 for r in recaps if r[1]),
+            "failed": sum(r[2] + r[3] for r in recaps)}
 
-    CPU is user+sys of ansible-playbook and every process under it (workers, modules): on a
-    shared machine it varies much less than wall time.
+
+def run_playbook(impl, inventory, forks, log_path, options, server=None):
+    """Run the implementation's playbook; return run_timed's measurements with the recap totals.
+
+    Raises when it fails. CPU is user+sys of ansible-playbook and every process under it (workers,
+    modules): on a shared machine it varies much less than wall time.
     """
     cmd = [os.path.join(impl["bin"], "ansible-playbook"), impl["playbook"], "-i", inventory, "--forks", str(forks)]
-    env = playbook_env(impl, options.profile, options.pipelining)
-    cpu_before = _children_cpu()
-    started = time.monotonic()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=False)
-    seconds = time.monotonic() - started
-    cpu = _children_cpu() - cpu_before
-    with open(log_path, "w") as handle:
-        handle.write(proc.stdout + proc.stderr)
-    recaps = [tuple(int(x) for x in m) for m in RECAP.findall(proc.stdout)]
-    totals = {"hosts": len(recaps), "changed_hosts": sum(1 for r in recaps if r[1]),
-              "failed": sum(r[2] + r[3] for r in recaps)}
-    if proc.returncode != 0 or totals["failed"]:
+    found = run_timed(cmd, playbook_env(impl, options.profile, options.pipelining), log_path, server, timeout=1800)
+    proc = found.pop("proc")
+    found["recap"] = recap_totals(proc.stdout)
+    if proc.returncode != 0 or found["recap"]["failed"]:
         raise RuntimeError("%s failed (rc=%s); see %s" % (impl["name"], proc.returncode, log_path))
-    return seconds, cpu, totals
+    return found
 
 
 def measure(variant, count, forks, options):
@@ -185,16 +201,18 @@ def _measure(server, variant, count, forks, options):
     for phase in ("create", "noop"):
         server.clear_requests()
         log = os.path.join(WORK, "logs", "%s-%s.log" % (tag, phase))
-        seconds, cpu, totals = run_playbook(impl, inventory, forks, log, options)
-        requests = server.requests()
+        found = run_playbook(impl, inventory, forks, log, options, server)
+        found["requests"] = server.requests()
+        found["log"] = log
         missing = fleet.unconverged(targets, server.url)
         if missing:
             raise RuntimeError("%s %s left %d of %d targets unconverged, e.g. %s; see %s" % (
                 variant["label"], phase, len(missing), count, sorted(missing.items())[0], log))
-        phases[phase] = {"seconds": seconds, "cpu": cpu, "requests": requests, "recap": totals, "log": log}
-        print("  %-40s N=%-3d %-6s %7.1f s wall %7.1f s CPU  %5.1f requests/target  %d/%d hosts changed" % (
-            variant["label"], count, phase, seconds, cpu, sum(requests.values()) / float(count),
-            totals["changed_hosts"], totals["hosts"]), flush=True)
+        phases[phase] = found
+        print("  %-40s N=%-3d %-6s %7.1f s wall %7.1f s CPU  %5.1f requests/target  %d/%d hosts changed  "
+              "peak %.0f MiB" % (variant["label"], count, phase, found["seconds"], found["cpu"],
+                                 sum(found["requests"].values()) / float(count), found["recap"]["changed_hosts"],
+                                 found["recap"]["hosts"], found["memory"]["tree_pss_mb"]), flush=True)
     return phases
 
 
@@ -233,12 +251,12 @@ def _org_phase(server, name, cmd, env, expect_hosts):
     if proc.returncode != 0:
         raise RuntimeError("organization stage, %s failed (rc=%s); see %s" % (name, proc.returncode, found["log"]))
     if name != "inventory":
-        recaps = [tuple(int(x) for x in m) for m in RECAP.findall(proc.stdout)]
-        found["hosts"] = len(recaps)
-        found["changed_hosts"] = sum(1 for r in recaps if r[1])
-        if sum(r[2] + r[3] for r in recaps) or len(recaps) != expect_hosts:
+        totals = recap_totals(proc.stdout)
+        found["hosts"] = totals["hosts"]
+        found["changed_hosts"] = totals["changed_hosts"]
+        if totals["failed"] or totals["hosts"] != expect_hosts:
             raise RuntimeError("organization stage, %s: %d hosts, %d failed, %d expected; see %s" % (
-                name, len(recaps), sum(r[2] + r[3] for r in recaps), expect_hosts, found["log"]))
+                name, totals["hosts"], totals["failed"], expect_hosts, found["log"]))
     return found, proc
 
 
@@ -249,9 +267,11 @@ def _org_phases(server, targets, sources, directory, forks, options):
     phases = {"vpcs": len(targets), "account_regions": regions_hosts, "forks": forks}
 
     def show(name, found, extra=""):
-        print("  %-10s %7.1f s wall %7.1f s CPU (moto_server %5.1f s)  %6d requests  %s  [%s]" % (
-            name, found["seconds"], found["cpu"], found["moto_cpu"], sum(found["requests"].values()), extra,
-            found["load_before"].split("load average:")[-1].strip()), flush=True)
+        print("  %-18s %7.1f s wall %7.1f s CPU (moto_server %5.1f s)  %6d requests  peak %.0f MiB main, "
+              "%.0f MiB tree  %s  [%s]" % (
+                  name, found["seconds"], found["cpu"], found["moto_cpu"], sum(found["requests"].values()),
+                  found["memory"]["main_rss_mb"], found["memory"]["tree_pss_mb"], extra,
+                  found["load_before"].split("load average:")[-1].strip()), flush=True)
 
     # 1. The inventory plugin alone: ansible-inventory --list over the organization.
     found, proc = _org_phase(server, "inventory", [os.path.join(bin_dir, "ansible-inventory"), "-i", sources["vpc"],
@@ -267,28 +287,39 @@ def _org_phases(server, targets, sources, directory, forks, options):
     phases["inventory"] = found
     show("inventory", found, "%d hosts" % len(hostvars))
 
-    # 2. and 3. Deploy on host_per: vpc, first converge then no-op (each run lists the inventory again).
-    for name in ("create", "noop"):
+    # 2. and 3. Deploy on host_per: vpc, first converge then no-op (each run lists the inventory again);
+    # the no-op once more on the module path (the in-process switch off), side by side.
+    module_env = dict(env, PRIVATELINK_ECR_IN_PROCESS="false")
+    for name, run_env in (("create", env), ("noop", env), ("noop-module", module_env)):
         found, _proc = _org_phase(server, name, [os.path.join(bin_dir, "ansible-playbook"), OURS["playbook"], "-i",
-                                                 sources["vpc"], "--forks", str(forks)], env, len(targets))
+                                                 sources["vpc"], "--forks", str(forks)], run_env, len(targets))
         missing = fleet.unconverged(targets, server.url)
         if missing:
             raise RuntimeError("organization stage, %s left %d of %d VPCs unconverged, e.g. %s; see %s" % (
                 name, len(missing), len(targets), sorted(missing.items())[0], found["log"]))
-        if name == "noop" and found["changed_hosts"]:
-            raise RuntimeError("organization stage: the no-op re-run changed %d hosts; see %s"
-                               % (found["changed_hosts"], found["log"]))
+        if name != "create" and found["changed_hosts"]:
+            raise RuntimeError("organization stage: the no-op re-run (%s) changed %d hosts; see %s"
+                               % (name, found["changed_hosts"], found["log"]))
         phases[name] = found
         show("deploy " + name, found, "%d/%d hosts changed" % (found["changed_hosts"], found["hosts"]))
 
-    # 4. Audit on host_per: region: one host per account-region, every VPC of it.
+    # 4. Audit on host_per: region: one host per account-region, every VPC of it; then on the module path.
+    for name, run_env in (("audit", env), ("audit-module", module_env)):
+        found = _org_audit(server, name, targets, sources, directory, forks, run_env, regions_hosts)
+        phases[name] = found
+        show(name, found, "%d hosts, %d VPCs audited" % (found["hosts"], found["vpcs_audited"]))
+    return phases
+
+
+def _org_audit(server, name, targets, sources, directory, forks, env, regions_hosts):
+    """Run the audit playbook over the organization; check it audited every VPC and changed nothing."""
     report_dir = os.path.join(directory, "posture-report")
     # The audit merges with the records already in its directory (--limit, job slicing): start empty.
     shutil.rmtree(report_dir, ignore_errors=True)
     audit = os.path.join(os.path.dirname(OURS["playbook"]), "audit.yml")
-    found, _proc = _org_phase(server, "audit", [os.path.join(bin_dir, "ansible-playbook"), audit, "-i",
-                                                sources["region"], "--forks", str(forks),
-                                                "-e", "posture_report_dir=%s" % report_dir], env, regions_hosts)
+    found, _proc = _org_phase(server, name, [os.path.join(OURS["bin"], "ansible-playbook"), audit, "-i",
+                                             sources["region"], "--forks", str(forks),
+                                             "-e", "posture_report_dir=%s" % report_dir], env, regions_hosts)
     with open(os.path.join(report_dir, "posture.json")) as handle:
         posture = json.load(handle)
     audited = set(entry["vpc_id"] for entry in posture.get("vpcs", []))
@@ -301,9 +332,7 @@ def _org_phases(server, targets, sources, directory, forks, options):
     if mutating:
         raise RuntimeError("organization stage: the audit sent mutating requests %r" % mutating)
     found["vpcs_audited"] = len(audited)
-    phases["audit"] = found
-    show("audit", found, "%d hosts, %d VPCs audited" % (found["hosts"], len(audited)))
-    return phases
+    return found
 
 
 def main(argv=None):

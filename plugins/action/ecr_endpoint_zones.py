@@ -14,3 +14,4 @@ from ansible_collections.privatelink.ecr.plugins.plugin_utils._in_process import
 
 class ActionModule(InProcessAction):
     MODULE = _module
+    SERVICES = ("ec2", "sts", "route53")

@@ -211,22 +211,25 @@ def share_service_models(services=("ec2", "sts")):
     """Load the services' models and botocore's endpoint data once, for every session created afterwards.
 
     The action plugins call it when Ansible loads them in the controller's main process, before it forks a
-    worker per task: the workers inherit the loaded data and their sessions skip reading and decoding the
-    models' JSON again (about 0.1 CPU s per client). A client is created (no request is sent) so that the
-    loader's cache holds exactly what client creation asks for.
+    worker per task, each with the services its module calls: the workers inherit the loaded data and their
+    sessions skip reading and decoding the models' JSON again (about 0.1 CPU s per client). A client is
+    created (no request is sent) so that the loader's cache holds exactly what client creation asks for.
+    A later call adds its services to the same loader.
     """
     global _SHARED_LOADER
-    if not HAS_BOTO3 or _SHARED_LOADER is not None:
+    if not HAS_BOTO3:
         return
     try:
         session = botocore.session.Session()
+        if _SHARED_LOADER is not None:
+            session.register_component("data_loader", _SHARED_LOADER)
         for service in services:
             # verify=False: no request is sent, and the controller's CA settings are the task's business.
             session.create_client(service, region_name="us-east-1", aws_access_key_id="model-only",
                                   aws_secret_access_key="model-only", verify=False)
     except Exception:  # pylint: disable=broad-except
-        # An unreadable config file, an unknown AWS_PROFILE, a malformed CA setting: nothing is shared, each
-        # session loads its models as it would without this, and the task reports the problem itself.
+        # An unreadable config file, an unknown AWS_PROFILE, a malformed CA setting: nothing more is shared,
+        # each session loads what is missing as it would without this, and the task reports the problem itself.
         return
     _SHARED_LOADER = session.get_component("data_loader")
 

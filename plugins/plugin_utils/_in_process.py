@@ -31,9 +31,6 @@ SWITCH_INI_SECTION = "privatelink_ecr"
 SWITCH_INI_KEY = "in_process"
 LOCAL_TRANSPORTS = ("local", "ansible.builtin.local")
 
-# Imported in the controller's main process (the strategy loads the action plugin before forking the
-# task's workers): botocore, the collection's code and the EC2 and STS models are loaded once for all workers.
-share_service_models()
 
 
 def _ini_switch():
@@ -61,8 +58,17 @@ class InProcessAction(ActionBase):
     """Subclasses name the module: ``MODULE`` (the module file, with ``run`` and ``module_kwargs``)."""
 
     MODULE = None
+    # The AWS services the module calls (botocore service names): their models are loaded in the
+    # controller's main process when the plugin is (the strategy loads it there, before forking the
+    # task's workers), and every worker inherits them.
+    SERVICES = ()
     _supports_check_mode = True
     _supports_async = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.SERVICES:
+            share_service_models(cls.SERVICES)
 
     def _runs_here(self, task_vars):
         """Whether the module's code can run in this worker exactly as the module would on the target."""

@@ -123,3 +123,27 @@ def test_sharing_the_models_never_breaks_loading_the_plugins(monkeypatch, variab
     monkeypatch.delenv(variable)
     _aws_connection.share_service_models()
     assert _aws_connection._SHARED_LOADER is not None  # pylint: disable=protected-access
+
+
+def _loaded_services(loader):
+    """The service names whose models a botocore loader holds decoded (its instance cache)."""
+    return set(key[1] for key in getattr(loader, "_cache", {}) if key[0] == "load_service_model")
+
+
+def test_an_action_plugin_adds_its_services_to_the_one_shared_loader(monkeypatch):
+    """Each action plugin names its module's services; defining it (Ansible loading it in the main process)
+    loads them into the loader every later session uses, beside what other plugins loaded before."""
+    from ansible_collections.privatelink.ecr.plugins.module_utils import _aws_connection
+
+    monkeypatch.setattr(_aws_connection, "_SHARED_LOADER", None)
+    _aws_connection.share_service_models(("ec2",))
+    first = _aws_connection._SHARED_LOADER  # pylint: disable=protected-access
+
+    class EksAction(_in_process.InProcessAction):  # pylint: disable=unused-variable
+        SERVICES = ("eks",)
+
+    shared = _aws_connection._SHARED_LOADER  # pylint: disable=protected-access
+    assert shared is first
+    assert {"ec2", "eks"} <= _loaded_services(shared)
+    session = _aws_connection._new_session(None)  # pylint: disable=protected-access
+    assert session.get_component("data_loader") is shared
