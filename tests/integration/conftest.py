@@ -4,7 +4,10 @@ Any test under tests/integration/ (sub-folders included) can use:
 
 - ``moto_session`` (session scope): the one counting moto_server (tests/support/moto_server.py)
   on 127.0.0.1 for the whole pytest session (one per xdist worker); always stopped.
-- ``moto``: the same server, reset first -- every resource and the request counts are
+- ``server`` (module scope): a moto_server of the test module's own, ``MotoServer(**MOTO_SERVER)`` where the
+  module sets ``MOTO_SERVER`` (the AWS-semantics layer's timers, say), else the defaults; always stopped.
+  Not reset: the module's fixtures reset it.
+- ``moto``: the session's server, reset first -- every resource and the request counts are
   forgotten (about 1 ms), so each test starts from an empty account. After a reset,
   assumed-role credentials fall back to the default account: assume the role again.
 - ``aws``: ``moto`` plus ``aws.env`` (environment for the real ``ansible`` /
@@ -48,6 +51,13 @@ def moto_session():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(request):
+    """The test module's own moto_server (options: the module's MOTO_SERVER); stopped after its tests."""
+    with MotoServer(**getattr(request.module, "MOTO_SERVER", {})) as running:
+        yield running
 
 
 @pytest.fixture

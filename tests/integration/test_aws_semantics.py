@@ -22,14 +22,8 @@ ECR_DKR = "com.amazonaws.%s.ecr.dkr" % REGION
 S3 = "com.amazonaws.%s.s3" % REGION
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = MotoServer(semantics=True, pending_seconds=PENDING, deleting_seconds=DELETING)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
+# The AWS-semantics layer on this module's own server (the ``server`` fixture of conftest.py).
+MOTO_SERVER = {"semantics": True, "pending_seconds": PENDING, "deleting_seconds": DELETING}
 
 
 @pytest.fixture

@@ -12,20 +12,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from tests.integration.moto_vpc import REGION, ec2_client, seed_private_vpc
-from tests.support.moto_server import MotoServer
 
 S3 = "com.amazonaws.%s.s3" % REGION
 ECR_API = "com.amazonaws.%s.ecr.api" % REGION
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = MotoServer(semantics=True, pending_seconds=0.1, deleting_seconds=0.1)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
+# The AWS-semantics layer on this module's own server (the ``server`` fixture of conftest.py).
+MOTO_SERVER = {"semantics": True, "pending_seconds": 0.1, "deleting_seconds": 0.1}
 
 
 @pytest.fixture
