@@ -22,19 +22,8 @@ ECR_DKR = "com.amazonaws.%s.ecr.dkr" % REGION
 S3 = "com.amazonaws.%s.s3" % REGION
 
 
-# The AWS-semantics layer on this module's own server (the ``server`` fixture of conftest.py).
+# The AWS-semantics layer on this module's own server (conftest.py: ``server``, and ``ec2`` and ``vpc`` on it).
 MOTO_SERVER = {"semantics": True, "pending_seconds": PENDING, "deleting_seconds": DELETING}
-
-
-@pytest.fixture
-def ec2(server):
-    server.reset()
-    return ec2_client(server.url)
-
-
-@pytest.fixture
-def vpc(ec2):
-    return seed_private_vpc(ec2)
 
 
 def code_of(excinfo):
