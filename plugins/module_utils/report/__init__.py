@@ -15,3 +15,7 @@ importable by its name first). The data flows one way:
   view;
 - ``write``: store, render the three files, judge ``fail_on`` (what the module and the script call).
 """
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
