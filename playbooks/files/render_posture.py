@@ -17,44 +17,65 @@ first; ``--fail-on high|medium|low`` exits with status 3 when a finding of that 
 worse exists (in the stored records when ``--results`` is given, else in the whole directory).
 The last line printed is a JSON summary (the module's return values).
 
-The rendering is the collection's ``plugins/module_utils/_posture_render.py``, the same code the
-module runs, loaded here by path: Python standard library only, it runs wherever python3 runs,
-without Ansible.
+The rendering is the collection's package ``plugins/module_utils/report/``, the same code the
+module runs: Python standard library only, it runs wherever python3 runs, without Ansible (this
+script makes the collection it belongs to importable by its name first).
 """
 
 from __future__ import absolute_import, division, print_function
 
 import argparse
-import importlib.util
+import importlib
 import json
 import os
 import sys
+import types
 
-_IMPL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                          "plugins", "module_utils", "_posture_render.py")
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_PACKAGE = "ansible_collections.privatelink.ecr.plugins.module_utils.report"
+_IMPL_PATH = os.path.join(_ROOT, "plugins", "module_utils", "report", "write.py")
 
 
 def _load_impl():
-    spec = importlib.util.spec_from_file_location("privatelink_ecr_posture_render", _IMPL_PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The report package of the collection this file belongs to, by its collection name.
+
+    Under Ansible (or with the collection on ``sys.path``) the name resolves as usual; without it, the
+    collection's namespace packages are made here, the last one pointing at this collection's root.
+    """
+    try:
+        return importlib.import_module(_PACKAGE + ".write")
+    except ImportError:
+        pass
+    parent = None
+    for name, path in (("ansible_collections", []), ("ansible_collections.privatelink", []),
+                       ("ansible_collections.privatelink.ecr", [_ROOT])):
+        module = sys.modules.get(name)
+        if module is None or name.endswith(".ecr"):
+            module = types.ModuleType(name)
+            module.__path__ = path
+            sys.modules[name] = module
+            if parent is not None:
+                setattr(parent, name.rsplit(".", 1)[1], module)
+        parent = module
+    return importlib.import_module(_PACKAGE + ".write")
 
 
 _impl = _load_impl()
+_store = importlib.import_module(_PACKAGE + ".store")
+_model = importlib.import_module(_PACKAGE + ".model")
 
 # The functions tests and scripts used from this file before the rendering moved to module_utils.
-SCHEMA_VERSION = _impl.SCHEMA_VERSION
-SEVERITIES = _impl.SEVERITIES
+SCHEMA_VERSION = _model.SCHEMA_VERSION
+SEVERITIES = _model.SEVERITIES
 EXIT_FAIL_ON = _impl.EXIT_FAIL_ON
-ReportError = _impl.ReportError
-target_file_name = _impl.target_file_name
-store_results = _impl.store_results
-load_results = _impl.load_results
-build_report = _impl.build_report
-render_markdown = _impl.render_markdown
-render_html = _impl.render_html
-audited_note = _impl.audited_note
+ReportError = _store.ReportError
+target_file_name = _store.target_file_name
+store_results = _store.store_results
+load_results = _store.load_results
+build_report = _model.build_report
+render_markdown = _impl.markdown_of
+render_html = _impl.html_of
+audited_note = _model.audited_note
 render = _impl.render
 threshold_hits = _impl.threshold_hits
 write_reports = _impl.write_reports

@@ -15,10 +15,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-# The severities, most severe first, are defined by the report renderer: it stays Python standard library only
-# because playbooks/files/render_posture.py loads it by path, without the collection.
+# The severities, most severe first, are defined by the report model: it stays Python standard library only
+# because playbooks/files/render_posture.py runs it without Ansible.
 # Re-exported: the catalogue's users read the severities here.
-from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render import (  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.privatelink.ecr.plugins.module_utils.report.model import (  # noqa: F401 pylint: disable=unused-import
     RANK as SEVERITY_RANK,
     SEVERITIES,
 )

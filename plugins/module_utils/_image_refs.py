@@ -15,7 +15,7 @@ private registry": https://docs.aws.amazon.com/AmazonECR/latest/userguide/Regist
 registries a pull-through cache rule supports are those of ``_pull_through_cache.UPSTREAMS`` (ECR user guide,
 pull-through-cache.html).
 
-Python standard library only: the posture report's renderer (``_posture_render``, also run without Ansible by
+Python standard library only: the posture report's model (``report.model``, also run without Ansible by
 playbooks/files/render_posture.py) uses ``image_paths``.
 """
 

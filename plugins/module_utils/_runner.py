@@ -1,7 +1,12 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, privatelink.ecr maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Running a module's own ``run(module)`` in the controller's worker (private to this collection).
+"""A module's ``run(module)``: its frame, and running it in the controller's worker (private to this collection).
+
+The frame every module that talks to AWS shares: ``validated`` (input checks before any connection),
+``with_connection`` (the connection and the work, every error failing the module with the account and the
+region it happened in, and AWS's ``error`` and ``response_metadata``: ``_aws_connection.fail_module``) and
+``exit_with_result`` (the result's warnings and diff); ``run_module`` is the three in a row.
 
 Every module of the collection is ``run(module)`` plus ``module_kwargs()`` (AnsibleModule's keyword
 arguments: argument spec, mutually exclusive options...). The module file calls
@@ -33,8 +38,51 @@ except ImportError:  # ansible-core before 2.19: no data tagging, the module pat
 from ansible.module_utils.common.parameters import remove_values
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
+    PrivatelinkError,
+    connection_from_module,
+    fail_module,
+    failure_fields,
+)
+
 # The serialization profile of a module that names none (every module of this collection).
 _PROFILE = "legacy"
+
+
+def validated(module, check):
+    """``check(module.params)``'s value; its ValueError fails the module with the message as it is (local
+    checks come first: a typo fails before any credential or network problem can hide it)."""
+    try:
+        return check(module.params)
+    except ValueError as exc:
+        module.fail_json(msg=str(exc), **failure_fields(exc))
+
+
+def with_connection(module, work, errors=(PrivatelinkError,)):
+    """``work(connection)``'s value on the module's connection; an exception of ``errors`` fails the module
+    naming the connection's account and region (``fail_module``)."""
+    connection = connection_from_module(module)
+    try:
+        return work(connection)
+    except errors as exc:
+        fail_module(module, exc, connection)
+
+
+def exit_with_result(module, result):
+    """End the module on ``result``: its ``warnings`` (when it has them) become the module's, its ``diff`` is
+    returned in diff mode only."""
+    for warning in result.pop("warnings", None) or ():
+        module.warn(warning)
+    diff = result.pop("diff")
+    if module._diff:
+        result["diff"] = diff
+    module.exit_json(**result)
+
+
+def run_module(module, check, work, errors=(PrivatelinkError, ValueError)):
+    """The whole frame of a module that changes AWS: ``validated``, ``with_connection``, ``exit_with_result``."""
+    validated(module, check)
+    exit_with_result(module, with_connection(module, work, errors))
 
 
 class ModuleDone(Exception):

@@ -312,13 +312,10 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     CONNECTION_MUTUALLY_EXCLUSIVE,
     DEFAULT_SESSION_NAME,
     AwsConnection,
-    PrivatelinkError,
-    connection_from_module,
-    fail_module,
-    failure_fields,
     other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import OWNER_TAG_KEY
+from ansible_collections.privatelink.ecr.plugins.module_utils._runner import run_module
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
 from ansible_collections.privatelink.ecr.plugins.module_utils._zones import centralized_services, run_zones
 
@@ -370,30 +367,21 @@ def module_kwargs():
 def run(module):
     """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
     plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
-    params = module.params
-    try:
-        if params.get("region"):
-            centralized_services(params)
-        if params["wait_timeout"] < 0:
-            raise ValueError("wait_timeout must be zero or more seconds")
-        if params.get("zone_owner") is not None and not (params.get("hub_vpc_id") or params.get("hub_vpc_name")):
-            raise ValueError("zone_owner applies to a spoke (with hub_vpc_id or hub_vpc_name): a hub's zones are "
-                             "created in the hub VPC's own account, with the module's connection")
-        if OWNER_TAG_KEY in (params.get("tags") or {}):
-            raise ValueError("tags: %s is the ownership tag the module sets itself; remove it from tags" % OWNER_TAG_KEY)
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
-    connection = connection_from_module(module)
-    try:
-        result = run_zones(connection, owner_connection(module), params, module.check_mode)
-    except (PrivatelinkError, ValueError) as exc:
-        fail_module(module, exc, connection)
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    run_module(module, check_input,
+               lambda connection: run_zones(connection, owner_connection(module), module.params, module.check_mode))
+
+
+def check_input(params):
+    """What can be checked without AWS (a ValueError names the option)."""
+    if params.get("region"):
+        centralized_services(params)
+    if params["wait_timeout"] < 0:
+        raise ValueError("wait_timeout must be zero or more seconds")
+    if params.get("zone_owner") is not None and not (params.get("hub_vpc_id") or params.get("hub_vpc_name")):
+        raise ValueError("zone_owner applies to a spoke (with hub_vpc_id or hub_vpc_name): a hub's zones are "
+                         "created in the hub VPC's own account, with the module's connection")
+    if OWNER_TAG_KEY in (params.get("tags") or {}):
+        raise ValueError("tags: %s is the ownership tag the module sets itself; remove it from tags" % OWNER_TAG_KEY)
 
 
 def main():

@@ -494,12 +494,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
     CONNECTION_MUTUALLY_EXCLUSIVE,
-    PrivatelinkError,
-    connection_from_module,
-    fail_module,
-    failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import check_local_input, reconcile
+from ansible_collections.privatelink.ecr.plugins.module_utils._runner import run_module
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS
 
 
@@ -545,25 +542,15 @@ def module_kwargs():
 def run(module):
     """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
     plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
-    try:
-        # Local checks first: a typo fails before any credential or network problem can hide it.
-        if module.params.get("region"):
-            check_local_input(module.params)
-        if module.params["wait_timeout"] < 0:
-            raise ValueError("wait_timeout must be zero or more seconds")
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
-    connection = connection_from_module(module)
-    try:
-        result = reconcile(connection, module.params, module.check_mode)
-    except (PrivatelinkError, ValueError) as exc:
-        fail_module(module, exc, connection)
-    for warning in result.pop("warnings"):
-        module.warn(warning)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    run_module(module, check_input, lambda connection: reconcile(connection, module.params, module.check_mode))
+
+
+def check_input(params):
+    """What can be checked without AWS (a ValueError names the option)."""
+    if params.get("region"):
+        check_local_input(params)
+    if params["wait_timeout"] < 0:
+        raise ValueError("wait_timeout must be zero or more seconds")
 
 
 def main():

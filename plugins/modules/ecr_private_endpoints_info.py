@@ -438,15 +438,12 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     CONNECTION_MUTUALLY_EXCLUSIVE,
     DEFAULT_SESSION_NAME,
     AwsConnection,
-    PrivatelinkError,
-    connection_from_module,
-    fail_module,
-    failure_fields,
     other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import public_view, serving_endpoint
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import with_image_registries
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
+from ansible_collections.privatelink.ecr.plugins.module_utils._runner import validated, with_connection
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services
 
 
@@ -543,34 +540,36 @@ def run(module):
     """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
     plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
     params = module.params
-    try:
-        if not params.get("region"):
-            raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
-        wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
-        client_ports = parse_port_range(params["client_port_range"])
-        check_registry_account_ids(params.get("registry_account_ids"))
-        if params["endpoint_hour_usd"] < 0:
-            raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
-    connection = connection_from_module(module)
-    try:
+    wanted, client_ports = validated(module, check_input)
+
+    def read(connection):
         hub = None
         if params.get("hub"):
             hub = {"connection": hub_connection(params), "vpc_id": params["hub"].get("vpc_id"),
                    "vpc_name": params["hub"].get("vpc_name")}
-        account_id, states = read_region(connection, params["region"], wanted, params["vpc_ids"],
-                                         params["vpc_names"], params["workload_subnet_ids"], client_ports, hub,
-                                         params["read_workloads"], params["images"],
-                                         params["workload_security_group_ids"])
-    except PrivatelinkError as exc:
-        fail_module(module, exc, connection)
+        return read_region(connection, params["region"], wanted, params["vpc_ids"], params["vpc_names"],
+                           params["workload_subnet_ids"], client_ports, hub, params["read_workloads"],
+                           params["images"], params["workload_security_group_ids"])
+
+    account_id, states = with_connection(module, read)
     for state in states:
         # The registry accounts whose pulls POLICY_BLOCKS_PULL evaluates: the given ones (else the VPC's own),
         # plus the accounts of the Region's ECR images its workloads use.
         state["registry_account_ids"] = params.get("registry_account_ids")
         with_image_registries(state)
     module.exit_json(changed=False, vpcs=[vpc_result(account_id, s, params["endpoint_hour_usd"]) for s in states])
+
+
+def check_input(params):
+    """The services wanted and the client ports, checked without AWS (a ValueError names the option)."""
+    if not params.get("region"):
+        raise ValueError("No AWS region: set the region option, AWS_REGION or AWS_DEFAULT_REGION")
+    wanted = wanted_services(params["workload"], params["services"], params["extra_services"], params["region"])
+    client_ports = parse_port_range(params["client_port_range"])
+    check_registry_account_ids(params.get("registry_account_ids"))
+    if params["endpoint_hour_usd"] < 0:
+        raise ValueError("endpoint_hour_usd is %s; it is a price and cannot be negative" % params["endpoint_hour_usd"])
+    return wanted, client_ports
 
 
 def main():

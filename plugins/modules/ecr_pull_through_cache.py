@@ -250,10 +250,6 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
     CONNECTION_MUTUALLY_EXCLUSIVE,
-    PrivatelinkError,
-    connection_from_module,
-    fail_module,
-    failure_fields,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cache import (
     UPSTREAMS,
@@ -261,6 +257,7 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cach
     run_pull_through_cache,
     validate_rules,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils._runner import run_module
 
 
 def argument_spec():
@@ -289,23 +286,15 @@ def module_kwargs():
 def run(module):
     """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
     plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
-    params = module.params
-    try:
-        # What can be checked without AWS is checked before the connection is even made.
-        validate_rules(params["rules"], params["state"])
-        if params["rules"] or params["purge"]:
-            check_region(params.get("region"))
-    except ValueError as exc:
-        module.fail_json(msg=str(exc), **failure_fields(exc))
-    connection = connection_from_module(module)
-    try:
-        result = run_pull_through_cache(connection, params, module.check_mode)
-    except (PrivatelinkError, ValueError) as exc:
-        fail_module(module, exc, connection)
-    diff = result.pop("diff")
-    if module._diff:
-        result["diff"] = diff
-    module.exit_json(**result)
+    run_module(module, check_input,
+               lambda connection: run_pull_through_cache(connection, module.params, module.check_mode))
+
+
+def check_input(params):
+    """What can be checked without AWS is checked before the connection is even made."""
+    validate_rules(params["rules"], params["state"])
+    if params["rules"] or params["purge"]:
+        check_region(params.get("region"))
 
 
 def main():

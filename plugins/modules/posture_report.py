@@ -221,11 +221,8 @@ fail_on_hits:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import CONNECTION_ARGUMENT_SPEC
-from ansible_collections.privatelink.ecr.plugins.module_utils._posture_render import (
-    ReportError,
-    fail_on_message,
-    write_reports,
-)
+from ansible_collections.privatelink.ecr.plugins.module_utils.report.store import ReportError
+from ansible_collections.privatelink.ecr.plugins.module_utils.report.write import fail_on_message, write_reports
 
 
 def module_kwargs():

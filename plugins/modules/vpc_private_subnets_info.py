@@ -105,11 +105,9 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
     CONNECTION_MUTUALLY_EXCLUSIVE,
-    PrivatelinkError,
-    connection_from_module,
-    fail_module,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._discovery import discover
+from ansible_collections.privatelink.ecr.plugins.module_utils._runner import with_connection
 from ansible_collections.privatelink.ecr.plugins.module_utils._vpc_lookup import VpcLookup
 
 
@@ -135,11 +133,8 @@ def module_kwargs():
 def run(module):
     """The module's work on ``module`` (an AnsibleModule, or the action plugin's InProcessModule:
     plugins/module_utils/_runner.py); ends in its exit_json or fail_json."""
-    connection = connection_from_module(module)
-    try:
-        found = VpcLookup(connection.client("ec2")).find(module.params.get("vpc_id"), module.params.get("vpc_name"))
-    except PrivatelinkError as exc:
-        fail_module(module, exc, connection)
+    found = with_connection(module, lambda connection: VpcLookup(connection.client("ec2")).find(
+        module.params.get("vpc_id"), module.params.get("vpc_name")))
     discovered = discover(found["subnets"], found["route_tables"])
     module.exit_json(
         changed=False,

@@ -4,7 +4,12 @@ Any test under tests/integration/ (sub-folders included) can use:
 
 - ``moto_session`` (session scope): the one counting moto_server (tests/support/moto_server.py)
   on 127.0.0.1 for the whole pytest session (one per xdist worker); always stopped.
-- ``moto``: the same server, reset first -- every resource and the request counts are
+- ``server`` (module scope): a moto_server of the test module's own, ``MotoServer(**MOTO_SERVER)`` where the
+  module sets ``MOTO_SERVER`` (the AWS-semantics layer's timers, say), else the defaults; always stopped.
+  Not reset: the module's fixtures reset it.
+- ``ec2`` and ``vpc``: on that server, reset first, a boto3 EC2 client and a private VPC seeded by
+  ``moto_vpc.seed_private_vpc`` (its ``vpc_id``, subnets and route tables).
+- ``moto``: the session's server, reset first -- every resource and the request counts are
   forgotten (about 1 ms), so each test starts from an empty account. After a reset,
   assumed-role credentials fall back to the default account: assume the role again.
 - ``aws``: ``moto`` plus ``aws.env`` (environment for the real ``ansible`` /
@@ -48,6 +53,26 @@ def moto_session():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def server(request):
+    """The test module's own moto_server (options: the module's MOTO_SERVER); stopped after its tests."""
+    with MotoServer(**getattr(request.module, "MOTO_SERVER", {})) as running:
+        yield running
+
+
+@pytest.fixture
+def ec2(server):
+    """An EC2 client of the module's own moto_server, reset first."""
+    server.reset()
+    return ec2_client(server.url)
+
+
+@pytest.fixture
+def vpc(ec2):
+    """A private VPC seeded in the module's own moto_server."""
+    return seed_private_vpc(ec2)
 
 
 @pytest.fixture

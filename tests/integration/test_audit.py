@@ -25,17 +25,10 @@ from tests.support.audit_fixtures import (  # noqa: E402
     ec2_client,
     seed_private_vpc,
 )
-from tests.support.moto_server import MotoServer  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
 HIGH_OR_MEDIUM = ("high", "medium")
-
-
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
 
 
 @pytest.fixture

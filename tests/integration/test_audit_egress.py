@@ -18,17 +18,10 @@ if ROOT not in sys.path:
 
 from tests.support.ansible_cli import aws_env, run_module  # noqa: E402
 from tests.support.audit_fixtures import REGION, deploy_args, ec2_client, seed_private_vpc  # noqa: E402
-from tests.support.moto_server import MotoServer  # noqa: E402
 
 pytestmark = pytest.mark.integration
 
 HTTPS = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443}
-
-
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
 
 
 @pytest.fixture

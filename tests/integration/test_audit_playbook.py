@@ -24,6 +24,7 @@ from tests.support.audit_fixtures import (  # noqa: E402
     ec2_client,
     seed_private_vpc,
 )
+from tests.support.inventory import write_inventory  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 
 pytestmark = pytest.mark.integration
@@ -46,18 +47,11 @@ def estate(tmp_path_factory):
         payments_ec2 = ec2_client(server.url, credentials=assumed_credentials(server.url, ROLE, EXTERNAL_ID))
         payments = seed_private_vpc(payments_ec2, cidr_prefix="10.70", name="payments-prod")
         folder = tmp_path_factory.mktemp("audit-playbook")
-        inventory = {"all": {
-            "vars": {"aws_region": REGION, "aws_endpoint_url": server.url,
-                     "ansible_connection": "local",
-                     "ansible_python_interpreter": "{{ ansible_playbook_python }}"},
-            "hosts": {
-                "platform": {"vpc_id": platform["vpc_id"], "aws_account_id": "123456789012"},
-                "payments": {"vpc_name": "payments-prod", "aws_role_arn": ROLE,
-                             "aws_external_id": EXTERNAL_ID, "aws_account_name": "payments"},
-            }}}
-        path = str(folder / "inventory.json")
-        with open(path, "w") as handle:
-            json.dump(inventory, handle)
+        path = write_inventory(folder / "inventory.json", server.url, REGION, {
+            "platform": {"vpc_id": platform["vpc_id"], "aws_account_id": "123456789012"},
+            "payments": {"vpc_name": "payments-prod", "aws_role_arn": ROLE,
+                         "aws_external_id": EXTERNAL_ID, "aws_account_name": "payments"},
+        })
         yield {"server": server, "env": env, "inventory": path, "folder": folder,
                "platform": platform, "payments": payments}
 

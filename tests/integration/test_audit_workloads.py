@@ -19,17 +19,10 @@ if ROOT not in sys.path:
 from tests.support.ansible_cli import aws_env, run_module  # noqa: E402
 from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import image_paths  # noqa: E402
 from tests.support.audit_fixtures import REGION, deploy_args, ec2_client, seed_private_vpc  # noqa: E402
-from tests.support.moto_server import MotoServer  # noqa: E402
 
 pytestmark = pytest.mark.integration
 ACCOUNT = "123456789012"
 HUB = "%s.dkr.ecr.%s.amazonaws.com" % (ACCOUNT, REGION)
-
-
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
 
 
 def client(server, service):

@@ -22,25 +22,8 @@ ECR_DKR = "com.amazonaws.%s.ecr.dkr" % REGION
 S3 = "com.amazonaws.%s.s3" % REGION
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = MotoServer(semantics=True, pending_seconds=PENDING, deleting_seconds=DELETING)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture
-def ec2(server):
-    server.reset()
-    return ec2_client(server.url)
-
-
-@pytest.fixture
-def vpc(ec2):
-    return seed_private_vpc(ec2)
+# The AWS-semantics layer on this module's own server (conftest.py: ``server``, and ``ec2`` and ``vpc`` on it).
+MOTO_SERVER = {"semantics": True, "pending_seconds": PENDING, "deleting_seconds": DELETING}
 
 
 def code_of(excinfo):

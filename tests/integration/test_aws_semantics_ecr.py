@@ -14,14 +14,8 @@ REGION = "eu-west-1"
 OTHER_ACCOUNT = "222233334444"
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = MotoServer(semantics=True)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
+# The AWS-semantics layer on this module's own server (the ``server`` fixture of conftest.py).
+MOTO_SERVER = {"semantics": True}
 
 
 def make_client(server, service, region=REGION, account=None):

@@ -11,32 +11,14 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.integration.moto_vpc import REGION, ec2_client, seed_private_vpc
-from tests.support.moto_server import MotoServer
+from tests.integration.moto_vpc import REGION
 
 S3 = "com.amazonaws.%s.s3" % REGION
 ECR_API = "com.amazonaws.%s.ecr.api" % REGION
 
 
-@pytest.fixture(scope="module")
-def server():
-    running = MotoServer(semantics=True, pending_seconds=0.1, deleting_seconds=0.1)
-    running.start()
-    try:
-        yield running
-    finally:
-        running.stop()
-
-
-@pytest.fixture
-def ec2(server):
-    server.reset()
-    return ec2_client(server.url)
-
-
-@pytest.fixture
-def vpc(ec2):
-    return seed_private_vpc(ec2)
+# The AWS-semantics layer on this module's own server (conftest.py: ``server``, and ``ec2`` and ``vpc`` on it).
+MOTO_SERVER = {"semantics": True, "pending_seconds": 0.1, "deleting_seconds": 0.1}
 
 
 def s3_interface(ec2, vpc, **extra):

@@ -9,17 +9,10 @@ from types import SimpleNamespace
 import pytest
 
 from tests.support.ansible_cli import aws_env, run_module
-from tests.support.moto_server import MotoServer
 from tests.support.seed import client, seed_private_vpc
 
 pytestmark = pytest.mark.integration
 REGION = "eu-west-1"
-
-
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
 
 
 @pytest.fixture

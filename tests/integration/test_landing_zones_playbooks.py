@@ -5,11 +5,9 @@ variables are honoured when no endpoint_url is set.
 
 import json
 
-import pytest
-
 from tests.integration.moto_vpc import REGION, by_service, ec2_client, endpoint_args, read_endpoints, seed_private_vpc
 from tests.support.ansible_cli import aws_env, run_module, run_playbook
-from tests.support.moto_server import MotoServer
+from tests.support.inventory import write_inventory
 
 REGISTRY = "222233334444"
 NOWHERE = "http://127.0.0.1:9"
@@ -23,26 +21,9 @@ POLICY = {"Version": "2012-10-17", "Statement": [
 ]}
 
 
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
-
-
-@pytest.fixture
-def moto(server):
-    server.reset()
-    return server
-
-
 def inventory(tmp_path, moto, vpc_id, **host):
-    hosts = {"all": {"vars": {"ansible_connection": "local",
-                              "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                              "aws_region": REGION, "aws_endpoint_url": moto.url},
-                     "hosts": {"workloads": dict({"vpc_id": vpc_id, "vpc_endpoints_policy": POLICY}, **host)}}}
-    path = tmp_path / "hosts.json"
-    path.write_text(json.dumps(hosts))
-    return str(path)
+    return write_inventory(tmp_path / "hosts.json", moto.url, REGION,
+                           {"workloads": dict({"vpc_id": vpc_id, "vpc_endpoints_policy": POLICY}, **host)})
 
 
 def test_registry_account_ids_host_variable_reaches_deploy_and_audit(moto, tmp_path):

@@ -17,7 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.support.ansible_cli import BIN, ROOT, aws_env, recap
-from tests.support.moto_server import MotoServer
+from tests.support.inventory import write_inventory as inventory_file
 from tests.support.seed import client, live_endpoints, seed_private_vpc
 
 pytestmark = pytest.mark.integration
@@ -31,18 +31,8 @@ FARGATE = ["ecr.api", "ecr.dkr", "logs", "s3"]
 NOWHERE = "http://127.0.0.1:9"
 
 
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
-
-
-@pytest.fixture
-def moto(server):
-    # After a reset, assumed-role credentials fall back to the default account: every client
-    # below assumes its role afresh.
-    server.reset()
-    return server
+# ``moto`` (tests/integration/conftest.py): after its reset, assumed-role credentials fall back to the default
+# account: every client below assumes its role afresh.
 
 
 def role_arn(account):
@@ -55,16 +45,12 @@ def ec2_in(moto, account=None, region=REGION):
 
 def write_inventory(path, moto, hosts):
     """An inventory of one host per (name, account, extra vars); the endpoint comes from a host variable."""
-    inventory = {"all": {"vars": {"ansible_connection": "local",
-                                  "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                                  "aws_region": REGION, "aws_endpoint_url": moto.url},
-                         "hosts": {}}}
+    inventory = {}
     for name, account, extra in hosts:
         host = {"aws_account_id": account, "aws_role_arn": role_arn(account), "aws_external_id": EXTERNAL_ID}
         host.update(extra)
-        inventory["all"]["hosts"][name] = host
-    path.write_text(json.dumps(inventory))
-    return str(path)
+        inventory[name] = host
+    return inventory_file(path, moto.url, REGION, inventory)
 
 
 def playbook_env(collections_path=None):

@@ -18,6 +18,7 @@ if ROOT not in sys.path:
 
 from tests.support.ansible_cli import aws_env, run_module, run_playbook  # noqa: E402
 from tests.support.audit_fixtures import REGION, deploy_args, ec2_client, seed_private_vpc  # noqa: E402
+from tests.support.inventory import write_inventory  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 
 pytestmark = pytest.mark.integration
@@ -167,16 +168,12 @@ def estate(tmp_path_factory):
         rc, _result, output = run_module("ecr_private_endpoints", deploy_args(vpc), env)
         assert rc == 0, output
         folder = tmp_path_factory.mktemp("posture-report")
-        inventory = {"all": {
-            "vars": {"aws_region": REGION, "aws_endpoint_url": server.url, "ansible_connection": "local",
-                     "ansible_python_interpreter": "{{ ansible_playbook_python }}",
-                     # What the aws_vpcs inventory plugin sets when an account cannot be listed.
-                     "aws_vpcs_errors": [{"account_id": "310987654321", "region": None,
-                                          "message": "Failed to assume the role: AccessDenied"}]},
-            "hosts": {"platform": {"vpc_id": vpc["vpc_id"], "aws_account_id": "123456789012"}}}}
-        path = str(folder / "inventory.json")
-        with open(path, "w") as handle:
-            json.dump(inventory, handle)
+        path = write_inventory(
+            folder / "inventory.json", server.url, REGION,
+            {"platform": {"vpc_id": vpc["vpc_id"], "aws_account_id": "123456789012"}},
+            # What the aws_vpcs inventory plugin sets when an account cannot be listed.
+            aws_vpcs_errors=[{"account_id": "310987654321", "region": None,
+                              "message": "Failed to assume the role: AccessDenied"}])
         yield {"server": server, "env": env, "inventory": path, "folder": folder, "vpc": vpc}
 
 

@@ -9,7 +9,6 @@ import pytest
 
 from tests.integration.test_playbooks import ACCOUNTS, REGION, ec2_in, playbook_env, role_arn, run, write_inventory
 from tests.support.ansible_cli import recap
-from tests.support.moto_server import MotoServer
 from tests.support.seed import client, live_endpoints, seed_private_vpc
 
 pytestmark = pytest.mark.integration
@@ -17,18 +16,6 @@ pytestmark = pytest.mark.integration
 SHARED = [{"prefix": "ecr-public", "upstream": "ecr-public"},
           {"prefix": "docker-hub", "upstream": "docker-hub", "credential_secret": "ecr-pullthroughcache/docker-hub"}]
 OWN = [{"prefix": "k8s", "upstream": "k8s"}]
-
-
-@pytest.fixture(scope="module")
-def server():
-    with MotoServer() as running:
-        yield running
-
-
-@pytest.fixture
-def moto(server):
-    server.reset()
-    return server
 
 
 def ecr_in(moto, account):

@@ -207,10 +207,14 @@ def _sources(folder):
 
 def test_every_module_that_calls_aws_fails_through_fail_module():
     """After the connection is made, a module's failure goes through fail_module (the account and region in
-    the message, AWS's answer in the result): a bare fail_json after connection_from_module would lose both."""
-    modules = [(name, text) for name, text in _sources("modules").items() if "connection_from_module(" in text]
+    the message, AWS's answer in the result): a bare fail_json after connection_from_module would lose both.
+    The modules make the connection in the one frame of _runner (with_connection, run_module)."""
+    modules = [(name, text) for name, text in _sources("modules").items()
+               if "with_connection(" in text or "run_module(" in text]
     assert len(modules) >= 4
     for name, text in modules:
+        assert "connection_from_module(" not in text, "%s: connect through with_connection or run_module" % name
+    for name, text in [("_runner.py", _sources("module_utils")["_runner.py"])]:
         after = text.split("connection_from_module(module)", 1)[1]
         assert "fail_module(module, exc, connection" in after, name
         assert not re.search(r"module\.fail_json\(msg=str\(exc\)", after), \

@@ -195,14 +195,15 @@ def test_nacl_and_policy_findings_are_reported_like_the_others():
 
 # ---------------------------------------------------------------- the module_utils the module and this script share
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _posture_render as impl  # noqa: E402
+from ansible_collections.privatelink.ecr.plugins.module_utils.report import model, store  # noqa: E402
+from ansible_collections.privatelink.ecr.plugins.module_utils.report import write as impl  # noqa: E402
 
 
 def test_the_script_runs_the_module_utils_code():
     assert os.path.samefile(render._IMPL_PATH, impl.__file__)
     records = RECORDS + [record("x", "333333333333", "eu-west-1", "vpc-x", [finding("INTERNET_ROUTE", "info", "r")])]
     assert render.build_report(records) == impl.build_report(records)
-    assert render.render_html(impl.build_report(records), "now") == impl.render_html(impl.build_report(records), "now")
+    assert render.render_html(impl.build_report(records), "now") == impl.html_of(impl.build_report(records), "now")
 
 
 def test_write_reports_writes_only_what_changed(tmp_path):
@@ -227,7 +228,7 @@ def test_write_reports_judges_fail_on_in_its_scope(tmp_path):
         "3 finding(s) of severity medium or worse (2 high, 1 medium, 1 low, 1 info); see ")
     assert impl.write_reports(str(tmp_path), RECORDS[:1], fail_on="medium")["fail_on_hits"] == 0
     assert impl.write_reports(str(tmp_path), None, fail_on="medium")["fail_on_hits"] == 3
-    with pytest.raises(impl.ReportError, match="fail_on is 'critical'"):
+    with pytest.raises(store.ReportError, match="fail_on is 'critical'"):
         impl.write_reports(str(tmp_path), RECORDS, fail_on="critical")
 
 
@@ -238,7 +239,7 @@ def test_write_reports_judges_fail_on_in_its_scope(tmp_path):
     ([{"target": "a", "vpcs": {}}], r"results\[0\] \(a\): 'vpcs' must be a list"),
 ])
 def test_bad_records_are_named(tmp_path, records, message):
-    with pytest.raises(impl.ReportError, match=message):
+    with pytest.raises(store.ReportError, match=message):
         impl.write_reports(str(tmp_path), records)
     assert not os.path.exists(str(tmp_path / "posture.json"))
 
@@ -248,7 +249,7 @@ def test_inventory_errors_become_audit_errors_of_their_account(tmp_path):
               {"account_id": 555555555555, "region": "ap-east-1", "message": "OptInRequired"}]
     result = impl.write_reports(str(tmp_path), RECORDS, inventory_errors=errors)
     report = json.loads((tmp_path / "posture.json").read_text())
-    inventory = [e for e in report["errors"] if e["message"].startswith(impl.INVENTORY_PREFIX)]
+    inventory = [e for e in report["errors"] if e["message"].startswith(store.INVENTORY_PREFIX)]
     assert [(e["target"], e["account_id"], e["region"]) for e in inventory] == [
         ("444444444444", "444444444444", ""), ("555555555555-ap-east-1", "555555555555", "ap-east-1")]
     assert set(result["scope_errors"]) == {"dev-us", "444444444444", "555555555555-ap-east-1"}
@@ -306,7 +307,7 @@ def test_posture_json_names_accounts_and_vpcs_or_says_null():
     # The other entries keep their keys (the names are shown by id from the vpcs entries).
     assert not any("account_name" in x or "vpc_name" in x
                    for x in report["findings"] + report["overview"] + report["errors"])
-    assert impl.names_of(report) == ({"444444444444": "shop-prod", "666666666666": "666666666666"}, {
+    assert model.names_of(report) == ({"444444444444": "shop-prod", "666666666666": "666666666666"}, {
         ("shop", "vpc-s"): "checkout", ("lab", "vpc-l"): None, ("tools", "vpc-t"): None})
     # Records written before names existed still render: both null.
     old = render.build_report(RECORDS)

@@ -1,17 +1,17 @@
 """Workloads and images in posture.json, posture.md and posture.html (per VPC: which workload pulls what,
-through which path), rendered by _posture_render as the module and playbooks/files/render_posture.py run it."""
+through which path), rendered by module_utils/report as the module and playbooks/files/render_posture.py run it."""
 
 import importlib.util
 import json
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-RENDER_PATH = os.path.join(ROOT, "plugins", "module_utils", "_posture_render.py")
+RENDER_PATH = os.path.join(ROOT, "playbooks", "files", "render_posture.py")
 OWN = "111111111111.dkr.ecr.eu-west-1.amazonaws.com"
 
 
 def _load():
-    """By path, without Ansible, as playbooks/files/render_posture.py loads it."""
+    """The command line's file, by path, as a user runs it without Ansible."""
     spec = importlib.util.spec_from_file_location("render_by_path", RENDER_PATH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
