@@ -177,7 +177,8 @@ OUTSIDE_FILE = "DES" + "IGN"  # spelt apart so that this file does not name it
 def repository_texts():
     for folder in CITING:
         for base, dirs, files in os.walk(os.path.join(ROOT, folder)):
-            dirs[:] = [d for d in dirs if d not in ("output", "__pycache__", ".pytest_cache")]
+            # Not the repository's texts: what tools write (bench/.work holds `make bench`'s virtualenvs).
+            dirs[:] = [d for d in dirs if d not in ("output", "__pycache__", ".pytest_cache", ".work")]
             for name in sorted(files):
                 if name.endswith(TEXT):
                     path = os.path.join(base, name)
