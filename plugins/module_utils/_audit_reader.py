@@ -223,11 +223,11 @@ class AuditReader:
 
     @translated("describe the subnets")
     def subnets(self, vpc_ids):
-        return paginate_filtered(self.client, "describe_subnets", "Subnets", "vpc-id", vpc_ids)
+        return self.ec2.subnets_of_vpcs(vpc_ids)
 
     @translated("describe the route tables")
     def route_tables(self, vpc_ids):
-        return paginate_filtered(self.client, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids)
+        return self.ec2.route_tables_of_vpcs(vpc_ids)
 
     @translated("describe the network interfaces of the workload subnets")
     def enis(self, subnet_ids):
