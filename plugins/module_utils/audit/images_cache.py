@@ -159,17 +159,23 @@ def _path(entry):
     return PATH_NONE
 
 
+def _located(references):
+    """``(parsed, (account, region) of its ECR registry or None)`` for each reference that parses; one that
+    does not is skipped."""
+    for reference in references:
+        try:
+            parsed = refs.parse(reference)
+        except ValueError:
+            continue
+        yield parsed, refs.ecr_location(parsed["registry"])
+
+
 def cache_needs(state_images_by_vpc, region, account_id):
     """What read_cache must read once the rules are known: ``needs(rules) -> (secret_arns, repositories)``."""
     def needs(rules):
         secrets, repositories = set(), set()
         for references in state_images_by_vpc:
-            for reference in references:
-                try:
-                    parsed = refs.parse(reference)
-                except ValueError:
-                    continue
-                location = refs.ecr_location(parsed["registry"])
+            for parsed, location in _located(references):
                 if not location or location != (account_id, region):
                     continue
                 prefix = refs.cache_rule_for(parsed["repository"], rules)
@@ -185,12 +191,7 @@ def cache_needs(state_images_by_vpc, region, account_id):
 def cache_worth_reading(references, region, account_id):
     """The registry's rules matter when an image is outside ECR (the remediation names a rule) or in the
     account's own registry of the Region (it may come through a rule)."""
-    for reference in references:
-        try:
-            parsed = refs.parse(reference)
-        except ValueError:
-            continue
-        location = refs.ecr_location(parsed["registry"])
+    for _parsed, location in _located(references):
         if location is None or location == (account_id, region):
             return True
     return False
@@ -204,12 +205,7 @@ def image_registry_accounts(state):
     """
     accounts = set()
     for workload in state.get("workloads") or []:
-        for reference in workload.get("images") or []:
-            try:
-                parsed = refs.parse(reference)
-            except ValueError:
-                continue
-            location = refs.ecr_location(parsed["registry"])
+        for _parsed, location in _located(workload.get("images") or []):
             if location and location[1] == state["region"]:
                 accounts.add(location[0])
     return sorted(accounts)
