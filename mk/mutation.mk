@@ -1,7 +1,7 @@
 # Mutation testing of the pure cores (docs/docsite/rst/guide_development.rst, "Mutation testing").
 # Not part of `make test`: it runs the unit tests once per mutant and takes tens of minutes.
 #   make mutation                                 every module below, the score per module at the end
-#   make mutation MUTATION_MODULES="_nacl_eval"   one module
+#   make mutation MUTATION_MODULES="_nacl_eval"   one module (audit.routes_hubs: a family of the audit)
 #   make mutation MUTATION_JOBS=2                 two modules at once
 #   make mutation MUTATION_SAMPLE=5               every fifth mutant (a measured subset, quicker)
 # mutmut (requirements-mutation.txt) lives in its own venv under .build/mutation and makes the mutants;
@@ -10,7 +10,8 @@
 # a run can be interrupted. Results: .build/mutation/<module>.json and <module>.survivors.txt (diffs).
 MUTATION_DIR := $(CURDIR)/.build/mutation
 MUTATION_VENV := $(MUTATION_DIR)/venv
-MUTATION_MODULES ?= _plan _apply _policy_eval _nacl_eval _audit_checks
+MUTATION_MODULES ?= _plan _apply _policy_eval _nacl_eval audit._state audit.endpoints_dns audit.security_groups \
+	audit.network_acls audit.policies audit.routes_hubs audit.cost
 MUTATION_JOBS ?= 1
 # Every K-th mutant only (1: all of them, about 2,500 for the five modules).
 MUTATION_SAMPLE ?= 1

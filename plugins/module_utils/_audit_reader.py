@@ -5,19 +5,16 @@
 
 ``read_region`` asks AWS (one request per resource kind for all VPCs together, plus the two
 DNS attributes per VPC, which the API cannot batch) and ``vpc_state`` turns the answers into
-the plain state that ``_audit_checks`` inspects. The normalisers are pure and unit-tested.
+the plain state that the checks of ``audit`` inspect. The normalisers are pure and unit-tested.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import (
-    DEFAULT_CLIENT_PORT_RANGE,
-    policy_endpoints,
-)
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_egress import WORKLOAD_INTERFACE_TYPE
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import (
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit._state import WORKLOAD_INTERFACE_TYPE, policy_endpoints
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit.network_acls import DEFAULT_CLIENT_PORT_RANGE
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit.images_cache import (
     cache_needs,
     cache_worth_reading,
     workload_group_ids,
@@ -143,7 +140,7 @@ def acl_maps(acls, vpc_id, subnet_ids):
 
 def vpc_state(vpc, region, wanted, catalog, endpoints, raw_subnets, raw_route_tables, groups,
               workload_subnet_ids=None, enis=None, acls=None, extra=None):
-    """The plain state of one VPC that every check reads (see ``_audit_checks``).
+    """The plain state of one VPC that every check reads (see ``audit._state``).
 
     ``acls``: normalised network ACLs (None: not read, the NACL check is skipped); ``extra``: keys added
     as they are (account_id, org_id, org_note, s3_prefix_cidrs, client_port_range).
@@ -226,11 +223,11 @@ class AuditReader:
 
     @translated("describe the subnets")
     def subnets(self, vpc_ids):
-        return paginate_filtered(self.client, "describe_subnets", "Subnets", "vpc-id", vpc_ids)
+        return self.ec2.subnets_of_vpcs(vpc_ids)
 
     @translated("describe the route tables")
     def route_tables(self, vpc_ids):
-        return paginate_filtered(self.client, "describe_route_tables", "RouteTables", "vpc-id", vpc_ids)
+        return self.ec2.route_tables_of_vpcs(vpc_ids)
 
     @translated("describe the network interfaces of the workload subnets")
     def enis(self, subnet_ids):

@@ -176,20 +176,37 @@ class Ec2Reader:
         except Exception as exc:  # pylint: disable=duplicate-except
             raise aws_error(exc, "describe %s" % what)
 
-    def _vpc_listing(self, cache, operation, key, vpc_id):
-        if vpc_id not in cache:
-            cache[vpc_id] = paginate_filtered(self.client, operation, key, "vpc-id", [vpc_id])
-        return cache[vpc_id]
+    def _vpc_listing(self, cache, operation, key, vpc_ids):
+        """Every item of these VPCs (raw), VPC by VPC: one paginated request filtered by vpc-id for all the
+        VPCs not listed yet (deploy's one VPC, the audit's whole region), each VPC's items kept."""
+        unread = [v for v in vpc_ids if v not in cache]
+        if unread:
+            items = paginate_filtered(self.client, operation, key, "vpc-id", unread)
+            # Every Subnet and RouteTable names its VpcId (EC2 API reference,
+            # https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Subnet.html and API_RouteTable.html).
+            for vpc_id in unread:
+                cache[vpc_id] = [i for i in items if i.get("VpcId") == vpc_id]
+        return [i for v in vpc_ids for i in cache[v]]
+
+    def subnets_of_vpcs(self, vpc_ids):
+        """Every subnet of the VPCs (raw items), in one paginated, filtered request; botocore's errors are
+        the caller's to name."""
+        return self._vpc_listing(self._vpc_subnets, "describe_subnets", "Subnets", vpc_ids)
+
+    def route_tables_of_vpcs(self, vpc_ids):
+        """Every route table of the VPCs (raw items), in one paginated, filtered request; botocore's errors
+        are the caller's to name."""
+        return self._vpc_listing(self._vpc_route_tables, "describe_route_tables", "RouteTables", vpc_ids)
 
     @translated("describe the VPC's subnets")
     def subnets_of_vpc(self, vpc_id):
         """Every subnet of the VPC (raw items), in one paginated, filtered request."""
-        return self._vpc_listing(self._vpc_subnets, "describe_subnets", "Subnets", vpc_id)
+        return self.subnets_of_vpcs([vpc_id])
 
     @translated("describe the VPC's route tables")
     def route_tables_of_vpc(self, vpc_id):
         """Every route table of the VPC (raw items), in one paginated, filtered request."""
-        return self._vpc_listing(self._vpc_route_tables, "describe_route_tables", "RouteTables", vpc_id)
+        return self.route_tables_of_vpcs([vpc_id])
 
     @staticmethod
     def _from_listing(listings, key, ids):

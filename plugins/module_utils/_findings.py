@@ -8,7 +8,7 @@ Each entry: ``severity`` (fixed per id; the checks take it from here), ``title``
 ``remediation`` (a ``str.format`` template the check fills). The info module's RETURN docs and the
 findings table of docs/docsite/rst/guide_posture.rst are tested against this table
 (tests/unit/test_finding_catalogue.py). Adding a finding is one entry here plus one check function in
-``CHECKS`` of ``_audit_checks``.
+its family's module of the ``audit`` package, listed in ``audit.CHECKS``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -107,7 +107,7 @@ CATALOGUE = {
 
 # Ids of the catalogue that no check emits yet (their checks are still to come). The catalogue test fails when
 # a check emits one of them: the check that starts to takes its id out of here, so FINDING_SEVERITIES of
-# _audit_checks and the docs follow.
+# the audit package and the docs follow.
 PLANNED = frozenset()
 
 

@@ -425,13 +425,14 @@ vpcs:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import (
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import (
     audit,
     hub_services,
     is_compliant,
     monthly_cost_usd,
     per_vpc_design_monthly_usd,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit.images_cache import with_image_registries
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import read_region
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import (
     CONNECTION_ARGUMENT_SPEC,
@@ -441,7 +442,6 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection im
     other_account_params,
 )
 from ansible_collections.privatelink.ecr.plugins.module_utils._endpoint_model import public_view, serving_endpoint
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_images import with_image_registries
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import check_registry_account_ids
 from ansible_collections.privatelink.ecr.plugins.module_utils._runner import validated, with_connection
 from ansible_collections.privatelink.ecr.plugins.module_utils._services import WORKLOADS, wanted_services

@@ -4,8 +4,8 @@ import copy
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
-from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_egress as egress
+from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import security_groups as egress
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import (
     normalise_route_table,
     normalise_security_group,
@@ -138,8 +138,8 @@ def test_severities_match_the_contract():
         "HUB_ZONE_BROKEN": "high", "HUB_UNREACHABLE": "high",
         "IMAGE_NEEDS_INTERNET": "high", "IMAGE_OTHER_REGION": "high", "CACHE_RULE_BROKEN": "high",
         "CACHE_NOT_SEEDED": "medium", "EGRESS_BLOCKS_PULL": "high"}
-    # One check per id: the workload-egress check lives in _audit_egress.
-    assert len(checks.CHECKS) + len(egress.CHECKS) == len(checks.FINDING_SEVERITIES)
+    # One check per id, every one of them in the registry.
+    assert len(checks.CHECKS) == len(checks.FINDING_SEVERITIES)
 
 
 def test_fully_correct_vpc_has_no_finding():

@@ -21,8 +21,8 @@ The rules the checks rest on:
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
-from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_egress as egress
+from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import security_groups as egress
 
 # The base VPC and ACL builders of the pull-blocker corpus.
 from ansible_collections.privatelink.ecr.tests.unit.test_pull_blocker_corpus import (  # noqa: E402

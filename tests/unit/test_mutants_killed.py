@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _audit_checks as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils import _nacl_eval as nacl
 from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
 from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev
@@ -201,7 +201,7 @@ def test_undecidable_statements_are_named_by_position_and_reason():
                                    ("statement #3", "condition StringEquals")]
 
 
-# ---------------------------------------------------------------- _audit_checks
+# ---------------------------------------------------------------- audit (the checks)
 
 def _nacl_state(*entries):
     state = correct_state()

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import _policy_advice
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit.policies import _policy_advice
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import AwsConnection
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import EKS_ADDON_REGISTRIES, perimeter_policy
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import partition_of

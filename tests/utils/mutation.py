@@ -38,9 +38,12 @@ TESTS = {
                "test_reconcile.py", "test_mutants_killed.py"],
     "_policy_eval": ["test_policy_eval.py", "test_perimeter.py", "test_mutants_killed.py"],
     "_nacl_eval": ["test_nacl_eval.py", "test_audit_checks.py", "test_mutants_killed.py"],
-    "_audit_checks": ["test_audit_checks.py", "test_pull_blocker_corpus.py", "test_perimeter.py",
-                      "test_mutants_killed.py"],
 }
+# The audit's families (plugins/module_utils/audit/, named with a dot: audit.routes_hubs), by the same tests.
+TESTS.update(("audit." + family, ["test_audit_checks.py", "test_pull_blocker_corpus.py", "test_perimeter.py",
+                                  "test_egress_corpus.py", "test_image_corpus.py", "test_mutants_killed.py"])
+             for family in ("_state", "endpoints_dns", "security_groups", "network_acls", "policies", "routes_hubs",
+                            "images_cache", "cost"))
 COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".build", ".hypothesis", ".pytest_cache",
                                      "__pycache__", "bench", "demo")
 
@@ -79,7 +82,7 @@ def run_module(module, args):
     import mutmut  # pylint: disable=import-outside-toplevel
 
     work = os.path.join(args.workdir, module)
-    path = os.path.join("plugins", "module_utils", module + ".py")
+    path = os.path.join("plugins", "module_utils", *module.split(".")) + ".py"
     _copy_tree(args.source, work)
     with open(os.path.join(work, path)) as handle:
         original = handle.read()

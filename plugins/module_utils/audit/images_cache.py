@@ -2,7 +2,7 @@
 # Copyright: (c) 2026, privatelink.ecr maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Image checks of the posture audit (private): IMAGE_NEEDS_INTERNET, IMAGE_OTHER_REGION, CACHE_RULE_BROKEN,
-CACHE_NOT_SEEDED. Pure functions over one VPC's state (``_audit_checks`` documents its shape) plus:
+CACHE_NOT_SEEDED. Pure functions over one VPC's state (``_state`` documents its shape), with:
 
     "workloads": [{"kind", "name", "arn", "subnet_ids", "security_group_ids", "images"}],
     "workload_security_group_ids": [...],   # the workloads' groups and the user's
@@ -27,6 +27,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.privatelink.ecr.plugins.module_utils import _image_refs as refs
+from ansible_collections.privatelink.ecr.plugins.module_utils._findings import finding
 from ansible_collections.privatelink.ecr.plugins.module_utils._image_refs import (
     PATH_CACHE,
     PATH_ENDPOINT,
@@ -38,18 +39,9 @@ from ansible_collections.privatelink.ecr.plugins.module_utils._pull_through_cach
     SECRET_NAME_PREFIX,
     image_prefix,
 )
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit._state import join
 
 DEFAULT_ROUTE = "0.0.0.0/0"
-
-
-def _join(items):
-    return ", ".join(items)
-
-
-def _finding(finding_id, resource, message, remediation):
-    # Imported here: _audit_checks imports this module for its CHECKS registry.
-    from ansible_collections.privatelink.ecr.plugins.module_utils._audit_checks import finding
-    return finding(finding_id, resource, message, remediation)
 
 
 def through_cache(parsed, account_id, region, prefix):
@@ -167,17 +159,23 @@ def _path(entry):
     return PATH_NONE
 
 
+def _located(references):
+    """``(parsed, (account, region) of its ECR registry or None)`` for each reference that parses; one that
+    does not is skipped."""
+    for reference in references:
+        try:
+            parsed = refs.parse(reference)
+        except ValueError:
+            continue
+        yield parsed, refs.ecr_location(parsed["registry"])
+
+
 def cache_needs(state_images_by_vpc, region, account_id):
     """What read_cache must read once the rules are known: ``needs(rules) -> (secret_arns, repositories)``."""
     def needs(rules):
         secrets, repositories = set(), set()
         for references in state_images_by_vpc:
-            for reference in references:
-                try:
-                    parsed = refs.parse(reference)
-                except ValueError:
-                    continue
-                location = refs.ecr_location(parsed["registry"])
+            for parsed, location in _located(references):
                 if not location or location != (account_id, region):
                     continue
                 prefix = refs.cache_rule_for(parsed["repository"], rules)
@@ -193,12 +191,7 @@ def cache_needs(state_images_by_vpc, region, account_id):
 def cache_worth_reading(references, region, account_id):
     """The registry's rules matter when an image is outside ECR (the remediation names a rule) or in the
     account's own registry of the Region (it may come through a rule)."""
-    for reference in references:
-        try:
-            parsed = refs.parse(reference)
-        except ValueError:
-            continue
-        location = refs.ecr_location(parsed["registry"])
+    for _parsed, location in _located(references):
         if location is None or location == (account_id, region):
             return True
     return False
@@ -212,12 +205,7 @@ def image_registry_accounts(state):
     """
     accounts = set()
     for workload in state.get("workloads") or []:
-        for reference in workload.get("images") or []:
-            try:
-                parsed = refs.parse(reference)
-            except ValueError:
-                continue
-            location = refs.ecr_location(parsed["registry"])
+        for _parsed, location in _located(workload.get("images") or []):
             if location and location[1] == state["region"]:
                 accounts.add(location[0])
     return sorted(accounts)
@@ -236,7 +224,7 @@ def with_image_registries(state):
 # ---------------------------------------------------------------- the checks
 
 def _closed_text(entry):
-    return "workload subnet(s) %s have no default route (0.0.0.0/0)" % _join(entry["closed"])
+    return "workload subnet(s) %s have no default route (0.0.0.0/0)" % join(entry["closed"])
 
 
 def _existing_rule(rules, upstream, registry):
@@ -288,11 +276,11 @@ def check_image_needs_internet(state):
     for entry in judge_images(state):
         if entry["kind"] != "external" or not entry["closed"]:
             continue
-        findings.append(_finding(
+        findings.append(finding(
             "IMAGE_NEEDS_INTERNET", entry["reference"],
             "image %s (registry %s, repository %s) of %s comes from a registry outside ECR, and %s: pulls of "
             "it time out (CannotPullContainerError) since no VPC endpoint serves that registry"
-            % (entry["reference"], entry["registry"], entry["repository"], _join(entry["workloads"]),
+            % (entry["reference"], entry["registry"], entry["repository"], join(entry["workloads"]),
                _closed_text(entry)),
             _needs_internet_remediation(state, entry)))
     return findings
@@ -304,11 +292,11 @@ def check_image_other_region(state):
         if entry["kind"] != "ecr_other_region" or not entry["closed"]:
             continue
         account_id, other = refs.ecr_location(entry["registry"])
-        findings.append(_finding(
+        findings.append(finding(
             "IMAGE_OTHER_REGION", entry["reference"],
             "image %s of %s is in the ECR registry of account %s in %s, not %s, and %s: the VPC's endpoints serve "
             "only %s's registries, so pulls of it time out" % (
-                entry["reference"], _join(entry["workloads"]), account_id, other, state["region"],
+                entry["reference"], join(entry["workloads"]), account_id, other, state["region"],
                 _closed_text(entry), state["region"]),
             "replicate the repository into %s with ECR replication (a registry replication rule of account %s, "
             "https://docs.aws.amazon.com/AmazonECR/latest/userguide/replication.html) and use "
@@ -328,13 +316,13 @@ def check_cache_rule_broken(state):
     for prefix in sorted(broken):
         rule = rules[prefix]
         images = broken[prefix]
-        findings.append(_finding(
+        findings.append(finding(
             "CACHE_RULE_BROKEN", prefix,
             "the pull-through cache rule %s (upstream %s) names the credential secret %s, which does not exist "
             "(or is scheduled for deletion): ECR cannot log in upstream, so image(s) %s of %s that are not cached "
             "yet, or whose tag changed upstream, fail to pull" % (
                 prefix, rule.get("upstream"), rule.get("credential_secret_arn"),
-                _join(e["reference"] for e in images), _join(sorted(set(w for e in images for w in e["workloads"])))),
+                join(e["reference"] for e in images), join(sorted(set(w for e in images for w in e["workloads"])))),
             "create the secret again in this account and Region (its name starts with %s; a JSON object with the "
             "upstream's username and accessToken) and point the rule at it: set credential_secret in "
             "ecr_pull_through_cache_rules and run privatelink.ecr.deploy (UpdatePullThroughCacheRule)"
@@ -347,12 +335,12 @@ def check_cache_not_seeded(state):
     for entry in judge_images(state):
         if entry["rule"] is None or entry["cached_repository_exists"] is not False or not entry["closed"]:
             continue
-        findings.append(_finding(
+        findings.append(finding(
             "CACHE_NOT_SEEDED", entry["reference"],
             "image %s of %s comes through the pull-through cache rule %s, but its cached repository %s does not "
             "exist yet, and %s: ECR fetches an image from upstream on its first pull only when that pull comes "
             "from a VPC with internet egress, so this first pull fails; later pulls are served from the cache "
-            "through the endpoints" % (entry["reference"], _join(entry["workloads"]), entry["rule"],
+            "through the endpoints" % (entry["reference"], join(entry["workloads"]), entry["rule"],
                                        entry["repository"], _closed_text(entry)),
             "seed the cache once from a host with internet egress and credentials of this account (for example: "
             "aws ecr get-login-password --region %s | docker login --username AWS --password-stdin %s && docker "
@@ -360,6 +348,3 @@ def check_cache_not_seeded(state):
             "exists the VPC's endpoints serve the image" % (
                 state["region"], entry["registry"], entry["reference"], entry["repository"])))
     return findings
-
-
-CHECKS = (check_image_needs_internet, check_image_other_region, check_cache_rule_broken, check_cache_not_seeded)
