@@ -32,7 +32,6 @@ SWITCH_INI_KEY = "in_process"
 LOCAL_TRANSPORTS = ("local", "ansible.builtin.local")
 
 
-
 def _ini_switch():
     """``[privatelink_ecr] in_process`` of the ansible.cfg in use, or None."""
     path = getattr(C, "CONFIG_FILE", None)

@@ -5,7 +5,6 @@ import copy
 import pytest
 
 from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
-from ansible_collections.privatelink.ecr.plugins.module_utils.audit import security_groups as egress
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import (
     normalise_route_table,
     normalise_security_group,

@@ -44,6 +44,7 @@ def check_endpoint_missing(state):
         findings.append(finding("ENDPOINT_MISSING", vpc_id, message, remediation))
     return findings
 
+
 _NOT_AVAILABLE_FIX = {
     "pendingacceptance": "the endpoint service's owner must accept the connection request (for an AWS "
                          "service this should not happen: delete the endpoint and %s)" % DEPLOY,

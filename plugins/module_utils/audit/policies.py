@@ -42,6 +42,7 @@ def _policy_advice(service, region):
             "only what your workloads call, such as image pulls from your accounts' ECR repositories and "
             "logs:CreateLogStream/PutLogEvents on their log groups")
 
+
 _PULL_NEEDS = {
     "ecr.api": "ecr:GetAuthorizationToken on *, and ecr:BatchGetImage and ecr:GetDownloadUrlForLayer on the "
                "registry accounts' repositories (%(repos)s), for the account's principals",
