@@ -429,7 +429,7 @@ class Reconciler:
         if not turning_on:
             return
         # Imported here: only a run that turns private DNS on needs Route 53.
-        from ansible_collections.privatelink.ecr.plugins.module_utils._zones import Route53Reader
+        from ansible_collections.privatelink.ecr.plugins.module_utils._route53_reader import Route53Reader
         from ansible_collections.privatelink.ecr.plugins.module_utils._zones_plan import dns_names_of
 
         by_name = dict((d["ServiceName"], d) for d in self._service_details or [])

@@ -4,7 +4,7 @@
 """Route 53 reads, for the zones module (hub and spoke runs) and the audit (a spoke judged through its hub's
 zones) (private).
 
-Read-only: what changes a zone is ``_zones.ZonesApplier``; the plan over what is read here is ``_zones_plan``.
+Read-only: what changes a zone is ``_zones_apply.ZonesApplier``; the plan over what is read here is ``_zones_plan``.
 Every botocore error becomes a PrivatelinkError naming the Route 53 action.
 """
 

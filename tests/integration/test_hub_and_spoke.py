@@ -409,7 +409,7 @@ def test_a_spoke_whose_ecr_hub_is_no_hub_fails_deploy_and_audit_naming_ecr_hub(f
 
 
 def test_an_untagged_zone_of_the_hubs_own_caller_reference_is_adopted_not_twinned(fleet):
-    from ansible_collections.privatelink.ecr.plugins.module_utils._zones import caller_reference
+    from ansible_collections.privatelink.ecr.plugins.module_utils._zones_apply import caller_reference
 
     deploy(fleet, "--limit", "hub")
     hub_id = fleet["vpcs"]["hub"]["vpc_id"]

@@ -4,11 +4,11 @@ HostedZoneAlreadyExists, Route 53's ConcurrentModification retried (bounded), an
 import pytest
 from botocore.exceptions import ClientError
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import _zones
+from ansible_collections.privatelink.ecr.plugins.module_utils import _zones_apply as _zones
 from ansible_collections.privatelink.ecr.plugins.module_utils._aws_connection import PrivatelinkError
-from ansible_collections.privatelink.ecr.plugins.module_utils._zones import (
+from ansible_collections.privatelink.ecr.plugins.module_utils._zones import ZonesRunner
+from ansible_collections.privatelink.ecr.plugins.module_utils._zones_apply import (
     ZonesApplier,
-    ZonesRunner,
     caller_reference,
     is_own_reference,
 )
