@@ -4,15 +4,13 @@ the privatelink.ecr.deploy playbook against moto_server with the AWS-semantics l
 
 import json
 
-# server and moto are fixtures.
-from tests.integration.test_playbooks import (  # noqa: F401 pylint: disable=unused-import
+# moto is a fixture of tests/integration/conftest.py.
+from tests.integration.test_playbooks import (
     ACCOUNTS,
     REGION,
     ec2_in,
-    moto,
     playbook_env,
     run,
-    server,
     write_inventory,
 )
 from tests.integration.test_zones_and_hub_options import assumed_roles
