@@ -106,3 +106,54 @@ def test_each_wrong_target_fails_with_its_own_message_and_no_request(moto, tmp_p
     prefix = "com.amazonaws.%s." % REGION
     assert sorted(e["ServiceName"][len(prefix):] for e in live_endpoints(ec2, good["vpc_id"])) == [
         "ecr.api", "ecr.dkr", "logs", "s3"]
+
+
+LOCAL_ENTRY_PLAY = """
+- name: Converge the VPCs that have their own endpoints, through the role's local entry point
+  hosts: all
+  connection: local
+  gather_facts: false
+  tasks:
+    - name: Converge the VPC's endpoints
+      ansible.builtin.import_role:
+        name: privatelink.ecr.vpc_endpoints
+        tasks_from: local
+"""
+
+
+def test_the_local_entry_point_converges_a_local_vpc_and_refuses_a_hub_or_a_spoke(moto, tmp_path):
+    ec2 = client("ec2", moto.url, REGION)
+    local = seed_private_vpc(ec2, "entry-local", zones=2)
+    hosts = {
+        "local": {"vpc_id": local["vpc_id"]},
+        # Without their zones tasks a hub would lose its zones and a spoke its association: refused, no request.
+        "hub": {"vpc_id": "vpc-0e01", "ecr_endpoints_mode": "hub", "vpc_cidrs": ["10.7.0.0/16"],
+                "aws_endpoint_url": NOWHERE},
+        "spoke": {"vpc_id": "vpc-0e02", "ecr_endpoints_mode": "spoke", "ecr_hub": "hub", "aws_endpoint_url": NOWHERE},
+    }
+    inventory = tmp_path / "hosts.json"
+    inventory.write_text(json.dumps({"all": {
+        "vars": {"ansible_python_interpreter": "{{ ansible_playbook_python }}", "aws_region": REGION,
+                 "aws_endpoint_url": moto.url},
+        "hosts": hosts}}))
+    playbook = tmp_path / "local_entry.yml"
+    playbook.write_text(LOCAL_ENTRY_PLAY)
+    moto.clear_requests()
+
+    result = subprocess.run([os.path.join(BIN, "ansible-playbook"), str(playbook), "-i", str(inventory)],
+                            env=aws_env(moto.url, REGION), cwd=ROOT, capture_output=True, text=True, timeout=600,
+                            check=False)
+    output = result.stdout + result.stderr
+    flat = " ".join(output.split())
+
+    runs = recap(result.stdout)
+    # The argument check, the skipped target check, the endpoints: no zones task to skip.
+    assert runs["local"] == {"ok": 2, "changed": 1, "failed": 0, "skipped": 1}, output
+    assert runs["hub"]["failed"] == 1 and runs["spoke"]["failed"] == 1, output
+    for name, mode in (("hub", "hub"), ("spoke", "spoke")):
+        assert ("%s is a %s (vpc_endpoints_mode): the role's local entry point (tasks_from: local) converges only "
+                "a VPC with its own endpoints; use the main entry point" % (name, mode)) in flat, output
+    assert NOWHERE not in output and "Traceback" not in output
+    prefix = "com.amazonaws.%s." % REGION
+    assert sorted(e["ServiceName"][len(prefix):] for e in live_endpoints(ec2, local["vpc_id"])) == [
+        "ecr.api", "ecr.dkr", "logs", "s3"]
