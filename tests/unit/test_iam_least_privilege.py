@@ -11,8 +11,8 @@ tags, ``aws:TagKeys``, ``ec2:CreateAction``; one authorization per resource of a
   or widening it in the ways listed in ``WRONG_POLICIES``, makes an expectation fail;
 * what IAM cannot enforce (ModifyVpcEndpoint's parameters) is held by the module: an adopted
   endpoint only ever gets additive ModifyVpcEndpoint parameters (docs/iam/README.md);
-* Route 53 (the zones module, hub and spokes): every Route 53 call plugins/module_utils/_route53_reader.py
-  and _zones.py make is allowed (parsed from the code, its paginator and waiter resolved through botocore), each
+* Route 53 (the zones module, hub and spokes): every Route 53 call plugins/module_utils/_route53_reader.py,
+  _zones.py and _zones_apply.py make is allowed (parsed from the code, its paginator and waiter resolved through botocore), each
   EC2 read the audit makes is in ``AuditReadOnly``; Route 53 has no tag conditions, so IAM cannot
   tell an owned zone from a foreign one: the policy narrows what it can (private zones only, records
   under AWS service names only, hosted zones only) and the module's plan touches owned zones only.
@@ -47,7 +47,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 POLICY_PATH = os.path.join(ROOT, "docs", "iam-policy.json")
 APPLY_PATH = os.path.join(ROOT, "plugins", "module_utils", "_apply.py")
 # The zones module's Route 53 calls: its reader and its applier.
-ZONES_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_route53_reader.py", "_zones.py")]
+ZONES_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_route53_reader.py", "_zones.py", "_zones_apply.py")]
 PTC_PATH = os.path.join(ROOT, "plugins", "module_utils", "_pull_through_cache.py")
 WORKLOADS_PATH = os.path.join(ROOT, "plugins", "module_utils", "_workloads_reader.py")
 READER_PATHS = [os.path.join(ROOT, "plugins", "module_utils", name) for name in ("_audit_reader.py", "_ec2_reader.py")]
@@ -152,7 +152,7 @@ ALLOWED = [
 ]
 
 # Every Route 53 call of plugins/module_utils/_route53_reader.py (the zones module's and the audit's reads)
-# and _zones.py (the zones module's changes).
+# _zones.py and _zones_apply.py (the zones module's changes).
 ROUTE53_ALLOWED = [
     # reads: hub run, spoke run, audit
     ("list the zones associated with the hub VPC", [r53("ListHostedZonesByVPC", ANY, context=HUB_VPC)], True),
@@ -387,7 +387,7 @@ def _route53_api():
 
 
 def zones_route53_calls():
-    """``route53:Action`` of every Route 53 request _route53_reader.py and _zones.py can send: the methods
+    """``route53:Action`` of every Route 53 request _route53_reader.py, _zones.py and _zones_apply.py can send: the methods
     called on their clients (``self.client`` of Route53Reader, ``self.owner`` / ``self.vpc`` of ZonesApplier),
     the operations of their paginators, and the operation their waiters poll, named as botocore names them."""
     source = ""
@@ -403,7 +403,7 @@ def zones_route53_calls():
 
 
 def test_every_route53_call_of_the_zones_module_is_an_allowed_expectation():
-    """Parsed from _route53_reader.py and _zones.py: a new Route 53 call there fails this test until the policy allows it here."""
+    """Parsed from _route53_reader.py, _zones.py and _zones_apply.py: a new Route 53 call there fails this test until the policy allows it here."""
     calls = zones_route53_calls()
     assert calls >= {"route53:CreateHostedZone", "route53:ChangeResourceRecordSets", "route53:GetChange",
                      "route53:ListResourceRecordSets", "route53:AssociateVPCWithHostedZone"}, calls
