@@ -425,7 +425,7 @@ vpcs:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.privatelink.ecr.plugins.module_utils.audit import (
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit.registry import (
     audit,
     hub_services,
     is_compliant,

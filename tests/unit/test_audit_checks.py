@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils._audit_reader import (
     normalise_route_table,
     normalise_security_group,

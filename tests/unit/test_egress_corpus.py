@@ -21,7 +21,7 @@ The rules the checks rest on:
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils.audit import security_groups as egress
 
 # The base VPC and ACL builders of the pull-blocker corpus.

@@ -8,7 +8,7 @@ import re
 
 import yaml
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils import _findings
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))

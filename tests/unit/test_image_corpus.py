@@ -23,7 +23,7 @@ import copy
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils.audit import images_cache as images
 from ansible_collections.privatelink.ecr.plugins.module_utils import _image_refs as refs
 from ansible_collections.privatelink.ecr.tests.unit.test_audit_checks import ACCOUNT, REGION, correct_state

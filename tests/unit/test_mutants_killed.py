@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils import _nacl_eval as nacl
 from ansible_collections.privatelink.ecr.plugins.module_utils import _plan
 from ansible_collections.privatelink.ecr.plugins.module_utils import _policy_eval as ev

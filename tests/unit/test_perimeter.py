@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import (
     EKS_ADDON_REGISTRY_DEFAULT,
     eks_addon_registry_account,

@@ -11,7 +11,7 @@ import copy
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
 
 REGION = "eu-west-1"

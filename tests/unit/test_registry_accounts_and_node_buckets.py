@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ansible_collections.privatelink.ecr.plugins.module_utils import audit as checks
+from ansible_collections.privatelink.ecr.plugins.module_utils.audit import registry as checks
 from ansible_collections.privatelink.ecr.plugins.module_utils._perimeter import perimeter_policy
 from ansible_collections.privatelink.ecr.plugins.module_utils._policy_eval import Request, evaluate, pull_blockers
 from ansible_collections.privatelink.ecr.plugins.module_utils._reconcile import check_local_input
