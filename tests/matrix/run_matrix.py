@@ -228,6 +228,8 @@ def detail(combo, suite):
             found = re.match(r'Running sanity test "([^"]+)"', line)
             if found:
                 current = found.group(1)
+            elif line.startswith("FATAL: The ") and "sanity test(s) listed below" in line:
+                break  # the closing summary, printed after the last test: no test of its own
             elif line.startswith(("ERROR:", "FATAL:")) and current and current not in failed:
                 failed.append(current + (" (crashed)" if line.startswith("FATAL:") else ""))
         return ", ".join(failed)
