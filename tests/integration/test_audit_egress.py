@@ -64,12 +64,18 @@ def endpoint_group(ec2, vpc_id):
     return groups.pop(), sorted(e["VpcEndpointId"] for e in raw if e["VpcEndpointType"] == "Interface")
 
 
-def test_egress_restricted_to_the_vpc_is_found_repaired_and_prefix_lists_count(world):
+def deployed_with_tasks_group(world, cidr_prefix, name):
+    """A private VPC with its endpoints deployed, and an empty security group "tasks" for its workloads."""
     ec2 = world["ec2"]
-    vpc = seed_private_vpc(ec2, cidr_prefix="10.40", name="egress")
+    vpc = seed_private_vpc(ec2, cidr_prefix=cidr_prefix, name=name)
     rc, _result, output = run_module("ecr_private_endpoints", deploy_args(vpc), world["env"])
     assert rc == 0, output
     tasks = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc["vpc_id"])["GroupId"]
+    return ec2, vpc, tasks
+
+
+def test_egress_restricted_to_the_vpc_is_found_repaired_and_prefix_lists_count(world):
+    ec2, vpc, tasks = deployed_with_tasks_group(world, "10.40", "egress")
     for subnet in vpc["private_subnet_ids"]:
         eni = ec2.create_network_interface(SubnetId=subnet, Groups=[tasks])["NetworkInterface"]
         assert eni.get("InterfaceType", "interface") == "interface"
@@ -115,11 +121,7 @@ def test_egress_restricted_to_the_vpc_is_found_repaired_and_prefix_lists_count(w
 
 
 def test_group_reference_with_nothing_running_is_info_until_the_group_is_given(world):
-    ec2 = world["ec2"]
-    vpc = seed_private_vpc(ec2, cidr_prefix="10.41", name="scaled-to-zero")
-    rc, _result, output = run_module("ecr_private_endpoints", deploy_args(vpc), world["env"])
-    assert rc == 0, output
-    tasks = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc["vpc_id"])["GroupId"]
+    ec2, vpc, tasks = deployed_with_tasks_group(world, "10.41", "scaled-to-zero")
     group, interfaces = endpoint_group(ec2, vpc["vpc_id"])
     ec2.revoke_security_group_ingress(GroupId=group, IpPermissions=[dict(HTTPS, IpRanges=[{"CidrIp": vpc["cidr"]}])])
     ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[dict(HTTPS, UserIdGroupPairs=[{"GroupId": tasks}])])

@@ -6,19 +6,12 @@ variables are honoured when no endpoint_url is set.
 import json
 
 from tests.integration.moto_vpc import REGION, by_service, ec2_client, endpoint_args, read_endpoints, seed_private_vpc
+from tests.integration.test_landing_zones_endpoints import REGISTRY, central_registry_policy
 from tests.support.ansible_cli import aws_env, run_module, run_playbook
 from tests.support.inventory import write_inventory
 
-REGISTRY = "222233334444"
 NOWHERE = "http://127.0.0.1:9"
-POLICY = {"Version": "2012-10-17", "Statement": [
-    {"Sid": "Token", "Effect": "Allow", "Principal": "*", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-    {"Sid": "CentralRegistry", "Effect": "Allow", "Principal": "*",
-     "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"],
-     "Resource": "arn:aws:ecr:%s:%s:repository/*" % (REGION, REGISTRY)},
-    {"Sid": "Logs", "Effect": "Allow", "Principal": "*", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-     "Resource": "*"},
-]}
+POLICY = central_registry_policy(REGION)
 
 
 def inventory(tmp_path, moto, vpc_id, **host):
